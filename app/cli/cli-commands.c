@@ -1,0 +1,132 @@
+/* Declares every sub-command: its arguments, options and, once built, the function that runs it. */
+#include "cli-commands.h"
+
+#include <glib/gi18n.h>
+
+#define ROADMAP_SYMBOLIC N_("the symbolic music core (roadmap step 2)")
+#define ROADMAP_COMPUTE N_("the compute engine (roadmap step 6)")
+#define ROADMAP_IMPORT N_("score import and system detection (roadmap step 8)")
+#define ROADMAP_TASKS N_("the end-to-end tasks (roadmap step 10)")
+#define ROADMAP_ENGRAVER N_("the engraver (roadmap step 11)")
+#define ROADMAP_VIDEOSET N_("the score-video dataset builder (roadmap step 13)")
+
+static const SrCliOption pages_options[] = {
+  { "json", 0, NULL, N_("Print machine-readable JSON") },
+  { "dpi", 0, "DPI", N_("Resolution for pixel sizes and rendered pages (default 300)") },
+  { "output", 'o', "DIR", N_("Render every page into DIR as page-001.png, page-002.png, …") },
+  { NULL }
+};
+
+static const SrCliOption systems_options[] = {
+  { "page", 0, "N", N_("Only page N (from 1)") },
+  { "json", 0, NULL, N_("Print machine-readable JSON") },
+  { "debug-png", 0, "FILE", N_("Write the page with the detected boxes drawn on it") },
+  { NULL }
+};
+
+static const SrCliOption omr_options[] = {
+  { "page", 0, "N", N_("Only page N (from 1)") },
+  { "output", 'o', "OUT.musicxml", N_("Write the reading as MusicXML") },
+  { "lmx", 0, "OUT.lmx", N_("Write the reading as LMX tokens") },
+  { NULL }
+};
+
+static const SrCliOption perform_options[] = {
+  { "output", 'o', "OUT.wav", N_("Write the performance as audio") },
+  { "route", 0, "direct|notation", N_("Image → audio directly, or through notation and MIDI") },
+  { "play", 0, NULL, N_("Play while generating") },
+  { NULL }
+};
+
+static const SrCliOption output_option_wav[] = {
+  { "output", 'o', "OUT.wav", N_("Write the audio here") },
+  { NULL }
+};
+
+static const SrCliOption transcribe_options[] = {
+  { "output", 'o', "OUT.mid", N_("Write the transcription as MIDI") },
+  { "score", 0, "OUT.musicxml", N_("Write a quantised draft score as MusicXML") },
+  { "image", 0, "OUT.png", N_("Write the model's picture of the score") },
+  { NULL }
+};
+
+static const SrCliOption output_option_png[] = {
+  { "output", 'o', "OUT.png", N_("Write the engraving here") },
+  { NULL }
+};
+
+static const SrCliOption output_option_musicxml[] = {
+  { "output", 'o', "OUT.musicxml", N_("Write MusicXML here") },
+  { NULL }
+};
+
+static const SrCliOption output_option_midi[] = {
+  { "output", 'o', "OUT.mid", N_("Write the MIDI file here") },
+  { NULL }
+};
+
+static const SrCliOption eval_notes_options[] = {
+  { "onset-only", 0, NULL, N_("Match notes by onset and pitch only, ignoring offsets") },
+  { NULL }
+};
+
+static const SrCliOption videoset_options[] = {
+  { "output", 'o', "DIR", N_("Write the aligned pairs into DIR") },
+  { NULL }
+};
+
+const SrCliCommand sr_cli_commands[] = {
+  { "pages", "SCORE", 1, 1, N_("List a score's pages and render them to PNG"), pages_options, 0, sr_cmd_pages, NULL },
+  { "systems", "SCORE", 1, 1, N_("Detected systems with page-pixel boxes"), systems_options, 0, NULL,
+    ROADMAP_IMPORT },
+  { "omr", "SCORE", 1, 1, N_("Read a score image as notation"), omr_options,
+    SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS, NULL, ROADMAP_TASKS },
+  { "perform", "SCORE", 1, 1, N_("Turn a score image into sound"), perform_options,
+    SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS, NULL, ROADMAP_TASKS },
+  { "synth", "MIDI", 1, 1, N_("Turn MIDI into sound with the MIDI → audio model"), output_option_wav,
+    SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS, NULL, ROADMAP_TASKS },
+  { "transcribe", "AUDIO", 1, 1, N_("Turn a recording into MIDI, a draft score and a score image"),
+    transcribe_options, SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS, NULL, ROADMAP_TASKS },
+  { "engrave", "MUSICXML|LMX", 1, 1, N_("Draw notation as a picture"), output_option_png, 0, NULL,
+    ROADMAP_ENGRAVER },
+  { "lmx encode", "MUSICXML", 1, 1, N_("Print a MusicXML score as LMX tokens"), NULL, 0, NULL, ROADMAP_SYMBOLIC },
+  { "lmx decode", "LMX", 1, 1, N_("Turn LMX tokens back into MusicXML"), output_option_musicxml, 0, NULL,
+    ROADMAP_SYMBOLIC },
+  { "midi encode", "MIDI", 1, 1, N_("Print a MIDI file as event tokens"), NULL, 0, NULL, ROADMAP_SYMBOLIC },
+  { "midi decode", "TOKENS", 1, 1, N_("Turn event tokens back into a MIDI file"), output_option_midi, 0, NULL,
+    ROADMAP_SYMBOLIC },
+  { "eval ser", "REF PRED", 2, 2, N_("Symbol error rate between two LMX readings"), NULL, 0, NULL,
+    ROADMAP_SYMBOLIC },
+  { "eval notes", "REF.mid EST.mid", 2, 2, N_("Note precision, recall and F1 between two MIDI files"),
+    eval_notes_options, 0, NULL, ROADMAP_SYMBOLIC },
+  { "videoset", "VIDEO…", 1, -1, N_("Turn score-following videos into aligned system-image / audio pairs"),
+    videoset_options, 0, NULL, ROADMAP_VIDEOSET },
+  { "devices", "", 0, 0, N_("List the compute devices"), NULL, SR_CLI_USES_DEVICE, NULL, ROADMAP_COMPUTE },
+  { "bench", "[WHAT…]", 0, -1, N_("Run the benchmarks"), NULL, SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS, NULL,
+    ROADMAP_COMPUTE },
+  { NULL }
+};
+
+const SrCliCommand sr_cli_window_command = {
+  "", "[SCORE…]", 0, -1, N_("Open the workstation, with these scores if given"), NULL,
+  SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS, NULL, NULL
+};
+
+const SrCliCommand *
+sr_cli_find_command (const char *name)
+{
+  for (const SrCliCommand *command = sr_cli_commands; command->name != NULL; command++)
+    if (g_str_equal (command->name, name))
+      return command;
+  return NULL;
+}
+
+gboolean
+sr_cli_is_group (const char *name)
+{
+  g_autofree char *prefix = g_strconcat (name, " ", NULL);
+  for (const SrCliCommand *command = sr_cli_commands; command->name != NULL; command++)
+    if (g_str_has_prefix (command->name, prefix))
+      return TRUE;
+  return FALSE;
+}

@@ -1,0 +1,18 @@
+/* The table of sub-commands (DESIGN §3) and the window's own pseudo-command. */
+#pragma once
+
+#include "cli-args.h"
+
+/* All sub-commands, in the order --help lists them; terminated by an entry with a NULL name. */
+extern const SrCliCommand sr_cli_commands[];
+
+/* `sightread [OPTIONS] [SCORE…]`: the workstation. */
+extern const SrCliCommand sr_cli_window_command;
+
+const SrCliCommand *sr_cli_find_command (const char *name);
+
+/* TRUE when NAME is the first word of two-word commands ("lmx", "midi", "eval"). */
+gboolean sr_cli_is_group (const char *name);
+
+/* Implemented sub-commands, one file each. */
+int sr_cmd_pages (SrCliArgs *args);

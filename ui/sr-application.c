@@ -1,0 +1,169 @@
+/* Application start-up, app actions and the mapping of opened files to windows; see sr-application.h. */
+#include "sr-application.h"
+
+#include <glib/gi18n.h>
+
+#include "sr-config.h"
+#include "sr-resources.h"
+#include "sr-window.h"
+
+struct _SrApplication {
+  GtkApplication parent_instance;
+
+  GSettings *settings;
+  SrDeviceChoice device;
+  char *models_folder;
+};
+
+G_DEFINE_FINAL_TYPE (SrApplication, sr_application, GTK_TYPE_APPLICATION)
+
+static GSettings *
+settings_if_installed (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = source != NULL ? g_settings_schema_source_lookup (source, SR_APP_ID, TRUE) : NULL;
+  if (schema == NULL)
+    {
+      g_message ("The settings schema %s is not installed; window size, zoom and folder are not remembered", SR_APP_ID);
+      return NULL;
+    }
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+static void
+quit_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+about_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  const char *developers[] = { _("The Sightread developers"), NULL };
+  gtk_show_about_dialog (gtk_application_get_active_window (GTK_APPLICATION (user_data)),
+                         "program-name", _("Sightread"),
+                         "logo-icon-name", SR_APP_ID,
+                         "version", SR_VERSION,
+                         "comments", _("Read scanned scores, hear them, and turn playing into sheet music"),
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "authors", developers,
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static void
+new_window_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  gtk_window_present (GTK_WINDOW (sr_window_new (SR_APPLICATION (user_data))));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_activated },
+  { "about", about_activated },
+  { "new-window", new_window_activated },
+};
+
+static void
+load_style (void)
+{
+  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (provider, SR_RESOURCE_PATH "/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+static void
+sr_application_startup (GApplication *application)
+{
+  SrApplication *self = SR_APPLICATION (application);
+  G_APPLICATION_CLASS (sr_application_parent_class)->startup (application);
+
+  g_set_application_name (_("Sightread"));
+  gtk_window_set_default_icon_name (SR_APP_ID);
+  self->settings = settings_if_installed ();
+  load_style ();
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  struct {
+    const char *action;
+    const char *accels[4];
+  } shortcuts[] = {
+    { "app.quit", { "<Control>q", NULL } },
+    { "app.new-window", { "<Control>n", NULL } },
+    { "win.open", { "<Control>o", NULL } },
+    { "win.close", { "<Control>w", NULL } },
+    { "win.zoom-in", { "<Control>plus", "<Control>equal", "<Control>KP_Add", NULL } },
+    { "win.zoom-out", { "<Control>minus", "<Control>KP_Subtract", NULL } },
+    { "win.zoom-reset", { "<Control>0", "<Control>KP_0", NULL } },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (shortcuts); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), shortcuts[i].action, shortcuts[i].accels);
+}
+
+static void
+sr_application_activate (GApplication *application)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+  if (window == NULL)
+    window = GTK_WINDOW (sr_window_new (SR_APPLICATION (application)));
+  gtk_window_present (window);
+}
+
+static void
+sr_application_open (GApplication *application, GFile **files, int n_files, const char *hint)
+{
+  SrApplication *self = SR_APPLICATION (application);
+  for (int i = 0; i < n_files; i++)
+    {
+      /* The first file goes into an idle, empty window; every other file gets a window of its own. */
+      GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
+      SrWindow *window = (active != NULL && sr_window_is_empty (SR_WINDOW (active))) ? SR_WINDOW (active)
+                                                                                      : sr_window_new (self);
+      sr_window_open_file (window, files[i]);
+      gtk_window_present (GTK_WINDOW (window));
+    }
+}
+
+static void
+sr_application_finalize (GObject *object)
+{
+  SrApplication *self = SR_APPLICATION (object);
+  g_clear_object (&self->settings);
+  g_free (self->models_folder);
+  G_OBJECT_CLASS (sr_application_parent_class)->finalize (object);
+}
+
+static void
+sr_application_class_init (SrApplicationClass *klass)
+{
+  sr_register_resource ();
+  G_OBJECT_CLASS (klass)->finalize = sr_application_finalize;
+  G_APPLICATION_CLASS (klass)->startup = sr_application_startup;
+  G_APPLICATION_CLASS (klass)->activate = sr_application_activate;
+  G_APPLICATION_CLASS (klass)->open = sr_application_open;
+}
+
+static void
+sr_application_init (SrApplication *self)
+{
+}
+
+SrApplication *
+sr_application_new (const SrDeviceChoice *device, const char *models_folder)
+{
+  SrApplication *self = g_object_new (SR_TYPE_APPLICATION,
+                                      "application-id", SR_APP_ID,
+                                      "flags", G_APPLICATION_HANDLES_OPEN,
+                                      NULL);
+  if (device != NULL)
+    self->device = *device;
+  self->models_folder = g_strdup (models_folder);
+  return self;
+}
+
+GSettings *
+sr_application_get_settings (SrApplication *self)
+{
+  g_return_val_if_fail (SR_IS_APPLICATION (self), NULL);
+  return self->settings;
+}

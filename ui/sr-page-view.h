@@ -1,0 +1,34 @@
+/* The scrollable, zoomable view of every page of a score. Pages render on worker threads at the current zoom;
+ * later overlays (systems, attention) draw in the page coordinates this view reports. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "score-document.h"
+
+G_BEGIN_DECLS
+
+#define SR_PAGE_VIEW_MIN_ZOOM 0.1
+#define SR_PAGE_VIEW_MAX_ZOOM 8.0
+
+#define SR_TYPE_PAGE_VIEW (sr_page_view_get_type ())
+G_DECLARE_FINAL_TYPE (SrPageView, sr_page_view, SR, PAGE_VIEW, GtkWidget)
+
+GtkWidget *sr_page_view_new (void);
+
+SrScoreDocument *sr_page_view_get_document (SrPageView *self);
+void sr_page_view_set_document (SrPageView *self, SrScoreDocument *document);
+
+/* 1.0 shows a page at its printed size on a 96-dpi screen. */
+double sr_page_view_get_zoom (SrPageView *self);
+void sr_page_view_set_zoom (SrPageView *self, double zoom);
+void sr_page_view_zoom_in (SrPageView *self);
+void sr_page_view_zoom_out (SrPageView *self);
+
+/* TRUE while a page in view is still waiting for its rendering at the current zoom. */
+gboolean sr_page_view_get_busy (SrPageView *self);
+
+/* Where page PAGE_INDEX lies in widget coordinates now. FALSE when there is no such page. */
+gboolean sr_page_view_get_page_bounds (SrPageView *self, guint page_index, graphene_rect_t *bounds);
+
+G_END_DECLS

@@ -1,0 +1,28 @@
+/* A workstation window: one score, its pages, and the commands on it. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "sr-application.h"
+#include "sr-page-view.h"
+
+G_BEGIN_DECLS
+
+#define SR_TYPE_WINDOW (sr_window_get_type ())
+G_DECLARE_FINAL_TYPE (SrWindow, sr_window, SR, WINDOW, GtkApplicationWindow)
+
+SrWindow *sr_window_new (SrApplication *application);
+
+/* Opens FILE in this window, replacing what it shows; a file that cannot be opened leaves the window as it was
+ * and shows why. */
+void sr_window_open_file (SrWindow *self, GFile *file);
+
+/* TRUE when the window shows no score and is not loading one. */
+gboolean sr_window_is_empty (SrWindow *self);
+
+SrPageView *sr_window_get_page_view (SrWindow *self);
+
+/* The message shown in the window's banner, or NULL when none is shown. */
+const char *sr_window_get_message (SrWindow *self);
+
+G_END_DECLS
