@@ -78,7 +78,6 @@ sr_application_startup (GApplication *application)
   SrApplication *self = SR_APPLICATION (application);
   G_APPLICATION_CLASS (sr_application_parent_class)->startup (application);
 
-  g_set_application_name (_("Sightread"));
   gtk_window_set_default_icon_name (SR_APP_ID);
   self->settings = settings_if_installed ();
   load_style ();
@@ -136,7 +135,9 @@ sr_application_finalize (GObject *object)
 static void
 sr_application_class_init (SrApplicationClass *klass)
 {
+  /* Once per process, however many applications a test creates. */
   sr_register_resource ();
+  g_set_application_name (_("Sightread"));
   G_OBJECT_CLASS (klass)->finalize = sr_application_finalize;
   G_APPLICATION_CLASS (klass)->startup = sr_application_startup;
   G_APPLICATION_CLASS (klass)->activate = sr_application_activate;

@@ -84,7 +84,9 @@ read_score_bytes (GFile *file, GCancellable *cancellable, GError **error)
                                                  G_FILE_QUERY_INFO_NONE, cancellable, &local_error);
   if (info == NULL)
     {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
         g_set_error (error, SR_SCORE_ERROR, SR_SCORE_ERROR_NOT_FOUND, _("no such file"));
       else
         g_set_error (error, SR_SCORE_ERROR, SR_SCORE_ERROR_UNREADABLE, _("cannot be read: %s"), local_error->message);
@@ -186,15 +188,36 @@ load_pdf (SrScoreDocument *self, GError **error)
 
 typedef struct {
   SrScoreDocument *document;
-  double scale; /* decoded pixels per stored pixel */
+  double scale; /* stored pixels per decoded pixel */
+  int declared_width;
+  int declared_height;
+  gboolean refused;
+  int rows_decoded; /* how far down the decoder got: a truncated file stops short */
 } SizeLimit;
+
+static void
+note_rows_decoded (GdkPixbufLoader *loader, int x, int y, int width, int height, gpointer user_data)
+{
+  SizeLimit *limit = user_data;
+  limit->rows_decoded = MAX (limit->rows_decoded, y + height);
+}
 
 static void
 limit_decoded_size (GdkPixbufLoader *loader, int width, int height, gpointer user_data)
 {
   SizeLimit *limit = user_data;
-  double scale = 1.0;
+  limit->declared_width = width;
+  limit->declared_height = height;
   double pixels = (double) width * (double) height;
+  if (pixels > SR_SCORE_MAX_IMAGE_PIXELS)
+    {
+      /* A size of 0 × 0 makes gdk-pixbuf's decoders stop before they allocate the full-size pixbuf. */
+      gdk_pixbuf_loader_set_size (loader, 0, 0);
+      limit->refused = TRUE;
+      return;
+    }
+
+  double scale = 1.0;
   if (pixels > SR_SCORE_MAX_PAGE_PIXELS)
     scale = sqrt (SR_SCORE_MAX_PAGE_PIXELS / pixels);
   scale = MIN (scale, SR_SCORE_MAX_PAGE_SIDE / MAX (width, height));
@@ -207,6 +230,19 @@ limit_decoded_size (GdkPixbufLoader *loader, int width, int height, gpointer use
   limit->scale = scale;
   add_notice (limit->document, g_strdup_printf (_("the image is %d × %d pixels; it was scaled down to %d × %d"),
                                                 width, height, scaled_width, scaled_height));
+}
+
+/* Feeds the loader in chunks so that an absurd declared size stops the decoding before memory is spent on it. */
+static gboolean
+decode_in_chunks (GdkPixbufLoader *loader, GBytes *bytes, const SizeLimit *limit, GError **error)
+{
+  enum { CHUNK_BYTES = 64 * 1024 };
+  gsize length = 0;
+  const guint8 *data = g_bytes_get_data (bytes, &length);
+  for (gsize offset = 0; offset < length && !limit->refused; offset += CHUNK_BYTES)
+    if (!gdk_pixbuf_loader_write (loader, data + offset, MIN ((gsize) CHUNK_BYTES, length - offset), error))
+      return FALSE;
+  return TRUE;
 }
 
 /* The page's resolution, as the file states it, or the scanner default. */
@@ -258,18 +294,44 @@ load_image (SrScoreDocument *self, GError **error)
 {
   const char *format_name = sr_score_format_name (self->format);
   g_autoptr(GError) decode_error = NULL;
-  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
-  SizeLimit limit = { self, 1.0 };
+  /* By the sniffed type, not by content-type guessing, which needs the shared MIME database. */
+  const char *loader_type = self->format == SR_SCORE_FORMAT_PNG    ? "png"
+                            : self->format == SR_SCORE_FORMAT_JPEG ? "jpeg"
+                                                                   : "tiff";
+  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new_with_type (loader_type, &decode_error);
+  if (loader == NULL)
+    {
+      g_set_error (error, SR_SCORE_ERROR, SR_SCORE_ERROR_UNREADABLE, _("%s images cannot be read here (%s)"),
+                   format_name, decode_error->message);
+      return FALSE;
+    }
+  SizeLimit limit = { self, 1.0, 0, 0, FALSE, 0 };
   g_signal_connect (loader, "size-prepared", G_CALLBACK (limit_decoded_size), &limit);
+  g_signal_connect (loader, "area-updated", G_CALLBACK (note_rows_decoded), &limit);
 
-  gboolean written = gdk_pixbuf_loader_write_bytes (loader, self->bytes, &decode_error);
+  gboolean written = decode_in_chunks (loader, self->bytes, &limit, &decode_error);
   /* Always close: a loader finalised open complains, and closing is what reports a truncated image. */
-  gboolean closed = gdk_pixbuf_loader_close (loader, written ? &decode_error : NULL);
+  gboolean closed = gdk_pixbuf_loader_close (loader, written && !limit.refused ? &decode_error : NULL);
+  if (limit.refused)
+    {
+      g_set_error (error, SR_SCORE_ERROR, SR_SCORE_ERROR_TOO_LARGE,
+                   _("the image is %d × %d pixels, too large to open (the limit is %.0f megapixels)"),
+                   limit.declared_width, limit.declared_height, SR_SCORE_MAX_IMAGE_PIXELS / 1e6);
+      return FALSE;
+    }
   GdkPixbuf *decoded = gdk_pixbuf_loader_get_pixbuf (loader);
   if (!written || !closed || decoded == NULL)
     {
       g_set_error (error, SR_SCORE_ERROR, SR_SCORE_ERROR_DAMAGED, _("the %s image is damaged or truncated (%s)"),
                    format_name, decode_error != NULL ? decode_error->message : _("no details"));
+      return FALSE;
+    }
+  /* gdk-pixbuf hands back what it decoded of a cut-off file without complaint; the rest would be blank paper. */
+  if (limit.rows_decoded < gdk_pixbuf_get_height (decoded))
+    {
+      g_set_error (error, SR_SCORE_ERROR, SR_SCORE_ERROR_DAMAGED,
+                   _("the %s image is damaged or truncated (only %d of its %d rows could be read)"), format_name,
+                   limit.rows_decoded, gdk_pixbuf_get_height (decoded));
       return FALSE;
     }
 
@@ -299,13 +361,27 @@ sr_score_document_new_for_file (GFile *file, GCancellable *cancellable, GError *
 {
   g_return_val_if_fail (G_IS_FILE (file), NULL);
 
-  GBytes *bytes = read_score_bytes (file, cancellable, error);
+  g_autoptr(GBytes) bytes = read_score_bytes (file, cancellable, error);
   if (bytes == NULL)
     return NULL;
+  return sr_score_document_new_for_bytes (bytes, file, error);
+}
+
+SrScoreDocument *
+sr_score_document_new_for_bytes (GBytes *bytes, GFile *file, GError **error)
+{
+  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  if (g_bytes_get_size (bytes) == 0)
+    {
+      g_set_error (error, SR_SCORE_ERROR, SR_SCORE_ERROR_EMPTY, _("the file is empty"));
+      return NULL;
+    }
 
   g_autoptr(SrScoreDocument) self = g_object_new (SR_TYPE_SCORE_DOCUMENT, NULL);
   self->file = g_object_ref (file);
-  self->bytes = bytes;
+  self->bytes = g_bytes_ref (bytes);
 
   gsize length = 0;
   const guint8 *data = g_bytes_get_data (bytes, &length);

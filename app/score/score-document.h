@@ -28,6 +28,9 @@ GQuark sr_score_error_quark (void);
 
 /* A decoded or rendered page never holds more pixels than this (256 MiB as ARGB); larger ones are scaled down. */
 #define SR_SCORE_MAX_PAGE_PIXELS (64.0 * 1024.0 * 1024.0)
+/* Images declaring more pixels than this (a 1200-dpi A3 scan has 280 million) are refused before decoding:
+ * gdk-pixbuf decodes some formats at full size before scaling them down (here up to 1 GiB as RGBA). */
+#define SR_SCORE_MAX_IMAGE_PIXELS (300.0 * 1000.0 * 1000.0)
 /* cairo's image surfaces cannot be wider or taller than this. */
 #define SR_SCORE_MAX_PAGE_SIDE 32767.0
 #define SR_SCORE_MAX_FILE_BYTES (G_GUINT64_CONSTANT (2) << 30)
@@ -38,6 +41,8 @@ GQuark sr_score_error_quark (void);
 G_DECLARE_FINAL_TYPE (SrScoreDocument, sr_score_document, SR, SCORE_DOCUMENT, GObject)
 
 SrScoreDocument *sr_score_document_new_for_file (GFile *file, GCancellable *cancellable, GError **error);
+/* From bytes already in memory; FILE names the document (it is not read). */
+SrScoreDocument *sr_score_document_new_for_bytes (GBytes *bytes, GFile *file, GError **error);
 void sr_score_document_new_async (GFile *file, GCancellable *cancellable, GAsyncReadyCallback callback,
                                   gpointer user_data);
 SrScoreDocument *sr_score_document_new_finish (GAsyncResult *result, GError **error);

@@ -1,0 +1,28 @@
+/* Fuzz target: any bytes handed to the score importer, as if opened from a file. Opening must fail cleanly or give
+ * a document whose first page renders. */
+#include <stdint.h>
+
+#include "score-document.h"
+
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (data, size);
+  g_autoptr(GFile) file = g_file_new_for_path ("fuzz-input");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrScoreDocument) document = sr_score_document_new_for_bytes (bytes, file, &error);
+  if (document == NULL)
+    {
+      g_assert_nonnull (error);
+      return 0;
+    }
+
+  g_assert_cmpuint (sr_score_document_get_n_pages (document), >, 0);
+  /* A small scale keeps each run fast; the pixel limits are tested elsewhere. */
+  cairo_surface_t *page = sr_score_document_render_page (document, 0, 0.05, NULL);
+  if (page != NULL)
+    cairo_surface_destroy (page);
+  return 0;
+}

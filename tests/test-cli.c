@@ -1,0 +1,300 @@
+/* The command line as a user meets it: help, version, exit statuses, bad usage and bad files, in two languages. */
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+
+#include "cli-commands.h"
+#include "test-files.h"
+
+static char *scratch;
+
+typedef struct {
+  int status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+/* Runs `sightread ARGS…` with the environment ENV (NULL-terminated "NAME=VALUE" pairs added to ours). */
+static void
+run_sightread (Run *run, const char *const *env_additions, ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char *program = g_getenv ("SIGHTREAD");
+  g_assert_nonnull (program);
+  g_ptr_array_add (argv, (char *) program);
+  va_list arguments;
+  va_start (arguments, env_additions);
+  for (const char *word; (word = va_arg (arguments, const char *)) != NULL;)
+    g_ptr_array_add (argv, (char *) word);
+  va_end (arguments);
+  g_ptr_array_add (argv, NULL);
+
+  g_auto(GStrv) env = g_get_environ ();
+  for (const char *const *addition = env_additions; addition != NULL && *addition != NULL; addition++)
+    {
+      g_auto(GStrv) pair = g_strsplit (*addition, "=", 2);
+      env = g_environ_setenv (env, pair[0], pair[1], TRUE);
+    }
+
+  int wait_status = 0;
+  g_autoptr(GError) error = NULL;
+  g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &run->out, &run->err, &wait_status,
+                &error);
+  g_assert_no_error (error);
+  /* A crash or a sanitizer report must never pass for an ordinary failure. */
+  if (WIFSIGNALED (wait_status))
+    g_error ("sightread %s died of signal %d\n%s", (char *) argv->pdata[1], WTERMSIG (wait_status), run->err);
+  g_assert_true (WIFEXITED (wait_status));
+  run->status = WEXITSTATUS (wait_status);
+  g_assert_null (strstr (run->err, "runtime error"));
+  g_assert_null (strstr (run->err, "AddressSanitizer"));
+  g_assert_null (strstr (run->err, "CRITICAL"));
+}
+
+#define sightread(run, ...) run_sightread (run, NULL, __VA_ARGS__, NULL)
+
+static void
+assert_contains (const char *text, const char *expected)
+{
+  if (strstr (text, expected) == NULL)
+    g_error ("expected “%s” in:\n%s", expected, text);
+}
+
+static void
+test_help_lists_every_command (void)
+{
+  g_auto(Run) run = { 0 };
+  sightread (&run, "--help");
+  g_assert_cmpint (run.status, ==, 0);
+  assert_contains (run.out, "Usage:");
+  for (const SrCliCommand *command = sr_cli_commands; command->name != NULL; command++)
+    assert_contains (run.out, command->name);
+}
+
+static void
+test_version_is_the_project_version (void)
+{
+  g_auto(Run) run = { 0 };
+  sightread (&run, "--version");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_regex_match_simple ("^sightread [0-9]+\\.[0-9]+\\.[0-9]+\n$", run.out, 0, 0));
+}
+
+static void
+test_every_command_has_help_naming_its_arguments_and_options (void)
+{
+  for (const SrCliCommand *command = sr_cli_commands; command->name != NULL; command++)
+    {
+      g_auto(GStrv) words = g_strsplit (command->name, " ", 2);
+      g_auto(Run) run = { 0 };
+      if (words[1] != NULL)
+        sightread (&run, words[0], words[1], "--help");
+      else
+        sightread (&run, words[0], "--help");
+      g_assert_cmpint (run.status, ==, 0);
+      g_autofree char *usage = g_strdup_printf ("Usage: sightread %s", command->name);
+      assert_contains (run.out, usage);
+      assert_contains (run.out, command->arguments);
+      for (const SrCliOption *option = command->options; option != NULL && option->long_name != NULL; option++)
+        {
+          g_autofree char *long_option = g_strdup_printf ("--%s", option->long_name);
+          assert_contains (run.out, long_option);
+        }
+      if (command->flags & SR_CLI_USES_DEVICE)
+        assert_contains (run.out, "--device");
+      if (command->run == NULL)
+        assert_contains (run.out, "Not built yet");
+    }
+}
+
+static void
+test_help_command_shows_a_command_help (void)
+{
+  g_auto(Run) run = { 0 };
+  sightread (&run, "help", "lmx", "encode");
+  g_assert_cmpint (run.status, ==, 0);
+  assert_contains (run.out, "Usage: sightread lmx encode MUSICXML");
+}
+
+static void
+test_bad_usage_exits_2_with_a_one_line_hint (void)
+{
+  struct {
+    const char *words[4];
+    const char *hint;
+  } cases[] = {
+    { { "omrr" }, "did you mean 'omr'" },
+    { { "frobnicate" }, "is not a command" },
+    { { "omr", "--bogus", "x.pdf" }, "Unknown option --bogus" },
+    { { "pages" }, "missing argument SCORE" },
+    { { "pages", "a.pdf", "b.pdf" }, "unexpected argument 'b.pdf'" },
+    { { "pages", "--dpi", "many", "a.pdf" }, "--dpi must be a whole number" },
+    { { "pages", "--dpi" }, "--dpi" },
+    { { "lmx" }, "a command is missing" },
+    { { "lmx", "squash", "a.lmx" }, "'squash' is not a command" },
+    { { "omr", "--device", "gpu", "a.pdf" }, "unknown device 'gpu'" },
+    { { "--bogus" }, "Unknown option --bogus" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Run) run = { 0 };
+      const char *const *w = cases[i].words;
+      run_sightread (&run, NULL, w[0], w[1], w[2], w[3], NULL);
+      g_assert_cmpint (run.status, ==, 2);
+      assert_contains (run.err, cases[i].hint);
+      g_assert_cmpint (strchr (run.err, '\n') - run.err, ==, (int) strlen (run.err) - 1); /* one line */
+      g_assert_cmpstr (run.out, ==, "");
+    }
+}
+
+static void
+test_a_bad_device_in_the_environment_is_bad_usage (void)
+{
+  g_auto(Run) run = { 0 };
+  const char *env[] = { "SIGHTREAD_DEVICE=quantum", NULL };
+  run_sightread (&run, env, "omr", "a.pdf", NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  assert_contains (run.err, "SIGHTREAD_DEVICE: unknown device 'quantum'");
+}
+
+static void
+test_a_command_not_built_yet_says_so_and_fails (void)
+{
+  g_auto(Run) run = { 0 };
+  sightread (&run, "transcribe", "take.wav");
+  g_assert_cmpint (run.status, ==, 1);
+  assert_contains (run.err, "sightread: transcribe: this command is not built yet");
+}
+
+static void
+test_pages_describes_the_sample_score (void)
+{
+  g_autofree char *pdf = sr_test_sample_path ("minuet-in-g.pdf");
+  g_auto(Run) run = { 0 };
+  sightread (&run, "pages", pdf);
+  g_assert_cmpint (run.status, ==, 0);
+  assert_contains (run.out, "PDF, 1 page");
+  assert_contains (run.out, "2480 × 3508 px at 300 dpi");
+}
+
+static void
+test_pages_json_is_machine_readable (void)
+{
+  g_autofree char *pdf = sr_test_write_pdf (scratch, "two.pdf", 2, 612, 792);
+  g_auto(Run) run = { 0 };
+  sightread (&run, "pages", "--json", "--dpi", "72", pdf);
+  g_assert_cmpint (run.status, ==, 0);
+  assert_contains (run.out, "\"format\" : \"PDF\"");
+  assert_contains (run.out, "\"width_px\" : 612");
+  assert_contains (run.out, "\"page\" : 2");
+}
+
+static void
+test_pages_renders_every_page_to_png (void)
+{
+  g_autofree char *pdf = sr_test_write_pdf (scratch, "render.pdf", 2, 612, 792);
+  g_autofree char *folder = g_build_filename (scratch, "rendered", NULL);
+  g_auto(Run) run = { 0 };
+  sightread (&run, "pages", "--dpi", "50", "-o", folder, pdf);
+  g_assert_cmpint (run.status, ==, 0);
+  for (int page = 1; page <= 2; page++)
+    {
+      g_autofree char *name = g_strdup_printf ("page-%03d.png", page);
+      g_autofree char *png = g_build_filename (folder, name, NULL);
+      cairo_surface_t *surface = cairo_image_surface_create_from_png (png);
+      g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+      g_assert_cmpint (cairo_image_surface_get_width (surface), ==, 425);
+      g_assert_cmpfloat (sr_test_dark_share (surface, 0, 0, 425, 550), >, 0.001);
+      cairo_surface_destroy (surface);
+      g_remove (png);
+    }
+  g_rmdir (folder);
+}
+
+static void
+test_bad_files_fail_with_exit_1_and_a_clear_message (void)
+{
+  g_autofree char *sample = sr_test_sample_path ("minuet-in-g.pdf");
+  g_autofree char *empty = sr_test_write_file (scratch, "empty.pdf", "", 0);
+  g_autofree char *truncated = sr_test_write_truncated_copy (scratch, "truncated.pdf", sample, 0.5);
+  g_autofree char *wrong_header = sr_test_write_file (scratch, "wrong-header.png", "GIF89a not a png", 16);
+  g_autofree char *garbled = sr_test_write_png_with_garbled_header (scratch, "garbled.png");
+  g_autofree char *giant = sr_test_write_png_claiming_size (scratch, "giant.png", 100000, 100000);
+  g_autofree char *missing = g_build_filename (scratch, "missing.pdf", NULL);
+  struct {
+    const char *path;
+    const char *message;
+  } cases[] = {
+    { empty, "the file is empty" },
+    { truncated, "the PDF is damaged or truncated" },
+    { wrong_header, "not a PDF, PNG, JPEG or TIFF file" },
+    { garbled, "the PNG image is damaged or truncated" },
+    { giant, "the image is 100000 × 100000 pixels, too large to open" },
+    { scratch, "is a folder, not a score file" },
+    { missing, "no such file" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Run) run = { 0 };
+      sightread (&run, "pages", cases[i].path);
+      g_assert_cmpint (run.status, ==, 1);
+      g_autofree char *expected = g_strdup_printf ("sightread: %s: %s", cases[i].path, cases[i].message);
+      assert_contains (run.err, expected);
+    }
+}
+
+static void
+test_german_users_get_german_help_and_errors (void)
+{
+  const char *env[] = { "LANGUAGE=de", "LC_ALL=C.UTF-8", NULL };
+  g_auto(Run) help = { 0 };
+  run_sightread (&help, env, "--help", NULL);
+  g_assert_cmpint (help.status, ==, 0);
+  assert_contains (help.out, "Aufruf:");
+  assert_contains (help.out, "Befehle:");
+
+  g_auto(Run) empty = { 0 };
+  g_autofree char *path = sr_test_write_file (scratch, "leer.pdf", "", 0);
+  run_sightread (&empty, env, "pages", path, NULL);
+  g_assert_cmpint (empty.status, ==, 1);
+  assert_contains (empty.err, "die Datei ist leer");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  scratch = g_dir_make_tmp ("sightread-cli-XXXXXX", NULL);
+
+  g_test_add_func ("/cli/help", test_help_lists_every_command);
+  g_test_add_func ("/cli/version", test_version_is_the_project_version);
+  g_test_add_func ("/cli/command-help", test_every_command_has_help_naming_its_arguments_and_options);
+  g_test_add_func ("/cli/help-command", test_help_command_shows_a_command_help);
+  g_test_add_func ("/cli/bad-usage", test_bad_usage_exits_2_with_a_one_line_hint);
+  g_test_add_func ("/cli/bad-device-env", test_a_bad_device_in_the_environment_is_bad_usage);
+  g_test_add_func ("/cli/not-built", test_a_command_not_built_yet_says_so_and_fails);
+  g_test_add_func ("/cli/pages", test_pages_describes_the_sample_score);
+  g_test_add_func ("/cli/pages-json", test_pages_json_is_machine_readable);
+  g_test_add_func ("/cli/pages-render", test_pages_renders_every_page_to_png);
+  g_test_add_func ("/cli/bad-files", test_bad_files_fail_with_exit_1_and_a_clear_message);
+  g_test_add_func ("/cli/german", test_german_users_get_german_help_and_errors);
+  int status = g_test_run ();
+
+  const char *leftovers[] = { "empty.pdf", "truncated.pdf", "wrong-header.png", "garbled.png", "giant.png",
+                              "two.pdf", "render.pdf", "leer.pdf" };
+  for (gsize i = 0; i < G_N_ELEMENTS (leftovers); i++)
+    {
+      g_autofree char *path = g_build_filename (scratch, leftovers[i], NULL);
+      g_remove (path);
+    }
+  g_rmdir (scratch);
+  g_free (scratch);
+  return status;
+}

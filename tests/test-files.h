@@ -1,0 +1,29 @@
+/* Files the tests make for themselves: good scores of each format and the bad inputs users will hand us. */
+#pragma once
+
+#include <cairo.h>
+#include <glib.h>
+
+/* A file of the bundled sample score (resources/samples), from $SIGHTREAD_SAMPLES. */
+char *sr_test_sample_path (const char *name);
+
+/* Writes DATA to DIR/NAME and returns the path. */
+char *sr_test_write_file (const char *dir, const char *name, const void *data, gsize length);
+
+/* The first FRACTION of SOURCE, as DIR/NAME. */
+char *sr_test_write_truncated_copy (const char *dir, const char *name, const char *source, double fraction);
+
+/* A PDF of N_PAGES pages of WIDTH_PT × HEIGHT_PT, each with a grand staff of notes drawn with cairo. */
+char *sr_test_write_pdf (const char *dir, const char *name, int n_pages, double width_pt, double height_pt);
+
+/* An image of staff lines and notes in FORMAT ("png", "jpeg", "tiff") at DPI, through gdk-pixbuf. */
+char *sr_test_write_image (const char *dir, const char *name, const char *format, int width, int height, int dpi);
+
+/* A PNG whose header says WIDTH × HEIGHT and whose pixel data is one short, valid zlib stream. */
+char *sr_test_write_png_claiming_size (const char *dir, const char *name, guint32 width, guint32 height);
+
+/* A PNG with a correct signature whose IHDR chunk is garbled (its checksum no longer matches). */
+char *sr_test_write_png_with_garbled_header (const char *dir, const char *name);
+
+/* The share of pixels darker than mid-grey inside the given rectangle of an ARGB32/RGB24 surface. */
+double sr_test_dark_share (cairo_surface_t *surface, int x, int y, int width, int height);

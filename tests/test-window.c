@@ -1,0 +1,220 @@
+/* The workstation window under a real X server (Xvfb): it opens the sample score and shows its music, keeps
+ * working after a bad file, answers its shortcuts, and quits cleanly. */
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "sr-application.h"
+#include "sr-window.h"
+#include "test-files.h"
+
+#define TIMEOUT_SECONDS 60
+
+typedef struct {
+  SrApplication *application;
+  SrWindow *window;
+  const char *bad_file;   /* opened first when set */
+  const char *good_file;
+  gboolean saw_bad_file_message;
+  gboolean checked_music;
+  guint step_source;
+} Fixture;
+
+/* What the screen shows of the window, through the window's own renderer. */
+static GdkTexture *
+screenshot (GtkWidget *window)
+{
+  int width = gtk_widget_get_width (window);
+  int height = gtk_widget_get_height (window);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  g_autoptr(GskRenderNode) node = gtk_snapshot_free_to_node (snapshot);
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
+static cairo_surface_t *
+texture_to_surface (GdkTexture *texture)
+{
+  int width = gdk_texture_get_width (texture);
+  int height = gdk_texture_get_height (texture);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  gdk_texture_download (texture, cairo_image_surface_get_data (surface), cairo_image_surface_get_stride (surface));
+  cairo_surface_mark_dirty (surface);
+  return surface;
+}
+
+static void
+check_music_is_drawn (Fixture *fixture)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  SrPageView *page_view = sr_window_get_page_view (fixture->window);
+
+  graphene_rect_t view_bounds, page_bounds;
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (page_view), window, &view_bounds));
+  g_assert_true (sr_page_view_get_page_bounds (page_view, 0, &page_bounds));
+  page_bounds.origin.x += view_bounds.origin.x;
+  page_bounds.origin.y += view_bounds.origin.y;
+  graphene_rect_t visible_page;
+  g_assert_true (graphene_rect_intersection (&page_bounds, &view_bounds, &visible_page));
+  g_assert_cmpfloat (visible_page.size.width * visible_page.size.height, >, 100 * 100);
+
+  g_autoptr(GdkTexture) texture = screenshot (window);
+  const char *folder = g_getenv ("MESON_BUILD_ROOT");
+  g_autofree char *png = g_build_filename (folder != NULL ? folder : g_get_tmp_dir (), "window-smoke-test.png", NULL);
+  gdk_texture_save_to_png (texture, png);
+  g_test_message ("screenshot: %s", png);
+
+  cairo_surface_t *surface = texture_to_surface (texture);
+  int scale = gtk_widget_get_scale_factor (window);
+  /* Printed music inks a few per cent of the page; a blank or undrawn page inks none. */
+  double page_ink = sr_test_dark_share (surface, (int) visible_page.origin.x * scale, (int) visible_page.origin.y * scale,
+                                        (int) visible_page.size.width * scale, (int) visible_page.size.height * scale);
+  g_test_message ("dark share of the visible page: %.3f", page_ink);
+  g_assert_cmpfloat (page_ink, >, 0.02);
+  g_assert_cmpfloat (page_ink, <, 0.30);
+
+  /* The desk beside the page is neither paper nor ink. */
+  double desk_ink = sr_test_dark_share (surface, (int) view_bounds.origin.x * scale + 2,
+                                        (int) view_bounds.origin.y * scale + 2, 8, 8);
+  g_assert_cmpfloat (desk_ink, ==, 0.0);
+  cairo_surface_destroy (surface);
+  fixture->checked_music = TRUE;
+}
+
+static void
+check_shortcuts (Fixture *fixture)
+{
+  GtkApplication *application = GTK_APPLICATION (fixture->application);
+  g_auto(GStrv) open_accels = gtk_application_get_accels_for_action (application, "win.open");
+  g_assert_true (g_strv_contains ((const char *const *) open_accels, "<Control>o"));
+  g_auto(GStrv) quit_accels = gtk_application_get_accels_for_action (application, "app.quit");
+  g_assert_true (g_strv_contains ((const char *const *) quit_accels, "<Control>q"));
+  g_auto(GStrv) zoom_accels = gtk_application_get_accels_for_action (application, "win.zoom-in");
+  g_assert_true (g_strv_contains ((const char *const *) zoom_accels, "<Control>plus"));
+
+  SrPageView *page_view = sr_window_get_page_view (fixture->window);
+  sr_page_view_set_zoom (page_view, 1.0);
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "zoom-in", NULL);
+  g_assert_cmpfloat_with_epsilon (sr_page_view_get_zoom (page_view), 1.25, 1e-9);
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "zoom-reset", NULL);
+  g_assert_cmpfloat_with_epsilon (sr_page_view_get_zoom (page_view), 1.0, 1e-9);
+}
+
+static void
+check_recent_files (Fixture *fixture)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (fixture->good_file);
+  g_autofree char *uri = g_file_get_uri (file);
+  g_assert_true (gtk_recent_manager_has_item (gtk_recent_manager_get_default (), uri));
+}
+
+/* Polls until the window reaches the state the next check needs; the checks run on the main loop. */
+static gboolean
+step (gpointer user_data)
+{
+  Fixture *fixture = user_data;
+  if (fixture->window == NULL)
+    return G_SOURCE_CONTINUE;
+
+  if (fixture->bad_file != NULL && !fixture->saw_bad_file_message)
+    {
+      const char *message = sr_window_get_message (fixture->window);
+      if (message == NULL)
+        return G_SOURCE_CONTINUE;
+      g_assert_nonnull (strstr (message, "the file is empty"));
+      g_assert_true (sr_window_is_empty (fixture->window));
+      fixture->saw_bad_file_message = TRUE;
+      g_autoptr(GFile) good = g_file_new_for_path (fixture->good_file);
+      sr_window_open_file (fixture->window, good);
+      return G_SOURCE_CONTINUE;
+    }
+
+  SrPageView *page_view = sr_window_get_page_view (fixture->window);
+  if (sr_page_view_get_document (page_view) == NULL || sr_page_view_get_busy (page_view) ||
+      !gtk_widget_get_mapped (GTK_WIDGET (page_view)))
+    return G_SOURCE_CONTINUE;
+
+  g_assert_null (sr_window_get_message (fixture->window));
+  check_music_is_drawn (fixture);
+  check_shortcuts (fixture);
+  check_recent_files (fixture);
+  fixture->step_source = 0;
+  g_application_quit (G_APPLICATION (fixture->application));
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+give_up (gpointer user_data)
+{
+  g_error ("the window did not show the score within %d s", TIMEOUT_SECONDS);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+window_added (GtkApplication *application, GtkWindow *window, Fixture *fixture)
+{
+  if (SR_IS_WINDOW (window) && fixture->window == NULL)
+    fixture->window = SR_WINDOW (window);
+}
+
+static void
+run_application (Fixture *fixture, const char *file_on_command_line)
+{
+  fixture->application = sr_application_new (NULL, NULL);
+  g_application_set_flags (G_APPLICATION (fixture->application), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_signal_connect (fixture->application, "window-added", G_CALLBACK (window_added), fixture);
+  fixture->step_source = g_timeout_add (100, step, fixture);
+  guint timeout = g_timeout_add_seconds (TIMEOUT_SECONDS, give_up, NULL);
+
+  char *argv[] = { (char *) "sightread", (char *) file_on_command_line, NULL };
+  int status = g_application_run (G_APPLICATION (fixture->application), 2, argv);
+  g_assert_cmpint (status, ==, 0);
+
+  g_source_remove (timeout);
+  if (fixture->step_source != 0)
+    g_source_remove (fixture->step_source);
+  g_clear_object (&fixture->application);
+}
+
+static void
+test_window_opens_the_sample_score_and_draws_its_music (void)
+{
+  g_autofree char *sample = sr_test_sample_path ("minuet-in-g.pdf");
+  Fixture fixture = { .good_file = sample };
+  run_application (&fixture, sample);
+  g_assert_true (fixture.checked_music);
+}
+
+static void
+test_a_bad_file_shows_a_message_and_the_window_keeps_working (void)
+{
+  g_autofree char *folder = g_dir_make_tmp ("sightread-window-XXXXXX", NULL);
+  g_autofree char *empty = sr_test_write_file (folder, "empty.pdf", "", 0);
+  g_autofree char *sample = sr_test_sample_path ("minuet-in-g.png");
+  Fixture fixture = { .bad_file = empty, .good_file = sample };
+  run_application (&fixture, empty);
+  g_assert_true (fixture.saw_bad_file_message);
+  g_assert_true (fixture.checked_music);
+  g_remove (empty);
+  g_rmdir (folder);
+}
+
+int
+main (int argc, char **argv)
+{
+  /* The user's own folders are kept out of the test (recent files, settings), but not the system's: GTK finds
+   * its MIME database and image loaders there, so G_TEST_OPTION_ISOLATE_DIRS would hide too much. */
+  g_autofree char *home = g_dir_make_tmp ("sightread-home-XXXXXX", NULL);
+  const char *variables[] = { "HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME" };
+  for (gsize i = 0; i < G_N_ELEMENTS (variables); i++)
+    {
+      g_autofree char *folder = g_build_filename (home, variables[i], NULL);
+      g_mkdir_with_parents (folder, 0700);
+      g_setenv (variables[i], folder, TRUE);
+    }
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/window/sample-score", test_window_opens_the_sample_score_and_draws_its_music);
+  g_test_add_func ("/window/bad-file", test_a_bad_file_shows_a_message_and_the_window_keeps_working);
+  return g_test_run ();
+}
