@@ -55,6 +55,7 @@ run_sightread (Run *run, const char *const *env_additions, ...)
   run->status = WEXITSTATUS (wait_status);
   g_assert_null (strstr (run->err, "runtime error"));
   g_assert_null (strstr (run->err, "AddressSanitizer"));
+  g_assert_null (strstr (run->err, "LeakSanitizer"));
   g_assert_null (strstr (run->err, "CRITICAL"));
 }
 
