@@ -90,6 +90,8 @@ check_shortcuts (Fixture *fixture)
   g_assert_true (g_strv_contains ((const char *const *) open_accels, "<Control>o"));
   g_auto(GStrv) quit_accels = gtk_application_get_accels_for_action (application, "app.quit");
   g_assert_true (g_strv_contains ((const char *const *) quit_accels, "<Control>q"));
+  g_auto(GStrv) help_accels = gtk_application_get_accels_for_action (application, "win.show-help-overlay");
+  g_assert_true (g_strv_contains ((const char *const *) help_accels, "<Control>question"));
   g_auto(GStrv) zoom_accels = gtk_application_get_accels_for_action (application, "win.zoom-in");
   g_assert_true (g_strv_contains ((const char *const *) zoom_accels, "<Control>plus"));
 
