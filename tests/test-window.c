@@ -29,6 +29,8 @@ screenshot (GtkWidget *window)
   GtkSnapshot *snapshot = gtk_snapshot_new ();
   gdk_paintable_snapshot (paintable, snapshot, width, height);
   g_autoptr(GskRenderNode) node = gtk_snapshot_free_to_node (snapshot);
+  if (node == NULL)
+    g_error ("the window drew nothing (%d × %d)", width, height);
   GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
   return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
 }
@@ -61,7 +63,9 @@ check_music_is_drawn (Fixture *fixture)
 
   g_autoptr(GdkTexture) texture = screenshot (window);
   const char *folder = g_getenv ("MESON_BUILD_ROOT");
-  g_autofree char *png = g_build_filename (folder != NULL ? folder : g_get_tmp_dir (), "window-smoke-test.png", NULL);
+  g_autofree char *base = g_path_get_basename (fixture->good_file);
+  g_autofree char *name = g_strdup_printf ("window-smoke-test-%s.png", base);
+  g_autofree char *png = g_build_filename (folder != NULL ? folder : g_get_tmp_dir (), name, NULL);
   gdk_texture_save_to_png (texture, png);
   g_test_message ("screenshot: %s", png);
 
@@ -202,6 +206,181 @@ test_a_bad_file_shows_a_message_and_the_window_keeps_working (void)
   g_rmdir (folder);
 }
 
+static gboolean
+keep_ticking (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Spins the main loop until READY holds, failing the test after TIMEOUT_SECONDS. */
+static void
+wait_until (gboolean (*ready) (gpointer), gpointer data, const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_SECONDS * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (20, keep_ticking, NULL);
+  while (!ready (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out after %d s waiting for %s", TIMEOUT_SECONDS, what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (tick);
+}
+
+typedef struct {
+  GdkFrameClock *clock;
+  gint64 until;
+} FrameWait;
+
+static gboolean
+frames_passed (gpointer data)
+{
+  FrameWait *wait = data;
+  return gdk_frame_clock_get_frame_counter (wait->clock) >= wait->until;
+}
+
+/* Lets the window draw a couple of frames, so that state computed while drawing is current. */
+static void
+wait_for_frames (GtkWidget *widget, int n_frames)
+{
+  FrameWait wait = { gtk_widget_get_frame_clock (widget), 0 };
+  g_assert_nonnull (wait.clock);
+  wait.until = gdk_frame_clock_get_frame_counter (wait.clock) + n_frames;
+  for (int i = 0; i < n_frames; i++)
+    gtk_widget_queue_draw (widget);
+  wait_until (frames_passed, &wait, "the window to draw");
+}
+
+static gboolean
+pages_drawn (gpointer data)
+{
+  SrPageView *page_view = sr_window_get_page_view (SR_WINDOW (data));
+  return sr_page_view_get_document (page_view) != NULL && gtk_widget_get_mapped (GTK_WIDGET (page_view)) &&
+         !sr_page_view_get_busy (page_view);
+}
+
+typedef void (*Scenario) (SrWindow *window);
+
+static void
+play_scenario (GApplication *application, Scenario scenario)
+{
+  SrWindow *window = SR_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (application)));
+  g_assert_nonnull (window);
+  /* The scenario drives the main loop itself (wait_until), nested in this handler. */
+  scenario (window);
+  g_application_quit (application);
+}
+
+/* Runs SCENARIO in the window of an application started as `sightread` with no file. */
+static void
+run_scenario (Scenario scenario)
+{
+  g_autoptr(SrApplication) application = sr_application_new (NULL, NULL);
+  g_application_set_flags (G_APPLICATION (application), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (application, "activate", G_CALLBACK (play_scenario), scenario);
+  char *argv[] = { (char *) "sightread", NULL };
+  g_assert_cmpint (g_application_run (G_APPLICATION (application), 1, argv), ==, 0);
+}
+
+static double
+ink_of_page (SrWindow *window, guint page_index)
+{
+  SrPageView *page_view = sr_window_get_page_view (window);
+  graphene_rect_t view_bounds, page_bounds, visible;
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (page_view), GTK_WIDGET (window), &view_bounds));
+  g_assert_true (sr_page_view_get_page_bounds (page_view, page_index, &page_bounds));
+  page_bounds.origin.x += view_bounds.origin.x;
+  page_bounds.origin.y += view_bounds.origin.y;
+  if (!graphene_rect_intersection (&page_bounds, &view_bounds, &visible))
+    return -1;
+  g_autoptr(GdkTexture) texture = screenshot (GTK_WIDGET (window));
+  cairo_surface_t *surface = texture_to_surface (texture);
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (window));
+  double ink = sr_test_dark_share (surface, (int) visible.origin.x * scale, (int) visible.origin.y * scale,
+                                   (int) visible.size.width * scale, (int) visible.size.height * scale);
+  cairo_surface_destroy (surface);
+  return ink;
+}
+
+static void
+scroll_to_the_last_page (SrWindow *window)
+{
+  g_autofree char *folder = g_dir_make_tmp ("sightread-window-XXXXXX", NULL);
+  g_autofree char *pdf = sr_test_write_pdf (folder, "three.pdf", 3, 612, 792);
+  g_autoptr(GFile) file = g_file_new_for_path (pdf);
+  sr_window_open_file (window, file);
+  wait_until (pages_drawn, window, "the first page");
+  g_assert_cmpfloat (ink_of_page (window, 2), <, 0); /* the last page starts out of sight */
+
+  SrPageView *page_view = sr_window_get_page_view (window);
+  GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (page_view));
+  graphene_rect_t last_page;
+  g_assert_true (sr_page_view_get_page_bounds (page_view, 2, &last_page));
+  gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_value (vadjustment) + last_page.origin.y);
+  wait_for_frames (GTK_WIDGET (page_view), 2);
+  wait_until (pages_drawn, window, "the last page");
+  double ink = ink_of_page (window, 2);
+  g_test_message ("dark share of the last page: %.4f", ink);
+  g_assert_cmpfloat (ink, >, 0.005);
+
+  g_remove (pdf);
+  g_rmdir (folder);
+}
+
+static void
+test_every_page_of_a_pdf_can_be_scrolled_to_and_is_drawn (void)
+{
+  run_scenario (scroll_to_the_last_page);
+}
+
+static GtkDropTarget *
+find_drop_target (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+      if (GTK_IS_DROP_TARGET (controller))
+        return GTK_DROP_TARGET (controller);
+    }
+  return NULL;
+}
+
+static gboolean
+title_names_png (gpointer data)
+{
+  const char *title = gtk_window_get_title (GTK_WINDOW (data));
+  return title != NULL && g_str_has_prefix (title, "minuet-in-g.png") && pages_drawn (data);
+}
+
+static void
+drop_a_file (SrWindow *window)
+{
+  GtkDropTarget *drop_target = find_drop_target (GTK_WIDGET (window));
+  g_assert_nonnull (drop_target);
+
+  g_autofree char *png = sr_test_sample_path ("minuet-in-g.png");
+  g_autoptr(GFile) file = g_file_new_for_path (png);
+  GSList *files = g_slist_prepend (NULL, file);
+  GValue value = G_VALUE_INIT;
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_list (files));
+  g_slist_free (files);
+
+  gboolean accepted = FALSE;
+  g_signal_emit_by_name (drop_target, "drop", &value, 10.0, 10.0, &accepted);
+  g_value_unset (&value);
+  g_assert_true (accepted);
+  wait_until (title_names_png, window, "the dropped file");
+  g_assert_cmpfloat (ink_of_page (window, 0), >, 0.02);
+}
+
+static void
+test_a_file_dropped_on_the_window_opens (void)
+{
+  run_scenario (drop_a_file);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -218,5 +397,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/window/sample-score", test_window_opens_the_sample_score_and_draws_its_music);
   g_test_add_func ("/window/bad-file", test_a_bad_file_shows_a_message_and_the_window_keeps_working);
+  g_test_add_func ("/window/every-page", test_every_page_of_a_pdf_can_be_scrolled_to_and_is_drawn);
+  g_test_add_func ("/window/drop", test_a_file_dropped_on_the_window_opens);
   return g_test_run ();
 }
