@@ -123,6 +123,7 @@ sr_cli_args_parse (const SrCliCommand *command, const char *invocation, int n_wo
       *exit_status = sr_cli_usage_error (args, "%s", error->message);
       return NULL;
     }
+  *exit_status = SR_EXIT_OK;
   if (args->help_requested)
     return g_steal_pointer (&args);
 
@@ -147,7 +148,6 @@ sr_cli_args_parse (const SrCliCommand *command, const char *invocation, int n_wo
       return NULL;
     }
 
-  *exit_status = SR_EXIT_OK;
   return g_steal_pointer (&args);
 }
 
