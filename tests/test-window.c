@@ -381,6 +381,67 @@ test_a_file_dropped_on_the_window_opens (void)
   run_scenario (drop_a_file);
 }
 
+static gboolean
+file_chooser_shown (gpointer data)
+{
+  GtkFileChooser **chooser = data;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
+      if (GTK_IS_FILE_CHOOSER (toplevel) && gtk_widget_get_visible (GTK_WIDGET (toplevel)))
+        {
+          *chooser = GTK_FILE_CHOOSER (toplevel);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* The dialog loads its folder before it can select a file in it. */
+static gboolean
+chooser_selected_a_file (gpointer data)
+{
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (data));
+  return file != NULL;
+}
+
+static void
+open_the_file_chooser (SrWindow *window)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (window), "open", NULL);
+  GtkFileChooser *chooser = NULL;
+  wait_until (file_chooser_shown, &chooser, "the Open dialog");
+
+  g_autoptr(GListModel) filters = gtk_file_chooser_get_filters (chooser);
+  g_autoptr(GString) names = g_string_new (NULL);
+  for (guint i = 0; i < g_list_model_get_n_items (filters); i++)
+    {
+      g_autoptr(GtkFileFilter) filter = g_list_model_get_item (filters, i);
+      g_string_append_printf (names, "%s|", gtk_file_filter_get_name (filter));
+    }
+  g_assert_cmpstr (names->str, ==,
+                   "Scores (PDF, PNG, JPEG, TIFF)|PDF documents|PNG images|JPEG images|TIFF images|");
+  GtkFileFilter *selected = gtk_file_chooser_get_filter (chooser);
+  g_assert_cmpstr (gtk_file_filter_get_name (selected), ==, "Scores (PDF, PNG, JPEG, TIFF)");
+
+  /* Choosing the sample and accepting opens it, like a user's double-click would. */
+  g_autofree char *sample = sr_test_sample_path ("minuet-in-g.png");
+  g_autoptr(GFile) file = g_file_new_for_path (sample);
+  g_autoptr(GError) error = NULL;
+  gtk_file_chooser_set_file (chooser, file, &error);
+  g_assert_no_error (error);
+  wait_until (chooser_selected_a_file, chooser, "the dialog to select the file");
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  wait_until (title_names_png, window, "the chosen file");
+}
+
+static void
+test_the_open_dialog_offers_score_formats_and_opens_the_choice (void)
+{
+  run_scenario (open_the_file_chooser);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -399,5 +460,6 @@ main (int argc, char **argv)
   g_test_add_func ("/window/bad-file", test_a_bad_file_shows_a_message_and_the_window_keeps_working);
   g_test_add_func ("/window/every-page", test_every_page_of_a_pdf_can_be_scrolled_to_and_is_drawn);
   g_test_add_func ("/window/drop", test_a_file_dropped_on_the_window_opens);
+  g_test_add_func ("/window/open-dialog", test_the_open_dialog_offers_score_formats_and_opens_the_choice);
   return g_test_run ();
 }
