@@ -4,13 +4,13 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 
-static const SrCliOption device_option = {
+const SrCliOption sr_cli_device_option = {
   "device", 0, "DEVICE", N_("Compute device: auto, cpu, vulkan or vulkan:N (default: $SIGHTREAD_DEVICE, else auto)")
 };
-static const SrCliOption models_option = {
+const SrCliOption sr_cli_models_option = {
   "models", 0, "DIR", N_("Folder of model weights (default: the shipped models)")
 };
-static const SrCliOption help_option = { "help", 'h', NULL, N_("Show this help") };
+const SrCliOption sr_cli_help_option = { "help", 'h', NULL, N_("Show this help") };
 
 static const SrCliOption *
 find_option (const SrCliCommand *command, const char *option_name)
@@ -18,7 +18,7 @@ find_option (const SrCliCommand *command, const char *option_name)
   gboolean is_long = g_str_has_prefix (option_name, "--");
   const char *name = option_name + (is_long ? 2 : 1);
 
-  const SrCliOption *shared[] = { &device_option, &models_option, &help_option };
+  const SrCliOption *shared[] = { &sr_cli_device_option, &sr_cli_models_option, &sr_cli_help_option };
   for (gsize i = 0; i < G_N_ELEMENTS (shared); i++)
     if (is_long ? g_str_equal (shared[i]->long_name, name) : (shared[i]->short_name == name[0] && name[0] != 0))
       return shared[i];
@@ -68,10 +68,10 @@ parse_words (SrCliArgs *args, int n_words, char **words, GError **error)
   for (const SrCliOption *option = command->options; option != NULL && option->long_name != NULL; option++)
     add_entry (entries, option);
   if (command->flags & SR_CLI_USES_DEVICE)
-    add_entry (entries, &device_option);
+    add_entry (entries, &sr_cli_device_option);
   if (command->flags & SR_CLI_USES_MODELS)
-    add_entry (entries, &models_option);
-  add_entry (entries, &help_option);
+    add_entry (entries, &sr_cli_models_option);
+  add_entry (entries, &sr_cli_help_option);
 
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_option_context_set_help_enabled (context, FALSE);

@@ -23,6 +23,11 @@ typedef enum {
   SR_CLI_USES_MODELS = 1 << 1, /* accepts --models DIR */
 } SrCliCommandFlags;
 
+/* Options that several commands share; the help printer shows them from here too. */
+extern const SrCliOption sr_cli_device_option;
+extern const SrCliOption sr_cli_models_option;
+extern const SrCliOption sr_cli_help_option;
+
 typedef struct _SrCliArgs SrCliArgs;
 typedef int (*SrCliRun) (SrCliArgs *args);
 

@@ -8,8 +8,12 @@
 enum { NAME_COLUMN = 26 };
 
 static void
-print_option (const char *long_name, char short_name, const char *value_name, const char *description)
+print_option (const SrCliOption *option)
 {
+  const char *long_name = option->long_name;
+  char short_name = option->short_name;
+  const char *value_name = option->value_name;
+  const char *description = option->description;
   g_autoptr(GString) left = g_string_new ("  ");
   if (short_name != 0)
     g_string_append_printf (left, "-%c, ", short_name);
@@ -46,10 +50,11 @@ sr_cli_print_main_help (void)
     print_command_line (command);
 
   g_print (_("\nOptions:\n"));
-  print_option ("device", 0, "DEVICE", N_("Compute device: auto, cpu, vulkan or vulkan:N (default: $SIGHTREAD_DEVICE, else auto)"));
-  print_option ("models", 0, "DIR", N_("Folder of model weights (default: the shipped models)"));
-  print_option ("version", 0, NULL, N_("Show the version"));
-  print_option ("help", 'h', NULL, N_("Show this help"));
+  static const SrCliOption version_option = { "version", 0, NULL, N_("Show the version") };
+  print_option (&sr_cli_device_option);
+  print_option (&sr_cli_models_option);
+  print_option (&version_option);
+  print_option (&sr_cli_help_option);
   g_print (_("\nRun 'sightread COMMAND --help' for a command's arguments and options.\n"
              "Exit status: 0 success, 1 failure, 2 bad usage.\n"));
 }
@@ -74,10 +79,10 @@ sr_cli_print_command_help (const SrCliCommand *command)
 
   g_print (_("\nOptions:\n"));
   for (const SrCliOption *option = command->options; option != NULL && option->long_name != NULL; option++)
-    print_option (option->long_name, option->short_name, option->value_name, option->description);
+    print_option (option);
   if (command->flags & SR_CLI_USES_DEVICE)
-    print_option ("device", 0, "DEVICE", N_("Compute device: auto, cpu, vulkan or vulkan:N (default: $SIGHTREAD_DEVICE, else auto)"));
+    print_option (&sr_cli_device_option);
   if (command->flags & SR_CLI_USES_MODELS)
-    print_option ("models", 0, "DIR", N_("Folder of model weights (default: the shipped models)"));
-  print_option ("help", 'h', NULL, N_("Show this help"));
+    print_option (&sr_cli_models_option);
+  print_option (&sr_cli_help_option);
 }
