@@ -67,6 +67,22 @@ static const SrCliOption output_option_midi[] = {
 
 static const SrCliOption eval_notes_options[] = {
   { "onset-only", 0, NULL, N_("Match notes by onset and pitch only, ignoring offsets") },
+  { "sustain", 0, NULL, N_("Hold notes while the sustain pedal is down") },
+  { "json", 0, NULL, N_("Print machine-readable JSON") },
+  { NULL }
+};
+
+static const SrCliOption midi_notes_options[] = {
+  { "sustain", 0, NULL, N_("Hold notes while the sustain pedal is down") },
+  { "json", 0, NULL, N_("Print machine-readable JSON") },
+  { NULL }
+};
+
+static const SrCliOption midi_encode_options[] = {
+  { "segment-seconds", 0, "SECONDS", N_("Length of each token segment, at most 20 (default 20)") },
+  { "sustain", 0, NULL, N_("Hold notes while the sustain pedal is down") },
+  { "ids", 0, NULL, N_("Print token indices instead of names") },
+  { "json", 0, NULL, N_("Print machine-readable JSON (token indices)") },
   { NULL }
 };
 
@@ -92,13 +108,16 @@ const SrCliCommand sr_cli_commands[] = {
   { "lmx encode", "MUSICXML", 1, 1, N_("Print a MusicXML score as LMX tokens"), NULL, 0, NULL, ROADMAP_SYMBOLIC },
   { "lmx decode", "LMX", 1, 1, N_("Turn LMX tokens back into MusicXML"), output_option_musicxml, 0, NULL,
     ROADMAP_SYMBOLIC },
-  { "midi encode", "MIDI", 1, 1, N_("Print a MIDI file as event tokens"), NULL, 0, NULL, ROADMAP_SYMBOLIC },
-  { "midi decode", "TOKENS", 1, 1, N_("Turn event tokens back into a MIDI file"), output_option_midi, 0, NULL,
-    ROADMAP_SYMBOLIC },
+  { "midi notes", "MIDI", 1, 1, N_("Print a MIDI file's notes in seconds"), midi_notes_options, 0,
+    sr_cmd_midi_notes, NULL },
+  { "midi encode", "MIDI", 1, 1, N_("Print a MIDI file as event tokens, one 20-s segment a line"),
+    midi_encode_options, 0, sr_cmd_midi_encode, NULL },
+  { "midi decode", "TOKENS", 1, 1, N_("Turn event tokens back into a MIDI file"), output_option_midi, 0,
+    sr_cmd_midi_decode, NULL },
   { "eval ser", "REF PRED", 2, 2, N_("Symbol error rate between two LMX readings"), NULL, 0, NULL,
     ROADMAP_SYMBOLIC },
   { "eval notes", "REF.mid EST.mid", 2, 2, N_("Note precision, recall and F1 between two MIDI files"),
-    eval_notes_options, 0, NULL, ROADMAP_SYMBOLIC },
+    eval_notes_options, 0, sr_cmd_eval_notes, NULL },
   { "videoset", "VIDEO…", 1, -1, N_("Turn score-following videos into aligned system-image / audio pairs"),
     videoset_options, 0, NULL, ROADMAP_VIDEOSET },
   { "devices", "", 0, 0, N_("List the compute devices"), NULL, SR_CLI_USES_DEVICE, NULL, ROADMAP_COMPUTE },

@@ -16,3 +16,7 @@ gboolean sr_cli_is_group (const char *name);
 
 /* Implemented sub-commands, one file each. */
 int sr_cmd_pages (SrCliArgs *args);
+int sr_cmd_midi_notes (SrCliArgs *args);
+int sr_cmd_midi_encode (SrCliArgs *args);
+int sr_cmd_midi_decode (SrCliArgs *args);
+int sr_cmd_eval_notes (SrCliArgs *args);

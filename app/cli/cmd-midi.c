@@ -1,0 +1,244 @@
+/* `sightread midi notes|encode|decode`: a MIDI file's notes, its event tokens, and tokens back to a MIDI file. */
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+
+#include "cli-commands.h"
+#include "midi-tokens.h"
+
+#define TOKEN_HEADER "# sightread midi tokens:"
+
+static GArray *
+read_notes (SrCliArgs *args, const char *path, int *status)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrMidiFile) file = sr_midi_file_read (path, &error);
+  if (file == NULL)
+    {
+      *status = sr_cli_fail (path, error->message);
+      return NULL;
+    }
+  for (guint i = 0; i < file->warnings->len; i++)
+    g_printerr (_("sightread: %s: note: %s\n"), path, (const char *) file->warnings->pdata[i]);
+  *status = SR_EXIT_OK;
+  return sr_midi_file_get_notes (file, sr_cli_args_has (args, "sustain") ? SR_MIDI_NOTES_SUSTAIN
+                                                                         : SR_MIDI_NOTES_DEFAULT);
+}
+
+static void
+print_json (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  g_autofree char *text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
+}
+
+int
+sr_cmd_midi_notes (SrCliArgs *args)
+{
+  int status;
+  const char *path = sr_cli_args_positional (args, 0);
+  g_autoptr(GArray) notes = read_notes (args, path, &status);
+  if (notes == NULL)
+    return status;
+
+  if (!sr_cli_args_has (args, "json"))
+    {
+      g_print ("# onset offset pitch velocity program drum\n");
+      for (guint i = 0; i < notes->len; i++)
+        {
+          const SrNote *note = &g_array_index (notes, SrNote, i);
+          char onset[G_ASCII_DTOSTR_BUF_SIZE], offset[G_ASCII_DTOSTR_BUF_SIZE];
+          g_print ("%s %s %u %u %u %d\n", g_ascii_formatd (onset, sizeof onset, "%.6f", note->onset),
+                   g_ascii_formatd (offset, sizeof offset, "%.6f", note->offset), note->pitch, note->velocity,
+                   note->program, note->is_drum);
+        }
+      return SR_EXIT_OK;
+    }
+
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < notes->len; i++)
+    {
+      const SrNote *note = &g_array_index (notes, SrNote, i);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "onset");
+      json_builder_add_double_value (builder, note->onset);
+      json_builder_set_member_name (builder, "offset");
+      json_builder_add_double_value (builder, note->offset);
+      json_builder_set_member_name (builder, "pitch");
+      json_builder_add_int_value (builder, note->pitch);
+      json_builder_set_member_name (builder, "velocity");
+      json_builder_add_int_value (builder, note->velocity);
+      json_builder_set_member_name (builder, "program");
+      json_builder_add_int_value (builder, note->program);
+      json_builder_set_member_name (builder, "drum");
+      json_builder_add_boolean_value (builder, note->is_drum);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  print_json (builder);
+  return SR_EXIT_OK;
+}
+
+static gboolean
+segment_seconds_option (SrCliArgs *args, double *seconds)
+{
+  const char *text = sr_cli_args_get (args, "segment-seconds");
+  *seconds = SR_MIDI_TOKENS_SEGMENT_SECONDS;
+  if (text == NULL)
+    return TRUE;
+  char *end = NULL;
+  *seconds = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0' || !(*seconds >= 0.01 && *seconds <= 20.0))
+    {
+      sr_cli_usage_error (args, _("--segment-seconds must be a number from 0.01 to 20, not '%s'"), text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+sr_cmd_midi_encode (SrCliArgs *args)
+{
+  double segment_seconds;
+  if (!segment_seconds_option (args, &segment_seconds))
+    return SR_EXIT_USAGE;
+  int status;
+  const char *path = sr_cli_args_positional (args, 0);
+  g_autoptr(GArray) notes = read_notes (args, path, &status);
+  if (notes == NULL)
+    return status;
+
+  SrMidiTokenConfig config = SR_MIDI_TOKEN_CONFIG_DEFAULT;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) segments = sr_midi_tokens_encode (&config, (const SrNote *) notes->data, notes->len,
+                                                         segment_seconds, &error);
+  if (segments == NULL)
+    return sr_cli_fail (path, error->message);
+
+  if (sr_cli_args_has (args, "json"))
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "ticks_per_second");
+      json_builder_add_int_value (builder, config.ticks_per_second);
+      json_builder_set_member_name (builder, "max_shift");
+      json_builder_add_int_value (builder, config.max_shift);
+      json_builder_set_member_name (builder, "segment_seconds");
+      json_builder_add_double_value (builder, segment_seconds);
+      json_builder_set_member_name (builder, "vocabulary_size");
+      json_builder_add_int_value (builder, sr_midi_tokens_vocabulary_size (&config));
+      json_builder_set_member_name (builder, "segments");
+      json_builder_begin_array (builder);
+      for (guint s = 0; s < segments->len; s++)
+        {
+          const GArray *tokens = segments->pdata[s];
+          json_builder_begin_array (builder);
+          for (guint i = 0; i < tokens->len; i++)
+            json_builder_add_int_value (builder, g_array_index (tokens, guint16, i));
+          json_builder_end_array (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      print_json (builder);
+      return SR_EXIT_OK;
+    }
+
+  char seconds_text[G_ASCII_DTOSTR_BUF_SIZE];
+  g_print ("%s ticks-per-second=%d max-shift=%d segment-seconds=%s\n", TOKEN_HEADER, config.ticks_per_second,
+           config.max_shift, g_ascii_formatd (seconds_text, sizeof seconds_text, "%g", segment_seconds));
+  gboolean ids = sr_cli_args_has (args, "ids");
+  for (guint s = 0; s < segments->len; s++)
+    {
+      const GArray *tokens = segments->pdata[s];
+      g_autoptr(GString) line = g_string_new (NULL);
+      for (guint i = 0; i < tokens->len; i++)
+        {
+          guint token = g_array_index (tokens, guint16, i);
+          if (i > 0)
+            g_string_append_c (line, ' ');
+          if (ids)
+            g_string_append_printf (line, "%u", token);
+          else
+            {
+              g_autofree char *name = sr_midi_token_name (&config, token);
+              g_string_append (line, name);
+            }
+        }
+      g_print ("%s\n", line->str);
+    }
+  return SR_EXIT_OK;
+}
+
+/* Reads the header's segment length, if the header is there. */
+static void
+parse_header (const char *line, double *segment_seconds)
+{
+  const char *field = strstr (line, "segment-seconds=");
+  if (field != NULL)
+    {
+      double value = g_ascii_strtod (field + strlen ("segment-seconds="), NULL);
+      if (value >= 0.01 && value <= 20.0)
+        *segment_seconds = value;
+    }
+}
+
+int
+sr_cmd_midi_decode (SrCliArgs *args)
+{
+  const char *path = sr_cli_args_positional (args, 0);
+  const char *output = sr_cli_args_get (args, "output");
+  if (output == NULL)
+    return sr_cli_usage_error (args, _("an output file is needed: -o OUT.mid"));
+
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  if (!g_file_get_contents (path, &text, NULL, &error))
+    return sr_cli_fail (path, error->message);
+
+  SrMidiTokenConfig config = SR_MIDI_TOKEN_CONFIG_DEFAULT;
+  double segment_seconds = SR_MIDI_TOKENS_SEGMENT_SECONDS;
+  g_autoptr(GPtrArray) segments = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  guint unreadable = 0;
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  for (guint l = 0; lines[l] != NULL; l++)
+    {
+      const char *line = lines[l];
+      if (g_str_has_prefix (line, TOKEN_HEADER))
+        {
+          parse_header (line, &segment_seconds);
+          continue;
+        }
+      if (line[0] == '#' || (line[0] == '\0' && lines[l + 1] == NULL))
+        continue;
+      GArray *tokens = g_array_new (FALSE, FALSE, sizeof (guint16));
+      g_auto(GStrv) words = g_strsplit_set (line, " \t\r", -1);
+      for (guint w = 0; words[w] != NULL; w++)
+        {
+          guint token;
+          if (words[w][0] == '\0')
+            continue;
+          if (!sr_midi_token_parse (&config, words[w], &token))
+            {
+              unreadable++;
+              token = sr_midi_token (&config, SR_MIDI_TOKEN_UNK, 0);
+            }
+          guint16 value = (guint16) token;
+          g_array_append_val (tokens, value);
+        }
+      g_ptr_array_add (segments, tokens);
+    }
+
+  guint errors = 0;
+  g_autoptr(GArray) notes = sr_midi_tokens_decode (&config, segments, segment_seconds, &errors);
+  if (unreadable > 0 || errors > 0)
+    g_printerr (_("sightread: %s: note: %u unreadable and %u misplaced tokens were skipped\n"), path, unreadable,
+                errors - MIN (errors, unreadable));
+  g_autoptr(SrMidiFile) file = sr_midi_file_new_from_notes ((const SrNote *) notes->data, notes->len);
+  if (!sr_midi_file_write (file, output, &error))
+    return sr_cli_fail (output, error->message);
+  return SR_EXIT_OK;
+}
