@@ -12,7 +12,7 @@ PACKAGES="build-essential meson ninja-build pkg-config gettext
   libglib2.0-dev libgtk-4-dev libpoppler-glib-dev libjson-glib-dev libcairo2-dev libgdk-pixbuf-2.0-dev
   librsvg2-common shared-mime-info adwaita-icon-theme fonts-dejavu-core
   desktop-file-utils appstream
-  xvfb xauth x11-apps dbus at-spi2-core python3"
+  xvfb xauth x11-apps dbus at-spi2-core python3 python3-numpy python3-mir-eval"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 

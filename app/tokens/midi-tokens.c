@@ -6,6 +6,8 @@
 #include <stdlib.h>
 
 #define DECODED_VELOCITY 100
+/* Longer than any recording; a damaged file's absurd times must not become millions of segments. */
+#define MAX_HOURS 24
 
 /* Block starts, in the order of spec §2. */
 typedef struct {
@@ -298,6 +300,11 @@ sr_midi_tokens_encode (const SrMidiTokenConfig *config, const SrNote *notes, gui
       last_tick = MAX (last_tick, note.is_drum ? note.onset_tick : note.offset_tick);
     }
   g_array_sort (events, compare_events);
+  if (last_tick > (gint64) MAX_HOURS * 3600 * config->ticks_per_second)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("the notes span more than %d hours"), MAX_HOURS);
+      return NULL;
+    }
 
   GPtrArray *segments = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   for (gint64 start = 0; start <= last_tick || segments->len == 0; start += segment_ticks)
