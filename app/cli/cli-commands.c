@@ -72,6 +72,17 @@ static const SrCliOption eval_notes_options[] = {
   { NULL }
 };
 
+static const SrCliOption lmx_encode_options[] = {
+  { "part", 0, "N", N_("Only part N (from 1); otherwise every part, each after a '# part N: name' line") },
+  { "verbose", 0, NULL, N_("List everything LMX cannot say that was skipped") },
+  { NULL }
+};
+
+static const SrCliOption eval_ser_options[] = {
+  { "json", 0, NULL, N_("Print machine-readable JSON") },
+  { NULL }
+};
+
 static const SrCliOption midi_notes_options[] = {
   { "sustain", 0, NULL, N_("Hold notes while the sustain pedal is down") },
   { "json", 0, NULL, N_("Print machine-readable JSON") },
@@ -105,17 +116,18 @@ const SrCliCommand sr_cli_commands[] = {
     transcribe_options, SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS, NULL, ROADMAP_TASKS },
   { "engrave", "MUSICXML|LMX", 1, 1, N_("Draw notation as a picture"), output_option_png, 0, NULL,
     ROADMAP_ENGRAVER },
-  { "lmx encode", "MUSICXML", 1, 1, N_("Print a MusicXML score as LMX tokens"), NULL, 0, NULL, ROADMAP_SYMBOLIC },
-  { "lmx decode", "LMX", 1, 1, N_("Turn LMX tokens back into MusicXML"), output_option_musicxml, 0, NULL,
-    ROADMAP_SYMBOLIC },
+  { "lmx encode", "MUSICXML", 1, 1, N_("Print a MusicXML or .mxl score as LMX tokens, a line a part"),
+    lmx_encode_options, 0, sr_cmd_lmx_encode, NULL },
+  { "lmx decode", "LMX", 1, 1, N_("Turn LMX tokens back into MusicXML"), output_option_musicxml, 0,
+    sr_cmd_lmx_decode, NULL },
   { "midi notes", "MIDI", 1, 1, N_("Print a MIDI file's notes in seconds"), midi_notes_options, 0,
     sr_cmd_midi_notes, NULL },
   { "midi encode", "MIDI", 1, 1, N_("Print a MIDI file as event tokens, one 20-s segment a line"),
     midi_encode_options, 0, sr_cmd_midi_encode, NULL },
   { "midi decode", "TOKENS", 1, 1, N_("Turn event tokens back into a MIDI file"), output_option_midi, 0,
     sr_cmd_midi_decode, NULL },
-  { "eval ser", "REF PRED", 2, 2, N_("Symbol error rate between two LMX readings"), NULL, 0, NULL,
-    ROADMAP_SYMBOLIC },
+  { "eval ser", "REF PRED", 2, 2, N_("Symbol error rate between two LMX readings, a system a line"),
+    eval_ser_options, 0, sr_cmd_eval_ser, NULL },
   { "eval notes", "REF.mid EST.mid", 2, 2, N_("Note precision, recall and F1 between two MIDI files"),
     eval_notes_options, 0, sr_cmd_eval_notes, NULL },
   { "videoset", "VIDEO…", 1, -1, N_("Turn score-following videos into aligned system-image / audio pairs"),

@@ -1,0 +1,209 @@
+/* `sightread lmx encode|decode` and `sightread eval ser`: LMX from MusicXML, MusicXML from LMX, and the symbol error
+ * rate between two LMX readings. */
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <libxml/tree.h>
+
+#include "cli-commands.h"
+#include "lmx-delinearize.h"
+#include "lmx-linearize.h"
+#include "musicxml-read.h"
+#include "ser.h"
+
+#define PART_HEADER "# part "
+
+int
+sr_cmd_lmx_encode (SrCliArgs *args)
+{
+  const char *path = sr_cli_args_positional (args, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(xmlDoc) document = sr_musicxml_read (path, &error);
+  if (document == NULL)
+    return sr_cli_fail (path, error->message);
+
+  g_autoptr(GPtrArray) parts = sr_musicxml_parts (document);
+  int only = 0;
+  if (!sr_cli_args_get_int (args, "part", 0, 1, G_MAXINT, &only))
+    return SR_EXIT_USAGE;
+  if (only > (int) parts->len)
+    {
+      g_autofree char *message = g_strdup_printf (_("the score has %u parts, not %d"), parts->len, only);
+      return sr_cli_fail (path, message);
+    }
+
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  for (guint p = 0; p < parts->len; p++)
+    {
+      if (only > 0 && (int) p + 1 != only)
+        continue;
+      g_autofree char *name = sr_musicxml_part_name (document, parts->pdata[p]);
+      g_autoptr(GArray) tokens = sr_lmx_linearize_part (parts->pdata[p], problems);
+      g_autofree char *text = sr_lmx_tokens_to_text (tokens);
+      if (only == 0)
+        g_print ("%s%u: %s\n", PART_HEADER, p + 1, name);
+      g_print ("%s\n", text);
+    }
+  if (sr_cli_args_has (args, "verbose"))
+    for (guint i = 0; i < problems->len; i++)
+      g_printerr (_("sightread: %s: note: %s\n"), path, (const char *) problems->pdata[i]);
+  else if (problems->len > 0)
+    g_printerr (_("sightread: %s: note: %u things LMX cannot say were skipped (--verbose lists them)\n"), path,
+                problems->len);
+  return SR_EXIT_OK;
+}
+
+/* Moves the one part of PART_DOCUMENT into SCORE as part number NUMBER. */
+static void
+adopt_part (xmlDoc *score, xmlDoc *part_document, int number, const char *name)
+{
+  char id[16];
+  g_snprintf (id, sizeof id, "P%d", number);
+  xmlNode *root = xmlDocGetRootElement (score);
+  xmlNode *part_list = sr_xml_child (root, "part-list");
+  xmlNode *score_part = xmlNewChild (part_list, NULL, (const xmlChar *) "score-part", NULL);
+  xmlSetProp (score_part, (const xmlChar *) "id", (const xmlChar *) id);
+  xmlNewTextChild (score_part, NULL, (const xmlChar *) "part-name", (const xmlChar *) name);
+
+  xmlNode *part = sr_xml_child (xmlDocGetRootElement (part_document), "part");
+  xmlUnlinkNode (part);
+  xmlSetProp (part, (const xmlChar *) "id", (const xmlChar *) id);
+  xmlNode *copy = xmlDocCopyNode (part, score, 1);
+  xmlFreeNode (part);
+  xmlAddChild (root, copy);
+}
+
+int
+sr_cmd_lmx_decode (SrCliArgs *args)
+{
+  const char *path = sr_cli_args_positional (args, 0);
+  const char *output = sr_cli_args_get (args, "output");
+  if (output == NULL)
+    return sr_cli_usage_error (args, _("an output file is needed: -o OUT.musicxml"));
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  if (!g_file_get_contents (path, &contents, NULL, &error))
+    return sr_cli_fail (path, error->message);
+
+  /* Parts are separated by "# part N: name" lines; the lines of one part (its systems) run on. */
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  GString *current = NULL;
+  g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+      if (g_str_has_prefix (line, PART_HEADER) || current == NULL)
+        {
+          if (current != NULL)
+            g_ptr_array_add (texts, g_string_free (current, FALSE));
+          current = g_string_new (NULL);
+          const char *colon = g_str_has_prefix (line, PART_HEADER) ? strchr (line, ':') : NULL;
+          g_ptr_array_add (names, g_strstrip (g_strdup (colon != NULL ? colon + 1 : "Piano")));
+          if (g_str_has_prefix (line, PART_HEADER))
+            continue;
+        }
+      if (line[0] == '#')
+        continue;
+      g_string_append_printf (current, "%s\n", line);
+    }
+  g_ptr_array_add (texts, g_string_free (current, FALSE));
+
+  xmlDoc *score = NULL;
+  guint repairs = 0, unknown = 0;
+  for (guint p = 0; p < texts->len; p++)
+    {
+      guint part_unknown = 0, part_repairs = 0;
+      g_autoptr(GArray) tokens = sr_lmx_tokens_from_text (texts->pdata[p], &part_unknown);
+      SrLmxDelinearizeOptions options = { names->pdata[p], 0, 0 };
+      xmlDoc *part = sr_lmx_delinearize (tokens, &options, &part_repairs);
+      unknown += part_unknown;
+      repairs += part_repairs;
+      if (score == NULL)
+        score = part;
+      else
+        {
+          adopt_part (score, part, (int) p + 1, names->pdata[p]);
+          xmlFreeDoc (part);
+        }
+    }
+  if (unknown + repairs > 0)
+    g_printerr (_("sightread: %s: note: %u unknown and %u misplaced tokens were dropped or repaired\n"), path, unknown,
+                repairs);
+
+  g_autofree char *xml = sr_musicxml_to_text (score);
+  xmlFreeDoc (score);
+  if (!g_file_set_contents (output, xml, -1, &error))
+    return sr_cli_fail (output, error->message);
+  return SR_EXIT_OK;
+}
+
+static GPtrArray *
+systems_of (const char *path, GError **error)
+{
+  g_autofree char *contents = NULL;
+  if (!g_file_get_contents (path, &contents, NULL, error))
+    return NULL;
+  GPtrArray *systems = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (lines[i][0] == '#' || (lines[i][0] == '\0' && lines[i + 1] == NULL))
+        continue;
+      g_ptr_array_add (systems, sr_ser_tokens (lines[i]));
+    }
+  return systems;
+}
+
+int
+sr_cmd_eval_ser (SrCliArgs *args)
+{
+  const char *reference_path = sr_cli_args_positional (args, 0);
+  const char *prediction_path = sr_cli_args_positional (args, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) reference = systems_of (reference_path, &error);
+  if (reference == NULL)
+    return sr_cli_fail (reference_path, error->message);
+  g_autoptr(GPtrArray) prediction = systems_of (prediction_path, &error);
+  if (prediction == NULL)
+    return sr_cli_fail (prediction_path, error->message);
+  if (reference->len != prediction->len)
+    {
+      g_autofree char *message = g_strdup_printf (_("%u systems, but %s has %u (one system a line)"), prediction->len,
+                                                  reference_path, reference->len);
+      return sr_cli_fail (prediction_path, message);
+    }
+
+  SrSerCounts all = { 0 }, no_tuplets = { 0 };
+  for (guint i = 0; i < reference->len; i++)
+    {
+      sr_ser_add (&all, reference->pdata[i], prediction->pdata[i], FALSE);
+      sr_ser_add (&no_tuplets, reference->pdata[i], prediction->pdata[i], TRUE);
+    }
+
+  if (!sr_cli_args_has (args, "json"))
+    {
+      g_print (_("SER %.2f %%  (%" G_GUINT64_FORMAT " edits over %" G_GUINT64_FORMAT " reference tokens, %u systems)\n"
+                 "SER without tuplet tokens %.2f %%\n"),
+               sr_ser_percent (&all), all.edits, all.reference_tokens, reference->len, sr_ser_percent (&no_tuplets));
+      return SR_EXIT_OK;
+    }
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "ser");
+  json_builder_add_double_value (builder, sr_ser_percent (&all));
+  json_builder_set_member_name (builder, "ser_without_tuplets");
+  json_builder_add_double_value (builder, sr_ser_percent (&no_tuplets));
+  json_builder_set_member_name (builder, "edits");
+  json_builder_add_int_value (builder, (gint64) all.edits);
+  json_builder_set_member_name (builder, "reference_tokens");
+  json_builder_add_int_value (builder, (gint64) all.reference_tokens);
+  json_builder_set_member_name (builder, "systems");
+  json_builder_add_int_value (builder, reference->len);
+  json_builder_end_object (builder);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  g_autofree char *text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
+  return SR_EXIT_OK;
+}

@@ -1,0 +1,27 @@
+/* LMX → MusicXML 4.0 (../shared/specs/lmx.md §4, §6). Built to take what a model emits: tokens that make no sense
+ * where they stand are dropped or repaired, one tree at a time, so one bad measure never costs the rest. */
+#pragma once
+
+#include <libxml/tree.h>
+
+#include "lmx-vocabulary.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  const char *part_name;    /* default "Piano" */
+  int beats;                /* time signature in force before the first `time` token (0: none) */
+  int beat_type;
+} SrLmxDelinearizeOptions;
+
+/* A score-partwise document with one part. *N_REPAIRS (may be NULL) counts the tokens dropped or repaired. */
+xmlDoc *sr_lmx_delinearize (const GArray *tokens, const SrLmxDelinearizeOptions *options, guint *n_repairs);
+
+/* Whitespace-separated token texts → token IDs; unknown words are counted in *N_UNKNOWN (may be NULL) and
+ * dropped. */
+GArray *sr_lmx_tokens_from_text (const char *text, guint *n_unknown);
+
+/* MusicXML 4.0 text with its partwise DOCTYPE, as MuseScore and the schema expect. */
+char *sr_musicxml_to_text (xmlDoc *document);
+
+G_END_DECLS

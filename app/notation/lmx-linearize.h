@@ -1,0 +1,20 @@
+/* MusicXML → LMX (../shared/specs/lmx.md §5), normalised towards the MuseScore dialect so that LMX → MusicXML →
+ * LMX gives the same tokens: ties, tuplets and slurs stop before they start, notations appear at most once
+ * (slurs excepted), beams only on the first note of a chord and never on rests, stems never on rests or stemless
+ * notes (whole and longer). */
+#pragma once
+
+#include <libxml/tree.h>
+
+#include "lmx-vocabulary.h"
+
+G_BEGIN_DECLS
+
+/* The tokens of one <part>, as token IDs (guint16). What LMX cannot say is skipped; PROBLEMS (may be NULL)
+ * collects a line for each thing skipped that a reader would want to know about. */
+GArray *sr_lmx_linearize_part (const xmlNode *part, GPtrArray *problems);
+
+/* Space-separated token texts. */
+char *sr_lmx_tokens_to_text (const GArray *tokens);
+
+G_END_DECLS
