@@ -1,0 +1,256 @@
+/* LMX as ../shared/specs/lmx.md describes it: the vocabulary, the worked examples, pitch spelling, and decoding
+ * what a model gets wrong. */
+#include <libxml/xpath.h>
+
+#include "lmx-delinearize.h"
+#include "lmx-linearize.h"
+#include "musicxml-read.h"
+#include "ser.h"
+
+static xmlDoc *
+decode (const char *lmx, guint *repairs)
+{
+  g_autoptr(GArray) tokens = sr_lmx_tokens_from_text (lmx, NULL);
+  return sr_lmx_delinearize (tokens, NULL, repairs);
+}
+
+static char *
+encode_again (xmlDoc *document)
+{
+  g_autoptr(GPtrArray) parts = sr_musicxml_parts (document);
+  g_autoptr(GArray) tokens = sr_lmx_linearize_part (parts->pdata[0], NULL);
+  return sr_lmx_tokens_to_text (tokens);
+}
+
+/* The text of the first node XPATH selects, or of the COUNT-th. */
+static char *
+xpath_text (xmlDoc *document, const char *xpath, int index)
+{
+  xmlXPathContext *context = xmlXPathNewContext (document);
+  xmlXPathObject *result = xmlXPathEvalExpression ((const xmlChar *) xpath, context);
+  char *text = NULL;
+  if (result != NULL && result->nodesetval != NULL && index < result->nodesetval->nodeNr)
+    {
+      xmlChar *content = xmlNodeGetContent (result->nodesetval->nodeTab[index]);
+      text = g_strdup ((const char *) content);
+      xmlFree (content);
+    }
+  xmlXPathFreeObject (result);
+  xmlXPathFreeContext (context);
+  return text;
+}
+
+static int
+xpath_count (xmlDoc *document, const char *xpath)
+{
+  xmlXPathContext *context = xmlXPathNewContext (document);
+  xmlXPathObject *result = xmlXPathEvalExpression ((const xmlChar *) xpath, context);
+  int count = result != NULL && result->nodesetval != NULL ? result->nodesetval->nodeNr : 0;
+  xmlXPathFreeObject (result);
+  xmlXPathFreeContext (context);
+  return count;
+}
+
+static void
+assert_xpath (xmlDoc *document, const char *xpath, int index, const char *expected)
+{
+  g_autofree char *text = xpath_text (document, xpath, index);
+  if (g_strcmp0 (text, expected) != 0)
+    g_error ("%s[%d]: expected “%s”, got “%s”", xpath, index, expected, text);
+}
+
+static void
+test_the_vocabulary_has_224_tokens_in_a_fixed_order (void)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint id = 0; id < SR_LMX_VOCABULARY_SIZE; id++)
+    {
+      const char *text = sr_lmx_token_text (id);
+      g_assert_false (g_hash_table_contains (seen, text));
+      g_hash_table_add (seen, (gpointer) text);
+      g_assert_cmpint (sr_lmx_token_id (text), ==, (int) id);
+    }
+  g_assert_cmpstr (sr_lmx_token_text (0), ==, "measure");
+  g_assert_cmpint (sr_lmx_token_class ("quarter"), ==, SR_LMX_CLASS_ROOT);
+  g_assert_cmpint (sr_lmx_token_class ("rest:measure"), ==, SR_LMX_CLASS_ROOT);
+  g_assert_cmpint (sr_lmx_token_class ("clef:F4"), ==, SR_LMX_CLASS_ROOT);
+  g_assert_cmpint (sr_lmx_token_class ("C4"), ==, SR_LMX_CLASS_PREFIX);
+  g_assert_cmpint (sr_lmx_token_class ("voice:12"), ==, SR_LMX_CLASS_PREFIX);
+  g_assert_cmpint (sr_lmx_token_class ("beats:16"), ==, SR_LMX_CLASS_SUFFIX);
+  g_assert_cmpint (sr_lmx_token_class ("35in16"), ==, SR_LMX_CLASS_SUFFIX);
+  g_assert_cmpint (sr_lmx_token_class ("tremolo:4"), ==, SR_LMX_CLASS_SUFFIX);
+  g_assert_cmpint (sr_lmx_token_class ("C10"), ==, SR_LMX_CLASS_UNKNOWN);
+}
+
+/* §3's example, from the reference's grandstaff sample. */
+static void
+test_the_grand_staff_example_decodes_and_encodes_back (void)
+{
+  const char *lmx = "measure key:fifths:0 time beats:4 beat-type:4 clef:G2 staff:1 clef:F4 staff:2 A4 voice:1 whole "
+                    "staff:1 backup whole C3 voice:5 whole staff:2";
+  guint repairs = 99;
+  g_autoptr(xmlDoc) document = decode (lmx, &repairs);
+  g_assert_cmpuint (repairs, ==, 0);
+  assert_xpath (document, "//attributes/divisions", 0, "1");
+  assert_xpath (document, "//attributes/staves", 0, "2");
+  assert_xpath (document, "//clef[@number='2']/sign", 0, "F");
+  assert_xpath (document, "//note/pitch/step", 0, "A");
+  assert_xpath (document, "//note/duration", 0, "4");
+  assert_xpath (document, "//backup/duration", 0, "4");
+  assert_xpath (document, "//note/voice", 1, "5");
+  assert_xpath (document, "//note/staff", 1, "2");
+  g_assert_cmpint (xpath_count (document, "//note/stem"), ==, 0); /* whole notes have none */
+  g_autofree char *again = encode_again (document);
+  g_assert_cmpstr (again, ==, lmx);
+}
+
+static void
+test_durations_follow_type_dots_and_tuplets (void)
+{
+  /* Three triplet eighths, a dotted quarter, and in 3/4 a measure rest. */
+  const char *lmx = "measure time beats:3 beat-type:4 C4 voice:1 eighth 3in2 tuplet:start D4 eighth 3in2 "
+                    "E4 eighth 3in2 tuplet:stop F4 quarter dot G4 eighth "
+                    "measure rest rest:measure";
+  g_autoptr(xmlDoc) document = decode (lmx, NULL);
+  assert_xpath (document, "//attributes/divisions", 0, "6");
+  assert_xpath (document, "//note/duration", 0, "2");
+  assert_xpath (document, "//note/duration", 3, "9");
+  assert_xpath (document, "//note/duration", 4, "3");
+  assert_xpath (document, "//measure[2]/note/duration", 0, "18");
+  assert_xpath (document, "//note/time-modification/actual-notes", 0, "3");
+  g_assert_cmpint (xpath_count (document, "//measure[2]/note/rest[@measure='yes']"), ==, 1);
+  g_autofree char *again = encode_again (document);
+  g_assert_cmpstr (again, ==, lmx);
+}
+
+static void
+test_alters_come_from_the_key_accidentals_and_ties (void)
+{
+  /* D major: F and C are sharp unless marked. The natural holds for later notes at that pitch in the measure;
+   * a tie carries the spelling over the barline. */
+  const char *lmx = "measure key:fifths:2 F4 voice:1 quarter F4 quarter natural F4 quarter C5 quarter tied:start "
+                    "measure C5 quarter tied:stop C5 quarter G4 quarter sharp G4 quarter";
+  g_autoptr(xmlDoc) document = decode (lmx, NULL);
+  assert_xpath (document, "//note/pitch/alter", 0, "1");   /* F#4 from the key */
+  g_autofree char *second = xpath_text (document, "//measure[1]/note[2]/pitch/alter", 0);
+  g_assert_null (second);                                   /* F natural */
+  g_autofree char *third = xpath_text (document, "//measure[1]/note[3]/pitch/alter", 0);
+  g_assert_null (third);                                    /* still natural */
+  assert_xpath (document, "//measure[1]/note[4]/pitch/alter", 0, "1");
+  assert_xpath (document, "//measure[2]/note[1]/pitch/alter", 0, "1"); /* tied C#5 */
+  assert_xpath (document, "//measure[2]/note[3]/pitch/alter", 0, "1");
+  assert_xpath (document, "//measure[2]/note[4]/pitch/alter", 0, "1"); /* the sharp holds */
+}
+
+static void
+test_beams_are_rebuilt_from_begin_and_end (void)
+{
+  const char *lmx = "measure G4 voice:1 16th beam:begin beam:begin A4 16th G4 16th A4 16th beam:end beam:end";
+  g_autoptr(xmlDoc) document = decode (lmx, NULL);
+  assert_xpath (document, "//note[1]/beam", 1, "begin");
+  assert_xpath (document, "//note[2]/beam", 0, "continue");
+  assert_xpath (document, "//note[2]/beam", 1, "continue");
+  assert_xpath (document, "//note[4]/beam", 1, "end");
+  g_autofree char *again = encode_again (document);
+  g_assert_cmpstr (again, ==, lmx);
+}
+
+static void
+test_skips_split_greedily_and_keep_their_boundaries (void)
+{
+  const char *seven_eighths = "measure C4 voice:1 eighth forward half forward quarter forward eighth";
+  g_autoptr(xmlDoc) document = decode (seven_eighths, NULL);
+  g_assert_cmpint (xpath_count (document, "//forward"), ==, 1);
+  assert_xpath (document, "//forward/duration", 0, "7");
+  g_autofree char *again = encode_again (document);
+  g_assert_cmpstr (again, ==, seven_eighths);
+
+  const char *two_backups = "measure C4 voice:1 whole backup half backup half E4 voice:2 half";
+  g_autoptr(xmlDoc) other = decode (two_backups, NULL);
+  g_assert_cmpint (xpath_count (other, "//backup"), ==, 2);
+  g_autofree char *other_again = encode_again (other);
+  g_assert_cmpstr (other_again, ==, two_backups);
+}
+
+static void
+test_what_a_model_gets_wrong_is_dropped_measure_by_measure (void)
+{
+  /* Tokens before the first measure, a dangling prefix, a doubled accidental, a time without beat-type, a suffix
+   * with no root, words that are not LMX: every measure still comes out, and the good notes in it. */
+  const char *lmx = "quarter C4 measure time beats:3 C4 voice:1 quarter sharp flat D4 "
+                    "measure dot E4 quarter banana F4 half "
+                    "measure G4 quarter";
+  guint unknown = 0, repairs = 0;
+  g_autoptr(GArray) tokens = sr_lmx_tokens_from_text (lmx, &unknown);
+  g_assert_cmpuint (unknown, ==, 1);
+  g_autoptr(xmlDoc) document = sr_lmx_delinearize (tokens, NULL, &repairs);
+  g_assert_cmpuint (repairs, >=, 5);
+  g_assert_cmpint (xpath_count (document, "//measure"), ==, 3);
+  assert_xpath (document, "//measure[1]/note/accidental", 0, "sharp");
+  assert_xpath (document, "//time/beat-type", 0, "4");
+  assert_xpath (document, "//measure[2]/note[1]/pitch/step", 0, "E");
+  assert_xpath (document, "//measure[3]/note/pitch/step", 0, "G");
+}
+
+static void
+test_ser_is_edits_over_reference_tokens (void)
+{
+  g_autoptr(GPtrArray) reference = sr_ser_tokens ("measure C4 quarter 3in2 tuplet:start D4 quarter");
+  g_autoptr(GPtrArray) prediction = sr_ser_tokens ("measure C4 quarter D4 half");
+  SrSerCounts all = { 0 }, no_tuplets = { 0 };
+  sr_ser_add (&all, reference, prediction, FALSE);
+  sr_ser_add (&no_tuplets, reference, prediction, TRUE);
+  g_assert_cmpuint (all.edits, ==, 3);
+  g_assert_cmpuint (all.reference_tokens, ==, 7);
+  g_assert_cmpfloat_with_epsilon (sr_ser_percent (&all), 300.0 / 7.0, 1e-12);
+  g_assert_cmpuint (no_tuplets.edits, ==, 1);
+  g_assert_cmpuint (no_tuplets.reference_tokens, ==, 5);
+}
+
+static void
+test_a_score_that_is_not_musicxml_is_refused_with_a_reason (void)
+{
+  const struct {
+    const char *bytes;
+    SrMusicXmlError code;
+  } cases[] = {
+    { "<html><body/></html>", SR_MUSICXML_ERROR_NOT_MUSICXML },
+    { "<score-timewise/>", SR_MUSICXML_ERROR_UNSUPPORTED },
+    { "<score-partwise><part", SR_MUSICXML_ERROR_DAMAGED },
+    { "PK\x03\x04garbage", SR_MUSICXML_ERROR_DAMAGED },
+    /* An external entity must not be fetched: the document parses, the entity stays empty. */
+    { "<!DOCTYPE score-partwise [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><score-partwise>&x;</score-partwise>", -1 },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(xmlDoc) document = sr_musicxml_read_bytes ((const guint8 *) cases[i].bytes, strlen (cases[i].bytes),
+                                                           &error);
+      if ((int) cases[i].code < 0)
+        {
+          g_assert_no_error (error);
+          xmlChar *content = xmlNodeGetContent (xmlDocGetRootElement (document));
+          g_assert_null (strstr ((const char *) content, "root:"));
+          xmlFree (content);
+          continue;
+        }
+      g_assert_null (document);
+      g_assert_error (error, SR_MUSICXML_ERROR, (int) cases[i].code);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/lmx/vocabulary", test_the_vocabulary_has_224_tokens_in_a_fixed_order);
+  g_test_add_func ("/lmx/grand-staff", test_the_grand_staff_example_decodes_and_encodes_back);
+  g_test_add_func ("/lmx/durations", test_durations_follow_type_dots_and_tuplets);
+  g_test_add_func ("/lmx/alters", test_alters_come_from_the_key_accidentals_and_ties);
+  g_test_add_func ("/lmx/beams", test_beams_are_rebuilt_from_begin_and_end);
+  g_test_add_func ("/lmx/skips", test_skips_split_greedily_and_keep_their_boundaries);
+  g_test_add_func ("/lmx/robust-decoding", test_what_a_model_gets_wrong_is_dropped_measure_by_measure);
+  g_test_add_func ("/lmx/ser", test_ser_is_edits_over_reference_tokens);
+  g_test_add_func ("/lmx/bad-musicxml", test_a_score_that_is_not_musicxml_is_refused_with_a_reason);
+  return g_test_run ();
+}
