@@ -109,6 +109,8 @@ close_note (Extraction *x, int channel, int pitch, OpenNote *open, guint64 offse
     .program = open->program,
     .channel = (guint8) channel,
     .is_drum = channel == 9,
+    .onset_tick = open->onset_tick,
+    .offset_tick = offset_tick,
   };
   if (note.offset > note.onset)
     g_array_append_val (x->notes, note);

@@ -14,6 +14,8 @@ typedef struct {
   guint8 program;  /* General MIDI program 0–127 */
   guint8 channel;
   gboolean is_drum; /* channel 10 */
+  guint64 onset_tick;  /* in the file's ticks, when read from a file; 0 otherwise */
+  guint64 offset_tick;
 } SrNote;
 
 typedef enum {

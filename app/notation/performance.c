@@ -1,0 +1,608 @@
+/* Renders a MusicXML score as the notes it asks for; see performance.h. */
+#include "performance.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "musicxml-read.h"
+
+#define DEFAULT_VELOCITY 64
+#define MAX_UNFOLDED_MEASURES 100000 /* a repeat structure that never ends is cut off here */
+
+typedef struct {
+  double offset;    /* quarters from the measure start */
+  double duration;  /* quarters */
+  guint8 pitch;
+  gboolean tie_start;
+  gboolean tie_stop;
+  gboolean is_grace;
+  double length_factor; /* staccato and its kin shorten the sounding note */
+  const xmlNode *source;
+} MeasureNote;
+
+typedef struct {
+  double offset;
+  double value; /* bpm for tempo marks, velocity for dynamics */
+} Mark;
+
+typedef struct {
+  GArray *notes;    /* MeasureNote */
+  GArray *tempos;   /* Mark */
+  GArray *dynamics; /* Mark */
+  double length;    /* quarters: how far the measure's content reaches */
+} MeasureContent;
+
+typedef struct {
+  gboolean forward_repeat;
+  gboolean backward_repeat;
+  int times;
+  guint32 endings; /* bit k: played in pass k + 1; 0 when not in an ending */
+  gboolean segno, coda, fine, dacapo, dalsegno, tocoda;
+} MeasureMarks;
+
+static gboolean
+is_element (const xmlNode *node, const char *name)
+{
+  return node != NULL && node->type == XML_ELEMENT_NODE && strcmp ((const char *) node->name, name) == 0;
+}
+
+static double
+number_of (const xmlNode *node, double fallback)
+{
+  if (node == NULL)
+    return fallback;
+  xmlChar *text = xmlNodeGetContent (node);
+  char *end = NULL;
+  double value = g_ascii_strtod ((const char *) text, &end);
+  gboolean ok = end != (char *) text;
+  xmlFree (text);
+  return ok && isfinite (value) ? value : fallback;
+}
+
+static double
+number_attribute (const xmlNode *node, const char *name, double fallback)
+{
+  xmlChar *text = xmlGetProp (node, (const xmlChar *) name);
+  if (text == NULL)
+    return fallback;
+  char *end = NULL;
+  double value = g_ascii_strtod ((const char *) text, &end);
+  gboolean ok = end != (char *) text;
+  xmlFree (text);
+  return ok && isfinite (value) ? value : fallback;
+}
+
+static gboolean
+attribute_is (const xmlNode *node, const char *name, const char *value)
+{
+  xmlChar *text = xmlGetProp (node, (const xmlChar *) name);
+  gboolean same = text != NULL && strcmp ((const char *) text, value) == 0;
+  xmlFree (text);
+  return same;
+}
+
+static int
+dynamic_velocity (const char *mark)
+{
+  static const struct {
+    const char *mark;
+    int velocity;
+  } table[] = { { "pppp", 12 }, { "ppp", 20 }, { "pp", 31 }, { "p", 42 }, { "mp", 53 }, { "mf", 64 }, { "f", 80 },
+                { "ff", 96 }, { "fff", 112 }, { "ffff", 124 }, { "sf", 90 }, { "sfz", 96 }, { "fz", 90 } };
+  for (gsize i = 0; i < G_N_ELEMENTS (table); i++)
+    if (strcmp (mark, table[i].mark) == 0)
+      return table[i].velocity;
+  return 0;
+}
+
+static void
+read_sound (const xmlNode *sound, double offset, MeasureContent *content, MeasureMarks *marks)
+{
+  double tempo = number_attribute (sound, "tempo", 0);
+  if (tempo > 0)
+    {
+      Mark mark = { offset, tempo };
+      g_array_append_val (content->tempos, mark);
+    }
+  double dynamics = number_attribute (sound, "dynamics", -1);
+  if (dynamics >= 0)
+    {
+      /* MusicXML gives dynamics in per cent of forte, which is velocity 90. */
+      Mark mark = { offset, CLAMP (round (dynamics * 90.0 / 100.0), 1, 127) };
+      g_array_append_val (content->dynamics, mark);
+    }
+  if (marks != NULL)
+    {
+      marks->dacapo |= attribute_is (sound, "dacapo", "yes");
+      marks->fine |= xmlHasProp (sound, (const xmlChar *) "fine") != NULL;
+      marks->dalsegno |= xmlHasProp (sound, (const xmlChar *) "dalsegno") != NULL;
+      marks->tocoda |= xmlHasProp (sound, (const xmlChar *) "tocoda") != NULL;
+      marks->segno |= xmlHasProp (sound, (const xmlChar *) "segno") != NULL;
+      marks->coda |= xmlHasProp (sound, (const xmlChar *) "coda") != NULL;
+    }
+}
+
+static guint32
+ending_numbers (const xmlNode *ending)
+{
+  xmlChar *text = xmlGetProp (ending, (const xmlChar *) "number");
+  guint32 mask = 0;
+  if (text != NULL)
+    {
+      g_auto(GStrv) items = g_strsplit_set ((const char *) text, ", ", -1);
+      for (guint i = 0; items[i] != NULL; i++)
+        {
+          int first = 0, last = 0;
+          if (sscanf (items[i], "%d-%d", &first, &last) == 2 || (last = first = atoi (items[i])) > 0)
+            for (int n = MAX (first, 1); n <= MIN (last, 32); n++)
+              mask |= 1u << (n - 1);
+        }
+      xmlFree (text);
+    }
+  return mask != 0 ? mask : 1;
+}
+
+typedef struct {
+  double divisions;
+  int transpose;
+} PartState;
+
+/* Reads one measure of one part. MARKS (the first part's only) collects its repeat structure. */
+static void
+read_measure (const xmlNode *measure, PartState *state, MeasureContent *content, MeasureMarks *marks,
+              guint32 *open_ending)
+{
+  double cursor = 0, reach = 0, previous_onset = 0;
+  if (marks != NULL && *open_ending != 0)
+    marks->endings = *open_ending;
+
+  for (const xmlNode *child = measure->children; child != NULL; child = child->next)
+    {
+      if (child->type != XML_ELEMENT_NODE)
+        continue;
+      if (is_element (child, "attributes"))
+        {
+          double divisions = number_of (sr_xml_child (child, "divisions"), 0);
+          if (divisions > 0)
+            state->divisions = divisions;
+          const xmlNode *transpose = sr_xml_child (child, "transpose");
+          if (transpose != NULL)
+            state->transpose = (int) number_of (sr_xml_child (transpose, "chromatic"), 0) +
+                               12 * (int) number_of (sr_xml_child (transpose, "octave-change"), 0);
+        }
+      else if (is_element (child, "note"))
+        {
+          double duration = number_of (sr_xml_child (child, "duration"), 0) / state->divisions;
+          gboolean is_chord = sr_xml_child (child, "chord") != NULL;
+          gboolean is_grace = sr_xml_child (child, "grace") != NULL;
+          double onset = is_chord ? previous_onset : cursor;
+          previous_onset = onset;
+          if (!is_chord && !is_grace)
+            cursor += duration;
+          reach = MAX (reach, cursor);
+
+          const xmlNode *pitch = sr_xml_child (child, "pitch");
+          /* Cue-sized notes sound: editions print ossia and ornament figures small (MuseScore exports them as cue). */
+          if (pitch == NULL)
+            continue;
+          xmlChar *step_text = xmlNodeGetContent (sr_xml_child (pitch, "step"));
+          const char *step_position = step_text != NULL && step_text[0] != '\0' ? strchr ("CDEFGAB", step_text[0]) : NULL;
+          static const int semitones[] = { 0, 2, 4, 5, 7, 9, 11 };
+          int step = step_position != NULL ? semitones[step_position - "CDEFGAB"] : -1;
+          xmlFree (step_text);
+          if (step < 0)
+            continue;
+          int midi = ((int) number_of (sr_xml_child (pitch, "octave"), 4) + 1) * 12 + step +
+                     (int) lround (number_of (sr_xml_child (pitch, "alter"), 0)) + state->transpose;
+          if (midi < 0 || midi > 127)
+            continue;
+
+          MeasureNote note = { onset, duration, (guint8) midi, FALSE, FALSE, is_grace, 1.0, child };
+          for (const xmlNode *item = child->children; item != NULL; item = item->next)
+            if (is_element (item, "tie"))
+              {
+                note.tie_start |= attribute_is (item, "type", "start");
+                note.tie_stop |= attribute_is (item, "type", "stop");
+              }
+            else if (is_element (item, "notations"))
+              {
+                const xmlNode *articulations = sr_xml_child (item, "articulations");
+                if (sr_xml_child (articulations, "staccatissimo") != NULL)
+                  note.length_factor = 0.25;
+                else if (sr_xml_child (articulations, "staccato") != NULL ||
+                         sr_xml_child (articulations, "spiccato") != NULL)
+                  note.length_factor = 0.5;
+              }
+          g_array_append_val (content->notes, note);
+        }
+      else if (is_element (child, "backup"))
+        cursor -= number_of (sr_xml_child (child, "duration"), 0) / state->divisions;
+      else if (is_element (child, "forward"))
+        {
+          cursor += number_of (sr_xml_child (child, "duration"), 0) / state->divisions;
+          reach = MAX (reach, cursor);
+        }
+      else if (is_element (child, "direction"))
+        {
+          double offset = cursor + number_of (sr_xml_child (child, "offset"), 0) / state->divisions;
+          for (const xmlNode *type = child->children; type != NULL; type = type->next)
+            {
+              const xmlNode *dynamics = is_element (type, "direction-type") ? sr_xml_child (type, "dynamics") : NULL;
+              for (const xmlNode *mark = dynamics != NULL ? dynamics->children : NULL; mark != NULL; mark = mark->next)
+                {
+                  int velocity = mark->type == XML_ELEMENT_NODE ? dynamic_velocity ((const char *) mark->name) : 0;
+                  if (velocity > 0)
+                    {
+                      Mark dynamic = { offset, velocity };
+                      g_array_append_val (content->dynamics, dynamic);
+                    }
+                }
+            }
+          const xmlNode *sound = sr_xml_child (child, "sound");
+          if (sound != NULL)
+            read_sound (sound, offset, content, marks);
+        }
+      else if (is_element (child, "sound"))
+        read_sound (child, cursor, content, marks);
+      else if (is_element (child, "barline") && marks != NULL)
+        {
+          const xmlNode *repeat = sr_xml_child (child, "repeat");
+          if (repeat != NULL && attribute_is (repeat, "direction", "forward"))
+            marks->forward_repeat = TRUE;
+          if (repeat != NULL && attribute_is (repeat, "direction", "backward"))
+            {
+              marks->backward_repeat = TRUE;
+              marks->times = (int) number_attribute (repeat, "times", 2);
+            }
+          const xmlNode *ending = sr_xml_child (child, "ending");
+          if (ending != NULL && attribute_is (ending, "type", "start"))
+            {
+              *open_ending = ending_numbers (ending);
+              marks->endings = *open_ending;
+            }
+          else if (ending != NULL)
+            {
+              marks->endings = marks->endings != 0 ? marks->endings : ending_numbers (ending);
+              *open_ending = 0;
+            }
+          const xmlNode *sound = sr_xml_child (child, "sound");
+          if (sound != NULL)
+            read_sound (sound, cursor, content, marks);
+        }
+    }
+  content->length = MAX (content->length, reach);
+}
+
+/* The order in which the measures sound: repeats taken (not again after a da capo or dal segno), endings by pass. */
+static GArray *
+unfold (const MeasureMarks *marks, guint n_measures, gboolean unfold_repeats)
+{
+  GArray *order = g_array_new (FALSE, FALSE, sizeof (guint32));
+  if (!unfold_repeats)
+    {
+      for (guint32 i = 0; i < n_measures; i++)
+        g_array_append_val (order, i);
+      return order;
+    }
+
+  g_autofree int *taken = g_new0 (int, n_measures);
+  guint32 repeat_start = 0, i = 0;
+  int pass = 1;
+  gboolean jumped = FALSE, in_ending = FALSE;
+  while (i < n_measures && order->len < MAX_UNFOLDED_MEASURES)
+    {
+      const MeasureMarks *m = &marks[i];
+      if (m->forward_repeat)
+        repeat_start = i;
+      if (m->endings != 0 && !(m->endings & (1u << MIN (pass - 1, 31))))
+        {
+          i++;
+          continue;
+        }
+      if (m->endings == 0 && in_ending)
+        pass = 1; /* the last ending is over */
+      in_ending = m->endings != 0;
+      g_array_append_val (order, i);
+
+      if (jumped && m->fine)
+        break;
+      if (m->backward_repeat && !jumped)
+        {
+          if (taken[i] < MAX (m->times, 2) - 1)
+            {
+              taken[i]++;
+              pass++;
+              i = repeat_start;
+              continue;
+            }
+          taken[i] = 0;
+          if (m->endings == 0)
+            pass = 1;
+          repeat_start = i + 1;
+        }
+      if ((m->dacapo || m->dalsegno) && !jumped)
+        {
+          jumped = TRUE;
+          pass = 1;
+          i = 0;
+          if (m->dalsegno)
+            for (guint32 s = 0; s < n_measures; s++)
+              if (marks[s].segno)
+                {
+                  i = s;
+                  break;
+                }
+          continue;
+        }
+      if (m->tocoda && jumped)
+        {
+          guint32 coda = i + 1;
+          for (guint32 c = i + 1; c < n_measures; c++)
+            if (marks[c].coda)
+              {
+                coda = c;
+                break;
+              }
+          i = coda;
+          continue;
+        }
+      i++;
+    }
+  return order;
+}
+
+typedef struct {
+  double quarters;
+  double bpm;
+} TempoChange;
+
+static int
+compare_tempo (gconstpointer a, gconstpointer b)
+{
+  double x = ((const TempoChange *) a)->quarters, y = ((const TempoChange *) b)->quarters;
+  return (x > y) - (x < y);
+}
+
+static double
+seconds_at (const GArray *tempo, double quarters, double default_bpm)
+{
+  double seconds = 0, position = 0, bpm = default_bpm;
+  for (guint i = 0; i < tempo->len; i++)
+    {
+      const TempoChange *change = &g_array_index (tempo, TempoChange, i);
+      if (change->quarters >= quarters)
+        break;
+      seconds += (change->quarters - position) * 60.0 / bpm;
+      position = change->quarters;
+      bpm = change->bpm;
+    }
+  return seconds + (quarters - position) * 60.0 / bpm;
+}
+
+static int
+compare_performed (gconstpointer a, gconstpointer b)
+{
+  const SrPerformedNote *x = a, *y = b;
+  if (x->onset_quarters != y->onset_quarters)
+    return x->onset_quarters < y->onset_quarters ? -1 : 1;
+  return (int) x->pitch - (int) y->pitch;
+}
+
+typedef struct {
+  GArray *notes;
+  GArray *tempo;
+} Rendering;
+
+static Rendering
+render (xmlDoc *document, const SrPerformanceOptions *options)
+{
+  g_autoptr(GPtrArray) parts = sr_musicxml_parts (document);
+  Rendering result = { g_array_new (FALSE, FALSE, sizeof (SrPerformedNote)),
+                       g_array_new (FALSE, FALSE, sizeof (TempoChange)) };
+  if (parts->len == 0)
+    return result;
+
+  /* Each part's measures, read once; the first part's barlines give the form. */
+  guint n_measures = 0;
+  for (const xmlNode *m = ((xmlNode *) parts->pdata[0])->children; m != NULL; m = m->next)
+    n_measures += is_element (m, "measure");
+  g_autofree MeasureMarks *marks = g_new0 (MeasureMarks, MAX (n_measures, 1));
+  g_autofree double *lengths = g_new0 (double, MAX (n_measures, 1));
+  g_autoptr(GPtrArray) contents = g_ptr_array_new (); /* per part: MeasureContent[n_measures] */
+  for (guint p = 0; p < parts->len; p++)
+    {
+      MeasureContent *part_contents = g_new0 (MeasureContent, MAX (n_measures, 1));
+      PartState state = { 1, 0 };
+      guint32 open_ending = 0;
+      guint index = 0;
+      for (const xmlNode *m = ((xmlNode *) parts->pdata[p])->children; m != NULL && index < n_measures; m = m->next)
+        {
+          if (!is_element (m, "measure"))
+            continue;
+          MeasureContent *content = &part_contents[index];
+          content->notes = g_array_new (FALSE, FALSE, sizeof (MeasureNote));
+          content->tempos = g_array_new (FALSE, FALSE, sizeof (Mark));
+          content->dynamics = g_array_new (FALSE, FALSE, sizeof (Mark));
+          read_measure (m, &state, content, p == 0 ? &marks[index] : NULL, &open_ending);
+          lengths[index] = MAX (lengths[index], content->length);
+          index++;
+        }
+      g_ptr_array_add (contents, part_contents);
+    }
+
+  g_autoptr(GArray) order = unfold (marks, n_measures, options->unfold_repeats);
+  for (guint p = 0; p < parts->len; p++)
+    {
+      MeasureContent *part_contents = contents->pdata[p];
+      g_autoptr(GHashTable) open_ties = g_hash_table_new (NULL, NULL); /* pitch + 1 → index + 1 */
+      int velocity = DEFAULT_VELOCITY;
+      double start = 0;
+      for (guint k = 0; k < order->len; k++)
+        {
+          guint32 index = g_array_index (order, guint32, k);
+          const MeasureContent *content = &part_contents[index];
+          if (content->notes == NULL)
+            continue;
+          for (guint t = 0; t < content->tempos->len && p == 0; t++)
+            {
+              const Mark *mark = &g_array_index (content->tempos, Mark, t);
+              TempoChange change = { start + mark->offset, mark->value };
+              g_array_append_val (result.tempo, change);
+            }
+          guint next_dynamic = 0;
+          for (guint n = 0; n < content->notes->len; n++)
+            {
+              const MeasureNote *note = &g_array_index (content->notes, MeasureNote, n);
+              while (next_dynamic < content->dynamics->len &&
+                     g_array_index (content->dynamics, Mark, next_dynamic).offset <= note->offset + 1e-9)
+                velocity = (int) g_array_index (content->dynamics, Mark, next_dynamic++).value;
+              if (note->is_grace && !options->include_grace_notes)
+                continue;
+
+              double onset = start + note->offset, duration = note->duration;
+              if (note->is_grace)
+                {
+                  /* A grace note takes an eighth of a quarter (at most half of the note before it). */
+                  duration = 0.125;
+                }
+              gpointer key = GUINT_TO_POINTER ((guint) note->pitch + 1);
+              gpointer open = g_hash_table_lookup (open_ties, key);
+              if (note->tie_stop && open != NULL)
+                {
+                  SrPerformedNote *tied = &g_array_index (result.notes, SrPerformedNote, GPOINTER_TO_UINT (open) - 1);
+                  tied->duration_quarters = MAX (tied->duration_quarters, onset + duration - tied->onset_quarters);
+                  if (!note->tie_start)
+                    g_hash_table_remove (open_ties, key);
+                  continue;
+                }
+              SrPerformedNote performed = {
+                .onset_quarters = onset,
+                .duration_quarters = note->tie_start ? duration : duration * note->length_factor,
+                .pitch = note->pitch,
+                .velocity = (guint8) CLAMP (velocity, 1, 127),
+                .part_index = (guint16) p,
+                .measure_index = index,
+                .is_grace = note->is_grace,
+                .source = note->source,
+              };
+              g_array_append_val (result.notes, performed);
+              if (note->tie_start)
+                g_hash_table_insert (open_ties, key, GUINT_TO_POINTER (result.notes->len));
+              else
+                g_hash_table_remove (open_ties, key);
+            }
+          start += lengths[index];
+        }
+    }
+
+  for (guint p = 0; p < contents->len; p++)
+    {
+      MeasureContent *part_contents = contents->pdata[p];
+      for (guint m = 0; m < n_measures; m++)
+        {
+          if (part_contents[m].notes == NULL)
+            continue;
+          g_array_unref (part_contents[m].notes);
+          g_array_unref (part_contents[m].tempos);
+          g_array_unref (part_contents[m].dynamics);
+        }
+      g_free (part_contents);
+    }
+
+  g_array_sort (result.tempo, compare_tempo);
+  for (guint i = 0; i < result.notes->len; i++)
+    {
+      SrPerformedNote *note = &g_array_index (result.notes, SrPerformedNote, i);
+      note->onset_seconds = seconds_at (result.tempo, note->onset_quarters, options->default_tempo_bpm);
+      note->offset_seconds = seconds_at (result.tempo, note->onset_quarters + note->duration_quarters,
+                                         options->default_tempo_bpm);
+    }
+  g_array_sort (result.notes, compare_performed);
+  return result;
+}
+
+GArray *
+sr_performance_render (xmlDoc *document, const SrPerformanceOptions *options)
+{
+  SrPerformanceOptions defaults = SR_PERFORMANCE_OPTIONS_DEFAULT;
+  Rendering rendering = render (document, options != NULL ? options : &defaults);
+  g_array_unref (rendering.tempo);
+  return rendering.notes;
+}
+
+typedef struct {
+  guint64 tick;
+  int order; /* offsets before onsets at one tick */
+  guint8 status, data1, data2;
+} Planned;
+
+static int
+compare_planned (gconstpointer a, gconstpointer b)
+{
+  const Planned *x = a, *y = b;
+  if (x->tick != y->tick)
+    return x->tick < y->tick ? -1 : 1;
+  if (x->order != y->order)
+    return x->order - y->order;
+  return x->data1 - y->data1;
+}
+
+SrMidiFile *
+sr_performance_to_midi (xmlDoc *document, const SrPerformanceOptions *options)
+{
+  SrPerformanceOptions defaults = SR_PERFORMANCE_OPTIONS_DEFAULT;
+  if (options == NULL)
+    options = &defaults;
+  Rendering rendering = render (document, options);
+  const int ticks_per_quarter = 480;
+  SrMidiFile *file = sr_midi_file_new (ticks_per_quarter);
+
+  GArray *conductor = sr_midi_file_add_track (file);
+  g_autoptr(GArray) tempo_points = g_array_new (FALSE, FALSE, sizeof (TempoChange));
+  TempoChange initial = { 0, options->default_tempo_bpm };
+  g_array_append_val (tempo_points, initial);
+  g_array_append_vals (tempo_points, rendering.tempo->data, rendering.tempo->len);
+  for (guint i = 0; i < tempo_points->len; i++)
+    {
+      const TempoChange *change = &g_array_index (tempo_points, TempoChange, i);
+      guint32 microseconds = (guint32) CLAMP (lround (60e6 / change->bpm), 1, 0xffffff);
+      guint8 payload[3] = { microseconds >> 16, microseconds >> 8, microseconds };
+      sr_midi_track_add_meta (conductor, (guint64) llround (change->quarters * ticks_per_quarter), SR_MIDI_META_TEMPO,
+                              payload, 3);
+    }
+
+  guint n_parts = 0;
+  for (guint i = 0; i < rendering.notes->len; i++)
+    n_parts = MAX (n_parts, (guint) g_array_index (rendering.notes, SrPerformedNote, i).part_index + 1);
+  for (guint p = 0; p < n_parts; p++)
+    {
+      g_autoptr(GArray) planned = g_array_new (FALSE, FALSE, sizeof (Planned));
+      guint8 channel = (guint8) (p < 9 ? p : MIN (p + 1, 15));
+      for (guint i = 0; i < rendering.notes->len; i++)
+        {
+          const SrPerformedNote *note = &g_array_index (rendering.notes, SrPerformedNote, i);
+          if (note->part_index != p)
+            continue;
+          guint64 on = (guint64) llround (MAX (note->onset_quarters, 0) * ticks_per_quarter);
+          guint64 off = MAX ((guint64) llround ((note->onset_quarters + note->duration_quarters) * ticks_per_quarter),
+                             on + 1);
+          Planned start = { on, 1, (guint8) (0x90 | channel), note->pitch, note->velocity };
+          Planned stop = { off, 0, (guint8) (0x80 | channel), note->pitch, 0 };
+          g_array_append_val (planned, start);
+          g_array_append_val (planned, stop);
+        }
+      g_array_sort (planned, compare_planned);
+      GArray *track = sr_midi_file_add_track (file);
+      for (guint i = 0; i < planned->len; i++)
+        {
+          const Planned *event = &g_array_index (planned, Planned, i);
+          sr_midi_track_add_channel (track, event->tick, event->status, event->data1, event->data2);
+        }
+    }
+
+  g_array_unref (rendering.notes);
+  g_array_unref (rendering.tempo);
+  return file;
+}
