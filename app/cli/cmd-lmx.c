@@ -182,9 +182,10 @@ sr_cmd_eval_ser (SrCliArgs *args)
 
   if (!sr_cli_args_has (args, "json"))
     {
-      g_print (_("SER %.2f %%  (%" G_GUINT64_FORMAT " edits over %" G_GUINT64_FORMAT " reference tokens, %u systems)\n"
+      g_print (_("SER %.2f %%  (%llu edits over %llu reference tokens, %u systems)\n"
                  "SER without tuplet tokens %.2f %%\n"),
-               sr_ser_percent (&all), all.edits, all.reference_tokens, reference->len, sr_ser_percent (&no_tuplets));
+               sr_ser_percent (&all), (unsigned long long) all.edits, (unsigned long long) all.reference_tokens,
+               reference->len, sr_ser_percent (&no_tuplets));
       return SR_EXIT_OK;
     }
   g_autoptr(JsonBuilder) builder = json_builder_new ();

@@ -422,8 +422,8 @@ linearize_skip (Linearizer *l, const xmlNode *element, gboolean is_backup)
         }
     }
   if (remainder != 0)
-    report (l, _("a %s of %" G_GINT64_FORMAT " divisions is not a sum of note types; the rest was skipped"),
-            is_backup ? "backup" : "forward", duration);
+    report (l, _("a %s of %lld divisions is not a sum of note types; the rest was skipped"),
+            is_backup ? "backup" : "forward", (long long) duration);
   if (is_backup && emitted)
     {
       l->voice = 0;
