@@ -19,6 +19,7 @@ typedef struct {
   gboolean tie_stop;
   gboolean is_grace;
   double length_factor; /* staccato and its kin shorten the sounding note */
+  int voice;
   const xmlNode *source;
 } MeasureNote;
 
@@ -155,6 +156,7 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
               guint32 *open_ending)
 {
   double cursor = 0, reach = 0, previous_onset = 0;
+  guint chord_start = 0;
   if (marks != NULL && *open_ending != 0)
     marks->endings = *open_ending;
 
@@ -199,7 +201,8 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
           if (midi < 0 || midi > 127)
             continue;
 
-          MeasureNote note = { onset, duration, (guint8) midi, FALSE, FALSE, is_grace, 1.0, child };
+          MeasureNote note = { onset, duration, (guint8) midi, FALSE, FALSE, is_grace, 1.0,
+                               (int) number_of (sr_xml_child (child, "voice"), 1), child };
           for (const xmlNode *item = child->children; item != NULL; item = item->next)
             if (is_element (item, "tie"))
               {
@@ -208,6 +211,13 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
               }
             else if (is_element (item, "notations"))
               {
+                /* Some writers give only the notated tie; it ties the sound just the same. */
+                for (const xmlNode *tied = item->children; tied != NULL; tied = tied->next)
+                  if (is_element (tied, "tied"))
+                    {
+                      note.tie_start |= attribute_is (tied, "type", "start");
+                      note.tie_stop |= attribute_is (tied, "type", "stop");
+                    }
                 const xmlNode *articulations = sr_xml_child (item, "articulations");
                 if (sr_xml_child (articulations, "staccatissimo") != NULL)
                   note.length_factor = 0.25;
@@ -215,6 +225,18 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
                          sr_xml_child (articulations, "spiccato") != NULL)
                   note.length_factor = 0.5;
               }
+          /* An articulation written on one note of a chord is meant for the whole chord. */
+          if (is_chord && content->notes->len > 0)
+            {
+              double factor = note.length_factor;
+              for (guint k = content->notes->len; k-- > chord_start;)
+                factor = MIN (factor, g_array_index (content->notes, MeasureNote, k).length_factor);
+              for (guint k = chord_start; k < content->notes->len; k++)
+                g_array_index (content->notes, MeasureNote, k).length_factor = factor;
+              note.length_factor = factor;
+            }
+          else
+            chord_start = content->notes->len;
           g_array_append_val (content->notes, note);
         }
       else if (is_element (child, "backup"))
@@ -436,7 +458,7 @@ render (xmlDoc *document, const SrPerformanceOptions *options)
   for (guint p = 0; p < parts->len; p++)
     {
       MeasureContent *part_contents = contents->pdata[p];
-      g_autoptr(GHashTable) open_ties = g_hash_table_new (NULL, NULL); /* pitch + 1 → index + 1 */
+      g_autoptr(GHashTable) open_ties = g_hash_table_new (NULL, NULL); /* voice × 128 + pitch + 1 → index + 1 */
       int velocity = DEFAULT_VELOCITY;
       double start = 0;
       for (guint k = 0; k < order->len; k++)
@@ -467,7 +489,8 @@ render (xmlDoc *document, const SrPerformanceOptions *options)
                   /* A grace note takes an eighth of a quarter (at most half of the note before it). */
                   duration = 0.125;
                 }
-              gpointer key = GUINT_TO_POINTER ((guint) note->pitch + 1);
+              /* Ties join notes of one voice: a unison in another voice neither ends nor continues them. */
+              gpointer key = GUINT_TO_POINTER ((guint) note->pitch + 1 + 128u * (guint) CLAMP (note->voice, 0, 64));
               gpointer open = g_hash_table_lookup (open_ties, key);
               if (note->tie_stop && open != NULL)
                 {
