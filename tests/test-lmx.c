@@ -5,6 +5,7 @@
 #include "lmx-delinearize.h"
 #include "lmx-linearize.h"
 #include "musicxml-read.h"
+#include "performance.h"
 #include "ser.h"
 
 static xmlDoc *
@@ -239,6 +240,111 @@ test_a_score_that_is_not_musicxml_is_refused_with_a_reason (void)
     }
 }
 
+/* Two systems: the second starts at measure 3 with a new system, and changes the clef of staff 2 there. */
+static const char *const two_systems_lmx =
+  "measure key:fifths:-1 time beats:3 beat-type:4 clef:G2 staff:1 clef:F4 staff:2 F4 voice:1 half dot staff:1 "
+  "backup half backup quarter F2 voice:5 half dot staff:2 "
+  "measure A4 voice:1 half dot staff:1 backup half backup quarter C3 voice:5 half dot staff:2 "
+  "measure clef:G2 staff:2 B4 voice:1 half dot flat staff:1 backup half backup quarter D4 voice:5 half dot staff:2";
+
+static xmlDoc *
+two_systems (void)
+{
+  xmlDoc *document = decode (two_systems_lmx, NULL);
+  xmlXPathContext *context = xmlXPathNewContext (document);
+  xmlXPathObject *third = xmlXPathEvalExpression ((const xmlChar *) "//measure[3]", context);
+  xmlNode *print = xmlNewNode (NULL, (const xmlChar *) "print");
+  xmlSetProp (print, (const xmlChar *) "new-system", (const xmlChar *) "yes");
+  xmlNode *measure = third->nodesetval->nodeTab[0];
+  xmlAddPrevSibling (measure->children, print);
+  xmlXPathFreeObject (third);
+  xmlXPathFreeContext (context);
+  return document;
+}
+
+static void
+test_systems_open_with_the_key_and_clefs_in_force (void)
+{
+  g_autoptr(xmlDoc) document = two_systems ();
+  g_autoptr(GPtrArray) parts = sr_musicxml_parts (document);
+  g_autoptr(GPtrArray) systems = sr_lmx_linearize_systems (parts->pdata[0], NULL);
+  g_assert_cmpuint (systems->len, ==, 2);
+  g_autofree char *first = sr_lmx_tokens_to_text (systems->pdata[0]);
+  g_autofree char *second = sr_lmx_tokens_to_text (systems->pdata[1]);
+  g_assert_true (g_str_has_prefix (first, "measure key:fifths:-1 time beats:3 beat-type:4 clef:G2 staff:1 clef:F4"));
+  /* No time signature is printed there; the clef change merges into the head. */
+  g_assert_cmpstr (second, ==, "measure key:fifths:-1 clef:G2 staff:1 clef:G2 staff:2 B4 voice:1 half dot flat staff:1 "
+                               "backup half backup quarter D4 voice:5 half dot staff:2");
+}
+
+static void
+test_every_performed_note_links_back_to_its_lmx_token (void)
+{
+  g_autoptr(xmlDoc) document = two_systems ();
+  g_autoptr(GPtrArray) parts = sr_musicxml_parts (document);
+  g_autoptr(GPtrArray) sources = g_ptr_array_new ();
+  g_autoptr(GArray) tokens = sr_lmx_linearize_part_with_sources (parts->pdata[0], sources, NULL);
+  g_assert_cmpuint (sources->len, ==, tokens->len);
+  g_autoptr(GHashTable) token_of = g_hash_table_new (NULL, NULL);
+  for (guint i = 0; i < sources->len; i++)
+    if (sources->pdata[i] != NULL)
+      g_hash_table_insert (token_of, sources->pdata[i], GUINT_TO_POINTER (i + 1));
+
+  g_autoptr(GArray) notes = sr_performance_render (document, NULL);
+  g_assert_cmpuint (notes->len, ==, 6);
+  for (guint n = 0; n < notes->len; n++)
+    {
+      const SrPerformedNote *note = &g_array_index (notes, SrPerformedNote, n);
+      guint index = GPOINTER_TO_UINT (g_hash_table_lookup (token_of, note->source));
+      g_assert_cmpuint (index, >, 0);
+      g_assert_cmpstr (sr_lmx_token_text (g_array_index (tokens, guint16, index - 1)), ==, "half");
+    }
+  /* B flat, from the printed accidental, in the third bar (six quarters in, at 120 bpm three seconds). */
+  const SrPerformedNote *last = &g_array_index (notes, SrPerformedNote, 5);
+  g_assert_cmpint (last->pitch, ==, 70);
+  g_assert_cmpfloat (last->onset_quarters, ==, 6.0);
+  g_assert_cmpfloat (last->onset_seconds, ==, 3.0);
+}
+
+static void
+test_repeats_and_endings_unfold_and_ties_merge (void)
+{
+  /* | C ⁀ | C | 1. E :|| 2. F ||, the C tied over the first barline, a slower tempo marked in the second ending. */
+  const char *xml =
+    "<score-partwise version='4.0'><part-list><score-part id='P1'><part-name>P</part-name></score-part></part-list>"
+    "<part id='P1'>"
+    "<measure number='1'><attributes><divisions>1</divisions></attributes>"
+    "<note><pitch><step>C</step><octave>4</octave></pitch><duration>2</duration><tie type='start'/></note></measure>"
+    "<measure number='2'><note><pitch><step>C</step><octave>4</octave></pitch><duration>2</duration>"
+    "<tie type='stop'/></note></measure>"
+    "<measure number='3'><barline location='left'><ending number='1' type='start'/></barline>"
+    "<note><pitch><step>E</step><octave>4</octave></pitch><duration>2</duration></note>"
+    "<barline location='right'><ending number='1' type='stop'/><repeat direction='backward'/></barline></measure>"
+    "<measure number='4'><barline location='left'><ending number='2' type='start'/></barline>"
+    "<direction><sound tempo='60'/></direction>"
+    "<note><pitch><step>F</step><octave>4</octave></pitch><duration>2</duration></note>"
+    "<barline location='right'><ending number='2' type='discontinue'/></barline></measure>"
+    "</part></score-partwise>";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(xmlDoc) document = sr_musicxml_read_bytes ((const guint8 *) xml, strlen (xml), &error);
+  g_assert_no_error (error);
+  g_autoptr(GArray) notes = sr_performance_render (document, NULL);
+  /* Played: 1 2 3 (first ending, repeat) 1 2 4 (second ending). */
+  GString *heard = g_string_new (NULL);
+  for (guint i = 0; i < notes->len; i++)
+    {
+      const SrPerformedNote *note = &g_array_index (notes, SrPerformedNote, i);
+      g_string_append_printf (heard, "%d@%g/%g ", note->pitch, note->onset_quarters, note->duration_quarters);
+    }
+  g_test_message ("heard: %s", heard->str);
+  g_assert_cmpstr (heard->str, ==, "60@0/4 64@4/2 60@6/4 65@10/2 ");
+  g_string_free (heard, TRUE);
+  /* The tempo mark in the second ending halves the speed from there on. */
+  const SrPerformedNote *last = &g_array_index (notes, SrPerformedNote, notes->len - 1);
+  g_assert_cmpfloat (last->onset_seconds, ==, 5.0);
+  g_assert_cmpfloat (last->offset_seconds, ==, 7.0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -252,5 +358,8 @@ main (int argc, char **argv)
   g_test_add_func ("/lmx/robust-decoding", test_what_a_model_gets_wrong_is_dropped_measure_by_measure);
   g_test_add_func ("/lmx/ser", test_ser_is_edits_over_reference_tokens);
   g_test_add_func ("/lmx/bad-musicxml", test_a_score_that_is_not_musicxml_is_refused_with_a_reason);
+  g_test_add_func ("/lmx/systems", test_systems_open_with_the_key_and_clefs_in_force);
+  g_test_add_func ("/performance/links", test_every_performed_note_links_back_to_its_lmx_token);
+  g_test_add_func ("/performance/repeats", test_repeats_and_endings_unfold_and_ties_merge);
   return g_test_run ();
 }

@@ -74,6 +74,7 @@ static const SrCliOption eval_notes_options[] = {
 
 static const SrCliOption lmx_encode_options[] = {
   { "part", 0, "N", N_("Only part N (from 1); otherwise every part, each after a '# part N: name' line") },
+  { "systems", 0, NULL, N_("One line per system, each opening with the key and clefs in force") },
   { "verbose", 0, NULL, N_("List everything LMX cannot say that was skipped") },
   { NULL }
 };

@@ -37,11 +37,21 @@ sr_cmd_lmx_encode (SrCliArgs *args)
       if (only > 0 && (int) p + 1 != only)
         continue;
       g_autofree char *name = sr_musicxml_part_name (document, parts->pdata[p]);
-      g_autoptr(GArray) tokens = sr_lmx_linearize_part (parts->pdata[p], problems);
-      g_autofree char *text = sr_lmx_tokens_to_text (tokens);
       if (only == 0)
         g_print ("%s%u: %s\n", PART_HEADER, p + 1, name);
-      g_print ("%s\n", text);
+      g_autoptr(GPtrArray) lines = NULL;
+      if (sr_cli_args_has (args, "systems"))
+        lines = sr_lmx_linearize_systems (parts->pdata[p], problems);
+      else
+        {
+          lines = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+          g_ptr_array_add (lines, sr_lmx_linearize_part (parts->pdata[p], problems));
+        }
+      for (guint i = 0; i < lines->len; i++)
+        {
+          g_autofree char *text = sr_lmx_tokens_to_text (lines->pdata[i]);
+          g_print ("%s\n", text);
+        }
     }
   if (sr_cli_args_has (args, "verbose"))
     for (guint i = 0; i < problems->len; i++)

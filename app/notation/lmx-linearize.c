@@ -8,10 +8,15 @@
 
 typedef struct {
   GArray *tokens;
+  GPtrArray *sources; /* NULL, or the <note> element behind each token (NULL for other tokens) */
   GPtrArray *problems;
   int measure_number;
   gint64 divisions;
   gboolean has_staves;
+  /* What is in force, for the head of each system (§5.6). */
+  int fifths;
+  gboolean has_key;
+  char clefs[4][16]; /* clef token per staff 1–3, "" when none yet */
   /* Per measure: what the previous note stated, so that voice, staff and stem are said only when they change. */
   int voice;
   int staff;
@@ -25,6 +30,16 @@ emit (Linearizer *l, const char *text)
   g_assert (id >= 0);
   guint16 value = (guint16) id;
   g_array_append_val (l->tokens, value);
+  if (l->sources != NULL)
+    g_ptr_array_add (l->sources, NULL);
+}
+
+/* Marks the token just emitted as coming from NOTE. */
+static void
+link_source (Linearizer *l, const xmlNode *note)
+{
+  if (l->sources != NULL && l->sources->len > 0)
+    l->sources->pdata[l->sources->len - 1] = (gpointer) note;
 }
 
 static void
@@ -94,23 +109,31 @@ compare_clefs (gconstpointer a, gconstpointer b)
   return ((const Clef *) a)->number - ((const Clef *) b)->number;
 }
 
+/* Reads an <attributes> element into the state and emits its tokens. At the head of a system (§5.6) the key and
+ * every staff's clef in force are stated even when the element does not change them; the time only when it does. */
 static void
-linearize_attributes (Linearizer *l, const xmlNode *attributes)
+linearize_attributes (Linearizer *l, const xmlNode *attributes, gboolean system_head)
 {
   gint64 value;
-  if (sr_xml_int (sr_xml_child (attributes, "divisions"), &value) && value > 0)
+  if (attributes != NULL && sr_xml_int (sr_xml_child (attributes, "divisions"), &value) && value > 0)
     l->divisions = value;
 
   xmlNode *key = sr_xml_child (attributes, "key");
+  gboolean key_given = FALSE;
   if (key != NULL)
     {
       if (sr_xml_int (sr_xml_child (key, "fifths"), &value) && value >= -7 && value <= 7)
         {
-          g_autofree char *token = g_strdup_printf ("key:fifths:%d", (int) value);
-          emit (l, token);
+          l->fifths = (int) value;
+          l->has_key = key_given = TRUE;
         }
       else
         report (l, _("a key without a traditional key signature was skipped"));
+    }
+  if (key_given || (system_head && l->has_key))
+    {
+      g_autofree char *token = g_strdup_printf ("key:fifths:%d", l->fifths);
+      emit (l, token);
     }
 
   xmlNode *time = sr_xml_child (attributes, "time");
@@ -134,7 +157,7 @@ linearize_attributes (Linearizer *l, const xmlNode *attributes)
     l->has_staves = TRUE;
 
   g_autoptr(GArray) clefs = g_array_new (FALSE, FALSE, sizeof (Clef));
-  for (xmlNode *node = attributes->children; node != NULL; node = node->next)
+  for (xmlNode *node = attributes != NULL ? attributes->children : NULL; node != NULL; node = node->next)
     {
       if (!is_element (node, "clef"))
         continue;
@@ -146,13 +169,23 @@ linearize_attributes (Linearizer *l, const xmlNode *attributes)
         line = strcmp (sign, "G") == 0 ? 2 : strcmp (sign, "F") == 0 ? 4 : 3;
       Clef clef = { int_attribute (node, "number", 1), "" };
       g_snprintf (clef.token, sizeof clef.token, "clef:%s%d", sign != NULL ? sign : "?", line);
-      if (sr_lmx_token_id (clef.token) < 0 || (l->has_staves && (clef.number < 1 || clef.number > 3)))
+      if (sr_lmx_token_id (clef.token) < 0 || clef.number < 1 || clef.number > 3)
         {
           report (l, _("a clef LMX cannot express was skipped"));
           continue;
         }
-      g_array_append_val (clefs, clef);
+      g_strlcpy (l->clefs[clef.number], clef.token, sizeof l->clefs[clef.number]);
+      if (!system_head)
+        g_array_append_val (clefs, clef);
     }
+  if (system_head)
+    for (int number = 1; number <= 3; number++)
+      if (l->clefs[number][0] != '\0')
+        {
+          Clef clef = { number, "" };
+          g_strlcpy (clef.token, l->clefs[number], sizeof clef.token);
+          g_array_append_val (clefs, clef);
+        }
   g_array_sort (clefs, compare_clefs);
   for (guint i = 0; i < clefs->len; i++)
     {
@@ -338,6 +371,7 @@ linearize_note (Linearizer *l, const xmlNode *note)
     }
 
   emit (l, type_index >= 0 ? sr_lmx_type_names[type_index] : "rest:measure");
+  link_source (l, note);
 
   const xmlNode *modification = sr_xml_child (note, "time-modification");
   if (modification != NULL)
@@ -432,25 +466,53 @@ linearize_skip (Linearizer *l, const xmlNode *element, gboolean is_backup)
     }
 }
 
-GArray *
-sr_lmx_linearize_part (const xmlNode *part, GPtrArray *problems)
+static gboolean
+starts_system (const xmlNode *measure)
 {
-  Linearizer l = { g_array_new (FALSE, FALSE, sizeof (guint16)), problems, 0, 1, FALSE, 0, 0, NULL };
+  const xmlNode *print = sr_xml_child (measure, "print");
+  return print != NULL && (attribute_is (print, "new-system", "yes") || attribute_is (print, "new-page", "yes"));
+}
+
+/* Walks the part; with SYSTEMS set, starts a new token array at each new system and opens it with a head. */
+static GPtrArray *
+linearize (const xmlNode *part, gboolean systems, GPtrArray *sources, GPtrArray *problems)
+{
+  GPtrArray *result = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  Linearizer l = { 0 };
+  l.sources = sources;
+  l.problems = problems;
+  l.divisions = 1;
   for (xmlNode *measure = part->children; measure != NULL; measure = measure->next)
     {
       if (!is_element (measure, "measure"))
         continue;
+      gboolean head = systems && (l.tokens == NULL || starts_system (measure));
+      if (l.tokens == NULL || head)
+        {
+          l.tokens = g_array_new (FALSE, FALSE, sizeof (guint16));
+          g_ptr_array_add (result, l.tokens);
+        }
       l.measure_number++;
       emit (&l, "measure");
       l.voice = 0;
       l.staff = 0;
       l.stem = NULL;
+
+      /* The head merges with the measure's own leading attributes, or stands alone before its first note. */
+      const xmlNode *first = measure->children;
+      while (first != NULL && !(is_element (first, "attributes") || is_element (first, "note") ||
+                                is_element (first, "backup") || is_element (first, "forward")))
+        first = first->next;
+      const xmlNode *head_attributes = head && is_element (first, "attributes") ? first : NULL;
+      if (head)
+        linearize_attributes (&l, head_attributes, TRUE);
+
       for (xmlNode *child = measure->children; child != NULL; child = child->next)
         {
-          if (child->type != XML_ELEMENT_NODE)
+          if (child->type != XML_ELEMENT_NODE || child == head_attributes)
             continue;
           if (is_element (child, "attributes"))
-            linearize_attributes (&l, child);
+            linearize_attributes (&l, child, FALSE);
           else if (is_element (child, "note"))
             linearize_note (&l, child);
           else if (is_element (child, "backup"))
@@ -459,7 +521,29 @@ sr_lmx_linearize_part (const xmlNode *part, GPtrArray *problems)
             linearize_skip (&l, child, FALSE);
         }
     }
-  return l.tokens;
+  if (result->len == 0)
+    g_ptr_array_add (result, g_array_new (FALSE, FALSE, sizeof (guint16)));
+  return result;
+}
+
+GArray *
+sr_lmx_linearize_part (const xmlNode *part, GPtrArray *problems)
+{
+  g_autoptr(GPtrArray) parts = linearize (part, FALSE, NULL, problems);
+  return g_array_ref (parts->pdata[0]);
+}
+
+GArray *
+sr_lmx_linearize_part_with_sources (const xmlNode *part, GPtrArray *sources, GPtrArray *problems)
+{
+  g_autoptr(GPtrArray) parts = linearize (part, FALSE, sources, problems);
+  return g_array_ref (parts->pdata[0]);
+}
+
+GPtrArray *
+sr_lmx_linearize_systems (const xmlNode *part, GPtrArray *problems)
+{
+  return linearize (part, TRUE, NULL, problems);
 }
 
 char *

@@ -14,6 +14,14 @@ G_BEGIN_DECLS
  * collects a line for each thing skipped that a reader would want to know about. */
 GArray *sr_lmx_linearize_part (const xmlNode *part, GPtrArray *problems);
 
+/* The same, and for each token the <note> element it stands for (NULL for tokens that stand for no note); a
+ * note's root token (its type, or rest:measure) carries the link. SOURCES gets one entry per token. */
+GArray *sr_lmx_linearize_part_with_sources (const xmlNode *part, GPtrArray *sources, GPtrArray *problems);
+
+/* One token array per system, cut where a <print> starts a new system or page; each system opens with a head
+ * stating the key and every staff's clef in force (the time only where the score prints one), as OLiMPiC does. */
+GPtrArray *sr_lmx_linearize_systems (const xmlNode *part, GPtrArray *problems);
+
 /* Space-separated token texts. */
 char *sr_lmx_tokens_to_text (const GArray *tokens);
 

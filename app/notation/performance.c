@@ -337,6 +337,7 @@ unfold (const MeasureMarks *marks, guint n_measures, gboolean unfold_repeats)
               taken[i]++;
               pass++;
               i = repeat_start;
+              in_ending = FALSE; /* a jump back does not leave the endings behind */
               continue;
             }
           taken[i] = 0;
@@ -348,6 +349,7 @@ unfold (const MeasureMarks *marks, guint n_measures, gboolean unfold_repeats)
         {
           jumped = TRUE;
           pass = 1;
+          in_ending = FALSE;
           i = 0;
           if (m->dalsegno)
             for (guint32 s = 0; s < n_measures; s++)
