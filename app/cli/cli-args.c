@@ -2,6 +2,7 @@
 #include "cli-args.h"
 
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 #include <stdio.h>
 
 const SrCliOption sr_cli_device_option = {
@@ -225,4 +226,15 @@ sr_cli_fail (const char *subject, const char *message)
 {
   g_printerr ("sightread: %s: %s\n", subject, message);
   return SR_EXIT_FAILURE;
+}
+
+void
+sr_cli_print_json (gpointer builder, gboolean pretty)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (JSON_BUILDER (builder));
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, pretty);
+  g_autofree char *text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
 }

@@ -71,5 +71,8 @@ gboolean sr_cli_args_get_int (const SrCliArgs *args, const char *long_name, int 
 /* Prints "INVOCATION: MESSAGE (see 'INVOCATION --help')" and returns SR_EXIT_USAGE. */
 int sr_cli_usage_error (const SrCliArgs *args, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
+/* Prints the JSON that BUILDER (a json-glib JsonBuilder) holds to standard output, PRETTY or on one line. */
+void sr_cli_print_json (gpointer builder, gboolean pretty);
+
 /* Prints "sightread: SUBJECT: MESSAGE" and returns SR_EXIT_FAILURE. */
 int sr_cli_fail (const char *subject, const char *message);

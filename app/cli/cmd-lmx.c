@@ -211,10 +211,6 @@ sr_cmd_eval_ser (SrCliArgs *args)
   json_builder_set_member_name (builder, "systems");
   json_builder_add_int_value (builder, reference->len);
   json_builder_end_object (builder);
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  g_autofree char *text = json_generator_to_data (generator, NULL);
-  g_print ("%s\n", text);
+  sr_cli_print_json (builder, FALSE);
   return SR_EXIT_OK;
 }

@@ -25,16 +25,6 @@ read_notes (SrCliArgs *args, const char *path, int *status)
                                                                          : SR_MIDI_NOTES_DEFAULT);
 }
 
-static void
-print_json (JsonBuilder *builder)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  g_autofree char *text = json_generator_to_data (generator, NULL);
-  g_print ("%s\n", text);
-}
-
 int
 sr_cmd_midi_notes (SrCliArgs *args)
 {
@@ -79,7 +69,7 @@ sr_cmd_midi_notes (SrCliArgs *args)
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
-  print_json (builder);
+  sr_cli_print_json (builder, FALSE);
   return SR_EXIT_OK;
 }
 
@@ -143,7 +133,7 @@ sr_cmd_midi_encode (SrCliArgs *args)
         }
       json_builder_end_array (builder);
       json_builder_end_object (builder);
-      print_json (builder);
+      sr_cli_print_json (builder, FALSE);
       return SR_EXIT_OK;
     }
 

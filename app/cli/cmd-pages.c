@@ -110,12 +110,7 @@ print_json (SrScoreDocument *document, const char *name, int dpi)
   json_builder_end_array (builder);
   json_builder_end_object (builder);
 
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  g_autofree char *text = json_generator_to_data (generator, NULL);
-  g_print ("%s\n", text);
+  sr_cli_print_json (builder, TRUE);
 }
 
 int
