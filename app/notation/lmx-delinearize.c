@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "musicxml-read.h"
+#include "musicxml-write.h"
 
 #define MAX_DOTS 8
 #define MAX_DIVISIONS 100800 /* beyond this (garbage tuplets) durations are rounded */
@@ -637,60 +638,6 @@ finish_tree (Delinearizer *d, Tree *tree)
   tree->root = -1;
 }
 
-static const char *const attribute_order[] = { "footnote", "level", "divisions", "key", "time", "staves",
-                                               "part-symbol", "instruments", "clef", "staff-details", "transpose",
-                                               "for-part", "directive", "measure-style" };
-
-static int
-attribute_rank (const xmlNode *node)
-{
-  for (gsize k = 0; k < G_N_ELEMENTS (attribute_order); k++)
-    if (strcmp ((const char *) node->name, attribute_order[k]) == 0)
-      return (int) k;
-  return (int) G_N_ELEMENTS (attribute_order);
-}
-
-static int
-number_of (const xmlNode *node)
-{
-  xmlChar *number = xmlGetProp (node, (const xmlChar *) "number");
-  int value = number != NULL ? atoi ((const char *) number) : 1;
-  xmlFree (number);
-  return value;
-}
-
-/* Schema order, clefs by staff number, otherwise as they came (the index keeps the sort stable). */
-static int
-compare_attribute_children (gconstpointer a, gconstpointer b, gpointer user_data)
-{
-  GHashTable *positions = user_data;
-  const xmlNode *x = *(xmlNode *const *) a, *y = *(xmlNode *const *) b;
-  int rank = attribute_rank (x) - attribute_rank (y);
-  if (rank != 0)
-    return rank;
-  if (strcmp ((const char *) x->name, "clef") == 0 && number_of (x) != number_of (y))
-    return number_of (x) - number_of (y);
-  return GPOINTER_TO_INT (g_hash_table_lookup (positions, x)) - GPOINTER_TO_INT (g_hash_table_lookup (positions, y));
-}
-
-static void
-sort_attributes (xmlNode *attributes)
-{
-  g_autoptr(GPtrArray) children = g_ptr_array_new ();
-  g_autoptr(GHashTable) positions = g_hash_table_new (NULL, NULL);
-  for (xmlNode *child = attributes->children; child != NULL; child = child->next)
-    {
-      g_hash_table_insert (positions, child, GINT_TO_POINTER (children->len));
-      g_ptr_array_add (children, child);
-    }
-  g_ptr_array_sort_with_data (children, compare_attribute_children, positions);
-  for (guint i = 0; i < children->len; i++)
-    {
-      xmlUnlinkNode (children->pdata[i]);
-      xmlAddChild (attributes, children->pdata[i]);
-    }
-}
-
 static gint64
 lcm (gint64 a, gint64 b)
 {
@@ -730,7 +677,7 @@ finish_part (Delinearizer *d)
   for (xmlNode *measure = first_measure; measure != NULL; measure = measure->next)
     for (xmlNode *child = measure->children; child != NULL; child = child->next)
       if (strcmp ((const char *) child->name, "attributes") == 0)
-        sort_attributes (child);
+        sr_musicxml_sort_attributes (child);
 }
 
 xmlDoc *
@@ -822,43 +769,4 @@ sr_lmx_delinearize (const GArray *tokens, const SrLmxDelinearizeOptions *options
   if (n_repairs != NULL)
     *n_repairs = d.repairs;
   return document;
-}
-
-GArray *
-sr_lmx_tokens_from_text (const char *text_in, guint *n_unknown)
-{
-  GArray *tokens = g_array_new (FALSE, FALSE, sizeof (guint16));
-  guint unknown = 0;
-  g_auto(GStrv) words = g_strsplit_set (text_in, " \t\r\n", -1);
-  for (guint i = 0; words[i] != NULL; i++)
-    {
-      if (words[i][0] == '\0')
-        continue;
-      int id = sr_lmx_token_id (words[i]);
-      if (id < 0)
-        {
-          unknown++;
-          continue;
-        }
-      guint16 value = (guint16) id;
-      g_array_append_val (tokens, value);
-    }
-  if (n_unknown != NULL)
-    *n_unknown = unknown;
-  return tokens;
-}
-
-char *
-sr_musicxml_to_text (xmlDoc *document)
-{
-  if (document->intSubset == NULL)
-    xmlCreateIntSubset (document, (const xmlChar *) "score-partwise",
-                        (const xmlChar *) "-//Recordare//DTD MusicXML 4.0 Partwise//EN",
-                        (const xmlChar *) "http://www.musicxml.org/dtds/partwise.dtd");
-  xmlChar *buffer = NULL;
-  int size = 0;
-  xmlDocDumpFormatMemoryEnc (document, &buffer, &size, "UTF-8", 1);
-  char *result = g_strndup ((const char *) buffer, (gsize) size);
-  xmlFree (buffer);
-  return result;
 }

@@ -5,6 +5,7 @@
 #include <libxml/tree.h>
 
 #include "lmx-vocabulary.h"
+#include "musicxml-write.h"
 
 G_BEGIN_DECLS
 
@@ -17,11 +18,5 @@ typedef struct {
 /* A score-partwise document with one part. *N_REPAIRS (may be NULL) counts the tokens dropped or repaired. */
 xmlDoc *sr_lmx_delinearize (const GArray *tokens, const SrLmxDelinearizeOptions *options, guint *n_repairs);
 
-/* Whitespace-separated token texts → token IDs; unknown words are counted in *N_UNKNOWN (may be NULL) and
- * dropped. */
-GArray *sr_lmx_tokens_from_text (const char *text, guint *n_unknown);
-
-/* MusicXML 4.0 text with its partwise DOCTYPE, as MuseScore and the schema expect. */
-char *sr_musicxml_to_text (xmlDoc *document);
 
 G_END_DECLS

@@ -149,3 +149,27 @@ sr_lmx_accidental_alter (const char *text, int *alter)
       }
   return FALSE;
 }
+
+GArray *
+sr_lmx_tokens_from_text (const char *text, guint *n_unknown)
+{
+  GArray *tokens = g_array_new (FALSE, FALSE, sizeof (guint16));
+  guint unknown = 0;
+  g_auto(GStrv) words = g_strsplit_set (text, " \t\r\n", -1);
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      if (words[i][0] == '\0')
+        continue;
+      int id = sr_lmx_token_id (words[i]);
+      if (id < 0)
+        {
+          unknown++;
+          continue;
+        }
+      guint16 value = (guint16) id;
+      g_array_append_val (tokens, value);
+    }
+  if (n_unknown != NULL)
+    *n_unknown = unknown;
+  return tokens;
+}
