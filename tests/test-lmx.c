@@ -345,6 +345,53 @@ test_repeats_and_endings_unfold_and_ties_merge (void)
   g_assert_cmpfloat (last->offset_seconds, ==, 7.0);
 }
 
+static void
+test_rolled_chords_and_the_pedal_reach_the_midi (void)
+{
+  /* A rolled C major chord under the sustain pedal, pressed at the start and lifted after two quarters. */
+  const char *xml =
+    "<score-partwise version='4.0'><part-list><score-part id='P1'><part-name>P</part-name></score-part></part-list>"
+    "<part id='P1'><measure number='1'><attributes><divisions>1</divisions></attributes>"
+    "<direction><direction-type><pedal type='start'/></direction-type></direction>"
+    "<note><pitch><step>C</step><octave>4</octave></pitch><duration>4</duration>"
+    "<notations><arpeggiate/></notations></note>"
+    "<note><chord/><pitch><step>E</step><octave>4</octave></pitch><duration>4</duration>"
+    "<notations><arpeggiate/></notations></note>"
+    "<note><chord/><pitch><step>G</step><octave>4</octave></pitch><duration>4</duration>"
+    "<notations><arpeggiate/></notations></note>"
+    "<backup><duration>2</duration></backup>"
+    "<direction><direction-type><pedal type='stop'/></direction-type></direction>"
+    "<forward><duration>2</duration></forward>"
+    "</measure></part></score-partwise>";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(xmlDoc) document = sr_musicxml_read_bytes ((const guint8 *) xml, strlen (xml), &error);
+  g_assert_no_error (error);
+
+  g_autoptr(GArray) notes = sr_performance_render (document, NULL);
+  g_assert_cmpuint (notes->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      const SrPerformedNote *note = &g_array_index (notes, SrPerformedNote, i);
+      g_assert_cmpfloat (note->onset_quarters, ==, 0.0); /* score time is not rolled */
+      g_assert_cmpfloat_with_epsilon (note->onset_seconds, 0.03 * i, 1e-12);
+    }
+
+  g_autoptr(SrMidiFile) midi = sr_performance_to_midi (document, NULL);
+  const GArray *track = midi->tracks->pdata[1];
+  GString *events = g_string_new (NULL);
+  for (guint i = 0; i < track->len; i++)
+    {
+      const SrMidiEvent *event = &g_array_index (track, SrMidiEvent, i);
+      if ((event->status & 0xf0) == 0xb0)
+        g_string_append_printf (events, "pedal %d@%" G_GUINT64_FORMAT " ", event->data[1], event->tick);
+      else if ((event->status & 0xf0) == 0x90)
+        g_string_append_printf (events, "on %d@%" G_GUINT64_FORMAT " ", event->data[0], event->tick);
+    }
+  /* At 120 bpm 30 ms is 0.06 quarter: 29 ticks at 480 a quarter. */
+  g_assert_cmpstr (events->str, ==, "pedal 127@0 on 60@0 on 64@29 on 67@58 pedal 0@960 ");
+  g_string_free (events, TRUE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -361,5 +408,6 @@ main (int argc, char **argv)
   g_test_add_func ("/lmx/systems", test_systems_open_with_the_key_and_clefs_in_force);
   g_test_add_func ("/performance/links", test_every_performed_note_links_back_to_its_lmx_token);
   g_test_add_func ("/performance/repeats", test_repeats_and_endings_unfold_and_ties_merge);
+  g_test_add_func ("/performance/arpeggio-and-pedal", test_rolled_chords_and_the_pedal_reach_the_midi);
   return g_test_run ();
 }

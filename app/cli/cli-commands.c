@@ -79,6 +79,13 @@ static const SrCliOption lmx_encode_options[] = {
   { NULL }
 };
 
+static const SrCliOption midi_render_options[] = {
+  { "output", 'o', "OUT.mid", N_("Write the performance here") },
+  { "tempo", 0, "BPM", N_("Quarters per minute where the score marks no tempo (default 120)") },
+  { "no-repeats", 0, NULL, N_("Play the score straight through, without repeats and jumps") },
+  { NULL }
+};
+
 static const SrCliOption eval_ser_options[] = {
   { "json", 0, NULL, N_("Print machine-readable JSON") },
   { NULL }
@@ -123,6 +130,8 @@ const SrCliCommand sr_cli_commands[] = {
     sr_cmd_lmx_decode, NULL },
   { "midi notes", "MIDI", 1, 1, N_("Print a MIDI file's notes in seconds"), midi_notes_options, 0,
     sr_cmd_midi_notes, NULL },
+  { "midi render", "MUSICXML", 1, 1, N_("Perform a MusicXML or .mxl score as MIDI: repeats, ties, tempo, dynamics, "
+                                       "pedal"), midi_render_options, 0, sr_cmd_midi_render, NULL },
   { "midi encode", "MIDI", 1, 1, N_("Print a MIDI file as event tokens, one 20-s segment a line"),
     midi_encode_options, 0, sr_cmd_midi_encode, NULL },
   { "midi decode", "TOKENS", 1, 1, N_("Turn event tokens back into a MIDI file"), output_option_midi, 0,

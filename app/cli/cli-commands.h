@@ -18,6 +18,7 @@ gboolean sr_cli_is_group (const char *name);
 int sr_cmd_pages (SrCliArgs *args);
 int sr_cmd_midi_notes (SrCliArgs *args);
 int sr_cmd_midi_encode (SrCliArgs *args);
+int sr_cmd_midi_render (SrCliArgs *args);
 int sr_cmd_midi_decode (SrCliArgs *args);
 int sr_cmd_eval_notes (SrCliArgs *args);
 int sr_cmd_lmx_encode (SrCliArgs *args);

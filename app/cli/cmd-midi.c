@@ -5,6 +5,8 @@
 
 #include "cli-commands.h"
 #include "midi-tokens.h"
+#include "musicxml-read.h"
+#include "performance.h"
 
 #define TOKEN_HEADER "# sightread midi tokens:"
 
@@ -228,6 +230,30 @@ sr_cmd_midi_decode (SrCliArgs *args)
     g_printerr (_("sightread: %s: note: %u unreadable and %u misplaced tokens were skipped\n"), path, unreadable,
                 errors - MIN (errors, unreadable));
   g_autoptr(SrMidiFile) file = sr_midi_file_new_from_notes ((const SrNote *) notes->data, notes->len);
+  if (!sr_midi_file_write (file, output, &error))
+    return sr_cli_fail (output, error->message);
+  return SR_EXIT_OK;
+}
+
+int
+sr_cmd_midi_render (SrCliArgs *args)
+{
+  const char *path = sr_cli_args_positional (args, 0);
+  const char *output = sr_cli_args_get (args, "output");
+  if (output == NULL)
+    return sr_cli_usage_error (args, _("an output file is needed: -o OUT.mid"));
+  int tempo = 120;
+  if (!sr_cli_args_get_int (args, "tempo", 120, 10, 400, &tempo))
+    return SR_EXIT_USAGE;
+
+  g_autoptr(GError) error = NULL;
+  g_autoptr(xmlDoc) document = sr_musicxml_read (path, &error);
+  if (document == NULL)
+    return sr_cli_fail (path, error->message);
+  SrPerformanceOptions options = SR_PERFORMANCE_OPTIONS_DEFAULT;
+  options.default_tempo_bpm = tempo;
+  options.unfold_repeats = !sr_cli_args_has (args, "no-repeats");
+  g_autoptr(SrMidiFile) file = sr_performance_to_midi (document, &options);
   if (!sr_midi_file_write (file, output, &error))
     return sr_cli_fail (output, error->message);
   return SR_EXIT_OK;

@@ -20,6 +20,7 @@ typedef struct {
   gboolean is_grace;
   double length_factor; /* staccato and its kin shorten the sounding note */
   int voice;
+  gboolean arpeggiate;
   const xmlNode *source;
 } MeasureNote;
 
@@ -32,6 +33,7 @@ typedef struct {
   GArray *notes;    /* MeasureNote */
   GArray *tempos;   /* Mark */
   GArray *dynamics; /* Mark */
+  GArray *pedals;   /* Mark: 1 when the sustain pedal goes down, 0 when it comes up */
   double length;    /* quarters: how far the measure's content reaches */
 } MeasureContent;
 
@@ -113,6 +115,13 @@ read_sound (const xmlNode *sound, double offset, MeasureContent *content, Measur
       /* MusicXML gives dynamics in per cent of forte, which is velocity 90. */
       Mark mark = { offset, CLAMP (round (dynamics * 90.0 / 100.0), 1, 127) };
       g_array_append_val (content->dynamics, mark);
+    }
+  xmlChar *damper = xmlGetProp (sound, (const xmlChar *) "damper-pedal");
+  if (damper != NULL)
+    {
+      Mark pedal = { offset, strcmp ((const char *) damper, "no") != 0 ? 1 : 0 };
+      g_array_append_val (content->pedals, pedal);
+      xmlFree (damper);
     }
   if (marks != NULL)
     {
@@ -202,7 +211,7 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
             continue;
 
           MeasureNote note = { onset, duration, (guint8) midi, FALSE, FALSE, is_grace, 1.0,
-                               (int) number_of (sr_xml_child (child, "voice"), 1), child };
+                               (int) number_of (sr_xml_child (child, "voice"), 1), FALSE, child };
           for (const xmlNode *item = child->children; item != NULL; item = item->next)
             if (is_element (item, "tie"))
               {
@@ -218,6 +227,7 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
                       note.tie_start |= attribute_is (tied, "type", "start");
                       note.tie_stop |= attribute_is (tied, "type", "stop");
                     }
+                note.arpeggiate |= sr_xml_child (item, "arpeggiate") != NULL;
                 const xmlNode *articulations = sr_xml_child (item, "articulations");
                 if (sr_xml_child (articulations, "staccatissimo") != NULL)
                   note.length_factor = 0.25;
@@ -251,6 +261,22 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
           double offset = cursor + number_of (sr_xml_child (child, "offset"), 0) / state->divisions;
           for (const xmlNode *type = child->children; type != NULL; type = type->next)
             {
+              const xmlNode *pedal = is_element (type, "direction-type") ? sr_xml_child (type, "pedal") : NULL;
+              if (pedal != NULL && sr_xml_child (child, "sound") == NULL)
+                {
+                  /* A change lifts and presses again at once. */
+                  gboolean start = attribute_is (pedal, "type", "start"), change = attribute_is (pedal, "type", "change");
+                  if (change || attribute_is (pedal, "type", "stop"))
+                    {
+                      Mark up = { offset, 0 };
+                      g_array_append_val (content->pedals, up);
+                    }
+                  if (start || change)
+                    {
+                      Mark down = { offset, 1 };
+                      g_array_append_val (content->pedals, down);
+                    }
+                }
               const xmlNode *dynamics = is_element (type, "direction-type") ? sr_xml_child (type, "dynamics") : NULL;
               for (const xmlNode *mark = dynamics != NULL ? dynamics->children : NULL; mark != NULL; mark = mark->next)
                 {
@@ -415,16 +441,62 @@ compare_performed (gconstpointer a, gconstpointer b)
 }
 
 typedef struct {
+  guint16 part_index;
+  double quarters;
+  gboolean down;
+} PedalChange;
+
+typedef struct {
   GArray *notes;
   GArray *tempo;
+  GArray *pedals; /* PedalChange */
 } Rendering;
+
+/* An arpeggiated chord sounds from the lowest note up, ARPEGGIO_STEP_SECONDS apart; its score time stays put. */
+#define ARPEGGIO_STEP_SECONDS 0.03
+
+static void
+roll_arpeggios (GArray *notes)
+{
+  for (guint i = 0; i < notes->len;)
+    {
+      SrPerformedNote *first = &g_array_index (notes, SrPerformedNote, i);
+      guint end = i + 1;
+      while (end < notes->len && g_array_index (notes, SrPerformedNote, end).onset_quarters == first->onset_quarters)
+        end++;
+      /* Notes are sorted by onset, then pitch: within one onset, each part's arpeggiated notes rise in order. */
+      for (guint16 part = 0; part < G_MAXUINT16; part++)
+        {
+          guint rank = 0;
+          gboolean any = FALSE;
+          for (guint k = i; k < end; k++)
+            {
+              SrPerformedNote *note = &g_array_index (notes, SrPerformedNote, k);
+              if (note->part_index != part)
+                continue;
+              any = TRUE;
+              if (!note->arpeggiated)
+                continue;
+              double delay = MIN (rank * ARPEGGIO_STEP_SECONDS, (note->offset_seconds - note->onset_seconds) / 2);
+              rank++;
+              double quarters_per_second = note->duration_quarters / MAX (note->offset_seconds - note->onset_seconds, 1e-9);
+              note->onset_seconds += delay;
+              note->roll_quarters = delay * quarters_per_second;
+            }
+          if (!any && part > 0)
+            break;
+        }
+      i = end;
+    }
+}
 
 static Rendering
 render (xmlDoc *document, const SrPerformanceOptions *options)
 {
   g_autoptr(GPtrArray) parts = sr_musicxml_parts (document);
   Rendering result = { g_array_new (FALSE, FALSE, sizeof (SrPerformedNote)),
-                       g_array_new (FALSE, FALSE, sizeof (TempoChange)) };
+                       g_array_new (FALSE, FALSE, sizeof (TempoChange)),
+                       g_array_new (FALSE, FALSE, sizeof (PedalChange)) };
   if (parts->len == 0)
     return result;
 
@@ -449,6 +521,7 @@ render (xmlDoc *document, const SrPerformanceOptions *options)
           content->notes = g_array_new (FALSE, FALSE, sizeof (MeasureNote));
           content->tempos = g_array_new (FALSE, FALSE, sizeof (Mark));
           content->dynamics = g_array_new (FALSE, FALSE, sizeof (Mark));
+          content->pedals = g_array_new (FALSE, FALSE, sizeof (Mark));
           read_measure (m, &state, content, p == 0 ? &marks[index] : NULL, &open_ending);
           lengths[index] = MAX (lengths[index], content->length);
           index++;
@@ -474,6 +547,12 @@ render (xmlDoc *document, const SrPerformanceOptions *options)
               const Mark *mark = &g_array_index (content->tempos, Mark, t);
               TempoChange change = { start + mark->offset, mark->value };
               g_array_append_val (result.tempo, change);
+            }
+          for (guint e = 0; e < content->pedals->len; e++)
+            {
+              const Mark *mark = &g_array_index (content->pedals, Mark, e);
+              PedalChange change = { (guint16) p, start + mark->offset, mark->value > 0 };
+              g_array_append_val (result.pedals, change);
             }
           guint next_dynamic = 0;
           for (guint n = 0; n < content->notes->len; n++)
@@ -510,6 +589,7 @@ render (xmlDoc *document, const SrPerformanceOptions *options)
                 .part_index = (guint16) p,
                 .measure_index = index,
                 .is_grace = note->is_grace,
+                .arpeggiated = note->arpeggiate,
                 .source = note->source,
               };
               g_array_append_val (result.notes, performed);
@@ -532,6 +612,7 @@ render (xmlDoc *document, const SrPerformanceOptions *options)
           g_array_unref (part_contents[m].notes);
           g_array_unref (part_contents[m].tempos);
           g_array_unref (part_contents[m].dynamics);
+          g_array_unref (part_contents[m].pedals);
         }
       g_free (part_contents);
     }
@@ -545,6 +626,7 @@ render (xmlDoc *document, const SrPerformanceOptions *options)
                                          options->default_tempo_bpm);
     }
   g_array_sort (result.notes, compare_performed);
+  roll_arpeggios (result.notes);
   return result;
 }
 
@@ -554,12 +636,13 @@ sr_performance_render (xmlDoc *document, const SrPerformanceOptions *options)
   SrPerformanceOptions defaults = SR_PERFORMANCE_OPTIONS_DEFAULT;
   Rendering rendering = render (document, options != NULL ? options : &defaults);
   g_array_unref (rendering.tempo);
+  g_array_unref (rendering.pedals);
   return rendering.notes;
 }
 
 typedef struct {
   guint64 tick;
-  int order; /* offsets before onsets at one tick */
+  int order; /* at one tick: 0 note-offs, 1 pedal up, 2 pedal down, 3 note-ons */
   guint8 status, data1, data2;
 } Planned;
 
@@ -610,13 +693,23 @@ sr_performance_to_midi (xmlDoc *document, const SrPerformanceOptions *options)
           const SrPerformedNote *note = &g_array_index (rendering.notes, SrPerformedNote, i);
           if (note->part_index != p)
             continue;
-          guint64 on = (guint64) llround (MAX (note->onset_quarters, 0) * ticks_per_quarter);
+          guint64 on = (guint64) llround (MAX (note->onset_quarters + note->roll_quarters, 0) * ticks_per_quarter);
           guint64 off = MAX ((guint64) llround ((note->onset_quarters + note->duration_quarters) * ticks_per_quarter),
                              on + 1);
-          Planned start = { on, 1, (guint8) (0x90 | channel), note->pitch, note->velocity };
+          Planned start = { on, 3, (guint8) (0x90 | channel), note->pitch, note->velocity };
           Planned stop = { off, 0, (guint8) (0x80 | channel), note->pitch, 0 };
           g_array_append_val (planned, start);
           g_array_append_val (planned, stop);
+        }
+      for (guint i = 0; i < rendering.pedals->len; i++)
+        {
+          const PedalChange *pedal = &g_array_index (rendering.pedals, PedalChange, i);
+          if (pedal->part_index != p)
+            continue;
+          /* At one tick: notes end, the pedal lifts, the pedal goes down, notes start, so that it catches them. */
+          Planned sustain = { (guint64) llround (MAX (pedal->quarters, 0) * ticks_per_quarter), pedal->down ? 2 : 1,
+                              (guint8) (0xb0 | channel), 64, pedal->down ? 127 : 0 };
+          g_array_append_val (planned, sustain);
         }
       g_array_sort (planned, compare_planned);
       GArray *track = sr_midi_file_add_track (file);
@@ -629,5 +722,6 @@ sr_performance_to_midi (xmlDoc *document, const SrPerformanceOptions *options)
 
   g_array_unref (rendering.notes);
   g_array_unref (rendering.tempo);
+  g_array_unref (rendering.pedals);
   return file;
 }

@@ -19,6 +19,8 @@ typedef struct {
   guint16 part_index;
   guint32 measure_index;    /* the score's measure (0-based, before unfolding) */
   gboolean is_grace;
+  gboolean arpeggiated;     /* part of a rolled chord: onset_seconds is delayed by its place in the roll */
+  double roll_quarters;     /* that delay in quarters, for MIDI */
   const xmlNode *source;    /* the (first, for tied notes) <note> element; owned by the document */
 } SrPerformedNote;
 
@@ -33,7 +35,8 @@ typedef struct {
 /* The notes of every part, sorted by onset and pitch. */
 GArray *sr_performance_render (xmlDoc *document, const SrPerformanceOptions *options);
 
-/* A MIDI file of the performance: 480 ticks per quarter, the score's tempo map, one track per part. */
+/* A MIDI file of the performance: 480 ticks per quarter, the score's tempo map, one track per part, the sustain
+ * pedal (pedal marks and <sound damper-pedal>) as controller 64. */
 SrMidiFile *sr_performance_to_midi (xmlDoc *document, const SrPerformanceOptions *options);
 
 G_END_DECLS
