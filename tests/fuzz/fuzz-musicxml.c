@@ -1,10 +1,11 @@
 /* Fuzz target: any bytes as a MusicXML or .mxl file. Reading fails cleanly, or every part linearizes, decodes back
- * and linearizes again. */
+ * and linearizes again, and the score performs as MIDI. */
 #include <stdint.h>
 
 #include "lmx-delinearize.h"
 #include "lmx-linearize.h"
 #include "musicxml-read.h"
+#include "performance.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
@@ -27,5 +28,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       g_autoptr(GArray) again = sr_lmx_linearize_part (rebuilt_parts->pdata[0], NULL);
       g_autofree char *xml = sr_musicxml_to_text (rebuilt);
     }
+  g_autoptr(SrMidiFile) performance = sr_performance_to_midi (document, NULL);
+  g_autoptr(GBytes) bytes = sr_midi_file_write_bytes (performance);
   return 0;
 }
