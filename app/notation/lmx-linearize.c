@@ -6,6 +6,8 @@
 
 #include "musicxml-read.h"
 
+#define MAX_SKIP_MAXIMAS 16
+
 typedef struct {
   GArray *tokens;
   GPtrArray *sources; /* NULL, or the <note> element behind each token (NULL for other tokens) */
@@ -440,6 +442,14 @@ linearize_skip (Linearizer *l, const xmlNode *element, gboolean is_backup)
   gint64 duration = 0;
   if (!sr_xml_int (sr_xml_child (element, "duration"), &duration) || duration <= 0)
     return;
+
+  /* No measure skips more than a few maximas; a larger value is garbage that would become millions of tokens. */
+  if (duration > MAX_SKIP_MAXIMAS * 32 * l->divisions)
+    {
+      report (l, _("a %s of %lld divisions is longer than any measure and was skipped"), is_backup ? "backup" : "forward",
+              (long long) duration);
+      return;
+    }
 
   /* Greedy, longest type first, in 1/256ths of a division to stay exact. */
   gint64 remainder = duration * 256;
