@@ -157,6 +157,7 @@ ending_numbers (const xmlNode *ending)
 typedef struct {
   double divisions;
   int transpose;
+  double bar_length; /* quarters, from the time signature; 0 before one is seen */
 } PartState;
 
 /* Reads one measure of one part. MARKS (the first part's only) collects its repeat structure. */
@@ -166,6 +167,7 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
 {
   double cursor = 0, reach = 0, previous_onset = 0;
   guint chord_start = 0;
+  gboolean a_voice_fills_the_bar = FALSE;
   if (marks != NULL && *open_ending != 0)
     marks->endings = *open_ending;
 
@@ -178,6 +180,10 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
           double divisions = number_of (sr_xml_child (child, "divisions"), 0);
           if (divisions > 0)
             state->divisions = divisions;
+          const xmlNode *time = sr_xml_child (child, "time");
+          double beats = number_of (sr_xml_child (time, "beats"), 0), beat_type = number_of (sr_xml_child (time, "beat-type"), 0);
+          if (beats > 0 && beat_type > 0)
+            state->bar_length = beats * 4.0 / beat_type;
           const xmlNode *transpose = sr_xml_child (child, "transpose");
           if (transpose != NULL)
             state->transpose = (int) number_of (sr_xml_child (transpose, "chromatic"), 0) +
@@ -250,7 +256,11 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
           g_array_append_val (content->notes, note);
         }
       else if (is_element (child, "backup"))
-        cursor -= number_of (sr_xml_child (child, "duration"), 0) / state->divisions;
+        {
+          /* Where the stretch before a backup ends tells whether that voice filled the bar. */
+          a_voice_fills_the_bar |= state->bar_length > 0 && fabs (cursor - state->bar_length) < 1e-6;
+          cursor -= number_of (sr_xml_child (child, "duration"), 0) / state->divisions;
+        }
       else if (is_element (child, "forward"))
         {
           cursor += number_of (sr_xml_child (child, "duration"), 0) / state->divisions;
@@ -320,6 +330,11 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
             read_sound (sound, cursor, content, marks);
         }
     }
+  /* A voice that overruns the bar while another fills it exactly is a cadenza written in small notes, or an
+   * export's overfull voice: the bar keeps its written length, as players and ASAP's score MIDI count it. */
+  a_voice_fills_the_bar |= state->bar_length > 0 && fabs (cursor - state->bar_length) < 1e-6;
+  if (a_voice_fills_the_bar && reach > state->bar_length + 1e-6)
+    reach = state->bar_length;
   content->length = MAX (content->length, reach);
 }
 
@@ -510,7 +525,7 @@ render (xmlDoc *document, const SrPerformanceOptions *options)
   for (guint p = 0; p < parts->len; p++)
     {
       MeasureContent *part_contents = g_new0 (MeasureContent, MAX (n_measures, 1));
-      PartState state = { 1, 0 };
+      PartState state = { 1, 0, 0 };
       guint32 open_ending = 0;
       guint index = 0;
       for (const xmlNode *m = ((xmlNode *) parts->pdata[p])->children; m != NULL && index < n_measures; m = m->next)
