@@ -72,6 +72,30 @@ sr_midi_track_add_meta (GArray *track, guint64 tick, guint8 meta_type, const voi
   g_array_append_val (track, event);
 }
 
+static int
+compare_planned (gconstpointer a, gconstpointer b)
+{
+  const SrMidiPlannedEvent *x = a, *y = b;
+  if (x->tick != y->tick)
+    return x->tick < y->tick ? -1 : 1;
+  if (x->order != y->order)
+    return x->order - y->order;
+  if (x->status != y->status)
+    return x->status - y->status;
+  return x->data1 - y->data1;
+}
+
+void
+sr_midi_track_add_planned (GArray *track, GArray *planned)
+{
+  g_array_sort (planned, compare_planned);
+  for (guint i = 0; i < planned->len; i++)
+    {
+      const SrMidiPlannedEvent *event = &g_array_index (planned, SrMidiPlannedEvent, i);
+      sr_midi_track_add_channel (track, event->tick, event->status, event->data1, event->data2);
+    }
+}
+
 /* ---- reading ---- */
 
 typedef struct {

@@ -63,4 +63,17 @@ GArray *sr_midi_file_add_track (SrMidiFile *file);
 void sr_midi_track_add_channel (GArray *track, guint64 tick, guint8 status, guint8 data1, guint8 data2);
 void sr_midi_track_add_meta (GArray *track, guint64 tick, guint8 meta_type, const void *payload, gsize length);
 
+/* A channel message waiting to be put in tick order: at one tick, lower ORDER first (callers give note-offs a lower
+ * order than note-ons, so that a key struck again at once is released before it sounds). */
+typedef struct {
+  guint64 tick;
+  int order;
+  guint8 status;
+  guint8 data1;
+  guint8 data2;
+} SrMidiPlannedEvent;
+
+/* Sorts PLANNED (SrMidiPlannedEvent) by tick, order, status and first data byte, and appends them to TRACK. */
+void sr_midi_track_add_planned (GArray *track, GArray *planned);
+
 G_END_DECLS

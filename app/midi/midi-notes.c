@@ -117,47 +117,41 @@ close_note (Extraction *x, int channel, int pitch, OpenNote *open, guint64 offse
   g_free (open);
 }
 
+/* Ends the notes of one key whose key is up but that the pedal still held. */
+static void
+end_held_notes (Extraction *x, int channel, int pitch, guint64 tick)
+{
+  GQueue *queue = &x->open[channel][pitch];
+  for (GList *link = queue->head; link != NULL;)
+    {
+      GList *next = link->next;
+      OpenNote *open = link->data;
+      if (open->released)
+        {
+          g_queue_delete_link (queue, link);
+          close_note (x, channel, pitch, open, tick);
+        }
+      link = next;
+    }
+}
+
 static void
 release_pedal (Extraction *x, int channel, guint64 tick)
 {
   for (int pitch = 0; pitch < 128; pitch++)
-    {
-      GQueue *queue = &x->open[channel][pitch];
-      for (GList *link = queue->head; link != NULL;)
-        {
-          GList *next = link->next;
-          OpenNote *open = link->data;
-          if (open->released)
-            {
-              g_queue_delete_link (queue, link);
-              close_note (x, channel, pitch, open, tick);
-            }
-          link = next;
-        }
-    }
+    end_held_notes (x, channel, pitch, tick);
 }
 
 static void
 note_on (Extraction *x, int channel, int pitch, int velocity, guint64 tick)
 {
-  GQueue *queue = &x->open[channel][pitch];
   /* A key struck again while the pedal still holds its previous note ends that note. */
-  for (GList *link = queue->head; link != NULL;)
-    {
-      GList *next = link->next;
-      OpenNote *held = link->data;
-      if (held->released)
-        {
-          g_queue_delete_link (queue, link);
-          close_note (x, channel, pitch, held, tick);
-        }
-      link = next;
-    }
+  end_held_notes (x, channel, pitch, tick);
   OpenNote *open = g_new0 (OpenNote, 1);
   open->onset_tick = tick;
   open->velocity = (guint8) velocity;
   open->program = x->program[channel];
-  g_queue_push_tail (queue, open);
+  g_queue_push_tail (&x->open[channel][pitch], open);
 }
 
 static void
@@ -232,27 +226,6 @@ sr_midi_file_get_notes (const SrMidiFile *file, SrMidiNotesFlags flags)
   return notes;
 }
 
-typedef struct {
-  guint64 tick;
-  int order; /* at one tick: offsets of earlier notes, program changes, onsets, then offsets of zero-length notes */
-  guint8 status;
-  guint8 data1;
-  guint8 data2;
-} PlannedEvent;
-
-static int
-compare_planned (gconstpointer a, gconstpointer b)
-{
-  const PlannedEvent *x = a, *y = b;
-  if (x->tick != y->tick)
-    return x->tick < y->tick ? -1 : 1;
-  if (x->order != y->order)
-    return x->order - y->order;
-  if (x->status != y->status)
-    return x->status - y->status;
-  return x->data1 - y->data1;
-}
-
 static guint64
 milliseconds (double seconds)
 {
@@ -274,7 +247,8 @@ sr_midi_file_new_from_notes (const SrNote *notes, guint n_notes)
   for (int p = 0; p < 128; p++)
     channel_of_program[p] = -1;
   int next_channel = 0;
-  g_autoptr(GArray) planned = g_array_new (FALSE, FALSE, sizeof (PlannedEvent));
+  /* At one tick: note-offs (0), program changes (1), note-ons (2). */
+  g_autoptr(GArray) planned = g_array_new (FALSE, FALSE, sizeof (SrMidiPlannedEvent));
   for (guint i = 0; i < n_notes; i++)
     {
       const SrNote *note = &notes[i];
@@ -284,7 +258,7 @@ sr_midi_file_new_from_notes (const SrNote *notes, guint n_notes)
           if (channel_of_program[note->program] < 0)
             {
               channel_of_program[note->program] = next_channel;
-              PlannedEvent change = { 0, 1, (guint8) (0xc0 | next_channel), note->program, 0 };
+              SrMidiPlannedEvent change = { 0, 1, (guint8) (0xc0 | next_channel), note->program, 0 };
               g_array_append_val (planned, change);
               next_channel = next_channel == 8 ? 10 : next_channel + 1;
               if (next_channel > 15)
@@ -294,18 +268,11 @@ sr_midi_file_new_from_notes (const SrNote *notes, guint n_notes)
         }
       guint64 onset = milliseconds (note->onset), offset = MAX (milliseconds (note->offset), onset + 1);
       guint8 velocity = note->velocity > 0 ? MIN (note->velocity, 127) : 64;
-      PlannedEvent on = { onset, 2, (guint8) (0x90 | channel), note->pitch & 0x7f, velocity };
-      PlannedEvent off = { offset, 0, (guint8) (0x80 | channel), note->pitch & 0x7f, 0 };
+      SrMidiPlannedEvent on = { onset, 2, (guint8) (0x90 | channel), note->pitch & 0x7f, velocity };
+      SrMidiPlannedEvent off = { offset, 0, (guint8) (0x80 | channel), note->pitch & 0x7f, 0 };
       g_array_append_val (planned, on);
       g_array_append_val (planned, off);
     }
-  g_array_sort (planned, compare_planned);
-
-  GArray *track = sr_midi_file_add_track (file);
-  for (guint i = 0; i < planned->len; i++)
-    {
-      const PlannedEvent *event = &g_array_index (planned, PlannedEvent, i);
-      sr_midi_track_add_channel (track, event->tick, event->status, event->data1, event->data2);
-    }
+  sr_midi_track_add_planned (sr_midi_file_add_track (file), planned);
   return file;
 }

@@ -59,12 +59,6 @@ report (Linearizer *l, const char *format, ...)
   g_ptr_array_add (l->problems, g_strdup_printf (_("measure %d: %s"), l->measure_number, message));
 }
 
-static gboolean
-is_element (const xmlNode *node, const char *name)
-{
-  return node->type == XML_ELEMENT_NODE && strcmp ((const char *) node->name, name) == 0;
-}
-
 static char *
 text_of (const xmlNode *node)
 {
@@ -74,15 +68,6 @@ text_of (const xmlNode *node)
   char *text = g_strstrip (g_strdup ((const char *) content));
   xmlFree (content);
   return text;
-}
-
-static gboolean
-attribute_is (const xmlNode *node, const char *name, const char *value)
-{
-  xmlChar *attribute = xmlGetProp (node, (const xmlChar *) name);
-  gboolean same = attribute != NULL && strcmp ((const char *) attribute, value) == 0;
-  xmlFree (attribute);
-  return same;
 }
 
 static int
@@ -161,7 +146,7 @@ linearize_attributes (Linearizer *l, const xmlNode *attributes, gboolean system_
   g_autoptr(GArray) clefs = g_array_new (FALSE, FALSE, sizeof (Clef));
   for (xmlNode *node = attributes != NULL ? attributes->children : NULL; node != NULL; node = node->next)
     {
-      if (!is_element (node, "clef"))
+      if (!sr_xml_is_element (node, "clef"))
         continue;
       g_autofree char *sign = text_of (sr_xml_child (node, "sign"));
       int line = 0;
@@ -221,44 +206,44 @@ gather_notations (const xmlNode *note, Notations *n)
 {
   for (xmlNode *notations = note->children; notations != NULL; notations = notations->next)
     {
-      if (!is_element (notations, "notations"))
+      if (!sr_xml_is_element (notations, "notations"))
         continue;
       for (xmlNode *child = notations->children; child != NULL; child = child->next)
         {
           if (child->type != XML_ELEMENT_NODE)
             continue;
-          if (is_element (child, "tied"))
+          if (sr_xml_is_element (child, "tied"))
             {
-              n->tied_start |= attribute_is (child, "type", "start");
-              n->tied_stop |= attribute_is (child, "type", "stop");
+              n->tied_start |= sr_xml_attribute_is (child, "type", "start");
+              n->tied_stop |= sr_xml_attribute_is (child, "type", "stop");
             }
-          else if (is_element (child, "tuplet"))
+          else if (sr_xml_is_element (child, "tuplet"))
             {
-              n->tuplet_start |= attribute_is (child, "type", "start");
-              n->tuplet_stop |= attribute_is (child, "type", "stop");
+              n->tuplet_start |= sr_xml_attribute_is (child, "type", "start");
+              n->tuplet_stop |= sr_xml_attribute_is (child, "type", "stop");
             }
-          else if (is_element (child, "slur"))
+          else if (sr_xml_is_element (child, "slur"))
             {
-              n->slur_starts += attribute_is (child, "type", "start");
-              n->slur_stops += attribute_is (child, "type", "stop");
+              n->slur_starts += sr_xml_attribute_is (child, "type", "start");
+              n->slur_stops += sr_xml_attribute_is (child, "type", "stop");
             }
-          else if (is_element (child, "fermata"))
+          else if (sr_xml_is_element (child, "fermata"))
             n->fermata = TRUE;
-          else if (is_element (child, "arpeggiate"))
+          else if (sr_xml_is_element (child, "arpeggiate"))
             n->arpeggiate = TRUE;
-          else if (is_element (child, "articulations"))
+          else if (sr_xml_is_element (child, "articulations"))
             for (xmlNode *a = child->children; a != NULL; a = a->next)
               {
-                n->staccato |= is_element (a, "staccato");
-                n->accent |= is_element (a, "accent");
-                n->strong_accent |= is_element (a, "strong-accent");
-                n->tenuto |= is_element (a, "tenuto");
+                n->staccato |= sr_xml_is_element (a, "staccato");
+                n->accent |= sr_xml_is_element (a, "accent");
+                n->strong_accent |= sr_xml_is_element (a, "strong-accent");
+                n->tenuto |= sr_xml_is_element (a, "tenuto");
               }
-          else if (is_element (child, "ornaments"))
+          else if (sr_xml_is_element (child, "ornaments"))
             for (xmlNode *o = child->children; o != NULL; o = o->next)
               {
-                n->trill_mark |= is_element (o, "trill-mark");
-                if (is_element (o, "tremolo") && n->tremolo_type == NULL)
+                n->trill_mark |= sr_xml_is_element (o, "trill-mark");
+                if (sr_xml_is_element (o, "tremolo") && n->tremolo_type == NULL)
                   {
                     xmlChar *type = xmlGetProp (o, (const xmlChar *) "type");
                     n->tremolo_type = g_strdup (type != NULL ? (const char *) type : "single");
@@ -323,7 +308,7 @@ linearize_note (Linearizer *l, const xmlNode *note)
   const xmlNode *rest = sr_xml_child (note, "rest");
   const xmlNode *pitch = sr_xml_child (note, "pitch");
   gboolean is_chord = sr_xml_child (note, "chord") != NULL;
-  gboolean is_measure_rest = rest != NULL && attribute_is (rest, "measure", "yes");
+  gboolean is_measure_rest = rest != NULL && sr_xml_attribute_is (rest, "measure", "yes");
   g_autofree char *type_text = text_of (sr_xml_child (note, "type"));
   int type_index = type_text != NULL ? sr_lmx_type_index (type_text) : -1;
   if (type_index < 0 && !(is_measure_rest && type_text == NULL))
@@ -351,13 +336,13 @@ linearize_note (Linearizer *l, const xmlNode *note)
         }
     }
 
-  if (attribute_is (note, "print-object", "no"))
+  if (sr_xml_attribute_is (note, "print-object", "no"))
     emit (l, "print-object:no");
   const xmlNode *grace = sr_xml_child (note, "grace");
   if (grace != NULL)
     {
       emit (l, "grace");
-      if (attribute_is (grace, "slash", "yes"))
+      if (sr_xml_attribute_is (grace, "slash", "yes"))
         emit (l, "grace:slash");
     }
   if (is_chord)
@@ -389,7 +374,7 @@ linearize_note (Linearizer *l, const xmlNode *note)
     }
 
   for (xmlNode *child = note->children; child != NULL; child = child->next)
-    if (is_element (child, "dot"))
+    if (sr_xml_is_element (child, "dot"))
       emit (l, "dot");
 
   g_autofree char *accidental = text_of (sr_xml_child (note, "accidental"));
@@ -418,7 +403,7 @@ linearize_note (Linearizer *l, const xmlNode *note)
   if (!is_chord && rest == NULL)
     for (xmlNode *child = note->children; child != NULL; child = child->next)
       {
-        if (!is_element (child, "beam"))
+        if (!sr_xml_is_element (child, "beam"))
           continue;
         g_autofree char *beam = text_of (child);
         if (strcmp (beam, "begin") == 0)
@@ -480,7 +465,7 @@ static gboolean
 starts_system (const xmlNode *measure)
 {
   const xmlNode *print = sr_xml_child (measure, "print");
-  return print != NULL && (attribute_is (print, "new-system", "yes") || attribute_is (print, "new-page", "yes"));
+  return print != NULL && (sr_xml_attribute_is (print, "new-system", "yes") || sr_xml_attribute_is (print, "new-page", "yes"));
 }
 
 /* Walks the part; with SYSTEMS set, starts a new token array at each new system and opens it with a head. */
@@ -494,7 +479,7 @@ linearize (const xmlNode *part, gboolean systems, GPtrArray *sources, GPtrArray 
   l.divisions = 1;
   for (xmlNode *measure = part->children; measure != NULL; measure = measure->next)
     {
-      if (!is_element (measure, "measure"))
+      if (!sr_xml_is_element (measure, "measure"))
         continue;
       gboolean head = systems && (l.tokens == NULL || starts_system (measure));
       if (l.tokens == NULL || head)
@@ -510,10 +495,10 @@ linearize (const xmlNode *part, gboolean systems, GPtrArray *sources, GPtrArray 
 
       /* The head merges with the measure's own leading attributes, or stands alone before its first note. */
       const xmlNode *first = measure->children;
-      while (first != NULL && !(is_element (first, "attributes") || is_element (first, "note") ||
-                                is_element (first, "backup") || is_element (first, "forward")))
+      while (first != NULL && !(sr_xml_is_element (first, "attributes") || sr_xml_is_element (first, "note") ||
+                                sr_xml_is_element (first, "backup") || sr_xml_is_element (first, "forward")))
         first = first->next;
-      const xmlNode *head_attributes = head && is_element (first, "attributes") ? first : NULL;
+      const xmlNode *head_attributes = head && sr_xml_is_element (first, "attributes") ? first : NULL;
       if (head)
         linearize_attributes (&l, head_attributes, TRUE);
 
@@ -521,13 +506,13 @@ linearize (const xmlNode *part, gboolean systems, GPtrArray *sources, GPtrArray 
         {
           if (child->type != XML_ELEMENT_NODE || child == head_attributes)
             continue;
-          if (is_element (child, "attributes"))
+          if (sr_xml_is_element (child, "attributes"))
             linearize_attributes (&l, child, FALSE);
-          else if (is_element (child, "note"))
+          else if (sr_xml_is_element (child, "note"))
             linearize_note (&l, child);
-          else if (is_element (child, "backup"))
+          else if (sr_xml_is_element (child, "backup"))
             linearize_skip (&l, child, TRUE);
-          else if (is_element (child, "forward"))
+          else if (sr_xml_is_element (child, "forward"))
             linearize_skip (&l, child, FALSE);
         }
     }

@@ -222,6 +222,21 @@ sr_xml_text_is (const xmlNode *node, const char *text)
   return strcmp (stripped, text) == 0;
 }
 
+gboolean
+sr_xml_is_element (const xmlNode *node, const char *name)
+{
+  return node != NULL && node->type == XML_ELEMENT_NODE && strcmp ((const char *) node->name, name) == 0;
+}
+
+gboolean
+sr_xml_attribute_is (const xmlNode *node, const char *name, const char *value)
+{
+  xmlChar *attribute = xmlGetProp (node, (const xmlChar *) name);
+  gboolean same = attribute != NULL && strcmp ((const char *) attribute, value) == 0;
+  xmlFree (attribute);
+  return same;
+}
+
 GPtrArray *
 sr_musicxml_parts (xmlDoc *document)
 {

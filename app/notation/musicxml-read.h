@@ -31,5 +31,8 @@ char *sr_musicxml_part_name (xmlDoc *document, xmlNode *part);
 xmlNode *sr_xml_child (const xmlNode *node, const char *name);
 gboolean sr_xml_int (const xmlNode *node, gint64 *value);
 gboolean sr_xml_text_is (const xmlNode *node, const char *text);
+gboolean sr_xml_is_element (const xmlNode *node, const char *name);
+/* TRUE when NODE's attribute NAME is exactly VALUE. */
+gboolean sr_xml_attribute_is (const xmlNode *node, const char *name, const char *value);
 
 G_END_DECLS

@@ -45,12 +45,6 @@ typedef struct {
   gboolean segno, coda, fine, dacapo, dalsegno, tocoda;
 } MeasureMarks;
 
-static gboolean
-is_element (const xmlNode *node, const char *name)
-{
-  return node != NULL && node->type == XML_ELEMENT_NODE && strcmp ((const char *) node->name, name) == 0;
-}
-
 static double
 number_of (const xmlNode *node, double fallback)
 {
@@ -75,15 +69,6 @@ number_attribute (const xmlNode *node, const char *name, double fallback)
   gboolean ok = end != (char *) text;
   xmlFree (text);
   return ok && isfinite (value) ? value : fallback;
-}
-
-static gboolean
-attribute_is (const xmlNode *node, const char *name, const char *value)
-{
-  xmlChar *text = xmlGetProp (node, (const xmlChar *) name);
-  gboolean same = text != NULL && strcmp ((const char *) text, value) == 0;
-  xmlFree (text);
-  return same;
 }
 
 static int
@@ -125,7 +110,7 @@ read_sound (const xmlNode *sound, double offset, MeasureContent *content, Measur
     }
   if (marks != NULL)
     {
-      marks->dacapo |= attribute_is (sound, "dacapo", "yes");
+      marks->dacapo |= sr_xml_attribute_is (sound, "dacapo", "yes");
       marks->fine |= xmlHasProp (sound, (const xmlChar *) "fine") != NULL;
       marks->dalsegno |= xmlHasProp (sound, (const xmlChar *) "dalsegno") != NULL;
       marks->tocoda |= xmlHasProp (sound, (const xmlChar *) "tocoda") != NULL;
@@ -175,7 +160,7 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
     {
       if (child->type != XML_ELEMENT_NODE)
         continue;
-      if (is_element (child, "attributes"))
+      if (sr_xml_is_element (child, "attributes"))
         {
           double divisions = number_of (sr_xml_child (child, "divisions"), 0);
           if (divisions > 0)
@@ -189,7 +174,7 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
             state->transpose = (int) number_of (sr_xml_child (transpose, "chromatic"), 0) +
                                12 * (int) number_of (sr_xml_child (transpose, "octave-change"), 0);
         }
-      else if (is_element (child, "note"))
+      else if (sr_xml_is_element (child, "note"))
         {
           double duration = number_of (sr_xml_child (child, "duration"), 0) / state->divisions;
           gboolean is_chord = sr_xml_child (child, "chord") != NULL;
@@ -219,19 +204,19 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
           MeasureNote note = { onset, duration, (guint8) midi, FALSE, FALSE, is_grace, 1.0,
                                (int) number_of (sr_xml_child (child, "voice"), 1), FALSE, child };
           for (const xmlNode *item = child->children; item != NULL; item = item->next)
-            if (is_element (item, "tie"))
+            if (sr_xml_is_element (item, "tie"))
               {
-                note.tie_start |= attribute_is (item, "type", "start");
-                note.tie_stop |= attribute_is (item, "type", "stop");
+                note.tie_start |= sr_xml_attribute_is (item, "type", "start");
+                note.tie_stop |= sr_xml_attribute_is (item, "type", "stop");
               }
-            else if (is_element (item, "notations"))
+            else if (sr_xml_is_element (item, "notations"))
               {
                 /* Some writers give only the notated tie; it ties the sound just the same. */
                 for (const xmlNode *tied = item->children; tied != NULL; tied = tied->next)
-                  if (is_element (tied, "tied"))
+                  if (sr_xml_is_element (tied, "tied"))
                     {
-                      note.tie_start |= attribute_is (tied, "type", "start");
-                      note.tie_stop |= attribute_is (tied, "type", "stop");
+                      note.tie_start |= sr_xml_attribute_is (tied, "type", "start");
+                      note.tie_stop |= sr_xml_attribute_is (tied, "type", "stop");
                     }
                 note.arpeggiate |= sr_xml_child (item, "arpeggiate") != NULL;
                 const xmlNode *articulations = sr_xml_child (item, "articulations");
@@ -255,28 +240,28 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
             chord_start = content->notes->len;
           g_array_append_val (content->notes, note);
         }
-      else if (is_element (child, "backup"))
+      else if (sr_xml_is_element (child, "backup"))
         {
           /* Where the stretch before a backup ends tells whether that voice filled the bar. */
           a_voice_fills_the_bar |= state->bar_length > 0 && fabs (cursor - state->bar_length) < 1e-6;
           cursor -= number_of (sr_xml_child (child, "duration"), 0) / state->divisions;
         }
-      else if (is_element (child, "forward"))
+      else if (sr_xml_is_element (child, "forward"))
         {
           cursor += number_of (sr_xml_child (child, "duration"), 0) / state->divisions;
           reach = MAX (reach, cursor);
         }
-      else if (is_element (child, "direction"))
+      else if (sr_xml_is_element (child, "direction"))
         {
           double offset = cursor + number_of (sr_xml_child (child, "offset"), 0) / state->divisions;
           for (const xmlNode *type = child->children; type != NULL; type = type->next)
             {
-              const xmlNode *pedal = is_element (type, "direction-type") ? sr_xml_child (type, "pedal") : NULL;
+              const xmlNode *pedal = sr_xml_is_element (type, "direction-type") ? sr_xml_child (type, "pedal") : NULL;
               if (pedal != NULL && sr_xml_child (child, "sound") == NULL)
                 {
                   /* A change lifts and presses again at once. */
-                  gboolean start = attribute_is (pedal, "type", "start"), change = attribute_is (pedal, "type", "change");
-                  if (change || attribute_is (pedal, "type", "stop"))
+                  gboolean start = sr_xml_attribute_is (pedal, "type", "start"), change = sr_xml_attribute_is (pedal, "type", "change");
+                  if (change || sr_xml_attribute_is (pedal, "type", "stop"))
                     {
                       Mark up = { offset, 0 };
                       g_array_append_val (content->pedals, up);
@@ -287,7 +272,7 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
                       g_array_append_val (content->pedals, down);
                     }
                 }
-              const xmlNode *dynamics = is_element (type, "direction-type") ? sr_xml_child (type, "dynamics") : NULL;
+              const xmlNode *dynamics = sr_xml_is_element (type, "direction-type") ? sr_xml_child (type, "dynamics") : NULL;
               for (const xmlNode *mark = dynamics != NULL ? dynamics->children : NULL; mark != NULL; mark = mark->next)
                 {
                   int velocity = mark->type == XML_ELEMENT_NODE ? dynamic_velocity ((const char *) mark->name) : 0;
@@ -302,20 +287,20 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
           if (sound != NULL)
             read_sound (sound, offset, content, marks);
         }
-      else if (is_element (child, "sound"))
+      else if (sr_xml_is_element (child, "sound"))
         read_sound (child, cursor, content, marks);
-      else if (is_element (child, "barline") && marks != NULL)
+      else if (sr_xml_is_element (child, "barline") && marks != NULL)
         {
           const xmlNode *repeat = sr_xml_child (child, "repeat");
-          if (repeat != NULL && attribute_is (repeat, "direction", "forward"))
+          if (repeat != NULL && sr_xml_attribute_is (repeat, "direction", "forward"))
             marks->forward_repeat = TRUE;
-          if (repeat != NULL && attribute_is (repeat, "direction", "backward"))
+          if (repeat != NULL && sr_xml_attribute_is (repeat, "direction", "backward"))
             {
               marks->backward_repeat = TRUE;
               marks->times = (int) number_attribute (repeat, "times", 2);
             }
           const xmlNode *ending = sr_xml_child (child, "ending");
-          if (ending != NULL && attribute_is (ending, "type", "start"))
+          if (ending != NULL && sr_xml_attribute_is (ending, "type", "start"))
             {
               *open_ending = ending_numbers (ending);
               marks->endings = *open_ending;
@@ -518,7 +503,7 @@ render (xmlDoc *document, const SrPerformanceOptions *options)
   /* Each part's measures, read once; the first part's barlines give the form. */
   guint n_measures = 0;
   for (const xmlNode *m = ((xmlNode *) parts->pdata[0])->children; m != NULL; m = m->next)
-    n_measures += is_element (m, "measure");
+    n_measures += sr_xml_is_element (m, "measure");
   g_autofree MeasureMarks *marks = g_new0 (MeasureMarks, MAX (n_measures, 1));
   g_autofree double *lengths = g_new0 (double, MAX (n_measures, 1));
   g_autoptr(GPtrArray) contents = g_ptr_array_new (); /* per part: MeasureContent[n_measures] */
@@ -530,7 +515,7 @@ render (xmlDoc *document, const SrPerformanceOptions *options)
       guint index = 0;
       for (const xmlNode *m = ((xmlNode *) parts->pdata[p])->children; m != NULL && index < n_measures; m = m->next)
         {
-          if (!is_element (m, "measure"))
+          if (!sr_xml_is_element (m, "measure"))
             continue;
           MeasureContent *content = &part_contents[index];
           content->notes = g_array_new (FALSE, FALSE, sizeof (MeasureNote));
@@ -655,23 +640,6 @@ sr_performance_render (xmlDoc *document, const SrPerformanceOptions *options)
   return rendering.notes;
 }
 
-typedef struct {
-  guint64 tick;
-  int order; /* at one tick: 0 note-offs, 1 pedal up, 2 pedal down, 3 note-ons */
-  guint8 status, data1, data2;
-} Planned;
-
-static int
-compare_planned (gconstpointer a, gconstpointer b)
-{
-  const Planned *x = a, *y = b;
-  if (x->tick != y->tick)
-    return x->tick < y->tick ? -1 : 1;
-  if (x->order != y->order)
-    return x->order - y->order;
-  return x->data1 - y->data1;
-}
-
 SrMidiFile *
 sr_performance_to_midi (xmlDoc *document, const SrPerformanceOptions *options)
 {
@@ -701,7 +669,7 @@ sr_performance_to_midi (xmlDoc *document, const SrPerformanceOptions *options)
     n_parts = MAX (n_parts, (guint) g_array_index (rendering.notes, SrPerformedNote, i).part_index + 1);
   for (guint p = 0; p < n_parts; p++)
     {
-      g_autoptr(GArray) planned = g_array_new (FALSE, FALSE, sizeof (Planned));
+      g_autoptr(GArray) planned = g_array_new (FALSE, FALSE, sizeof (SrMidiPlannedEvent));
       guint8 channel = (guint8) (p < 9 ? p : MIN (p + 1, 15));
       for (guint i = 0; i < rendering.notes->len; i++)
         {
@@ -711,8 +679,8 @@ sr_performance_to_midi (xmlDoc *document, const SrPerformanceOptions *options)
           guint64 on = (guint64) llround (MAX (note->onset_quarters + note->roll_quarters, 0) * ticks_per_quarter);
           guint64 off = MAX ((guint64) llround ((note->onset_quarters + note->duration_quarters) * ticks_per_quarter),
                              on + 1);
-          Planned start = { on, 3, (guint8) (0x90 | channel), note->pitch, note->velocity };
-          Planned stop = { off, 0, (guint8) (0x80 | channel), note->pitch, 0 };
+          SrMidiPlannedEvent start = { on, 3, (guint8) (0x90 | channel), note->pitch, note->velocity };
+          SrMidiPlannedEvent stop = { off, 0, (guint8) (0x80 | channel), note->pitch, 0 };
           g_array_append_val (planned, start);
           g_array_append_val (planned, stop);
         }
@@ -721,18 +689,12 @@ sr_performance_to_midi (xmlDoc *document, const SrPerformanceOptions *options)
           const PedalChange *pedal = &g_array_index (rendering.pedals, PedalChange, i);
           if (pedal->part_index != p)
             continue;
-          /* At one tick: notes end, the pedal lifts, the pedal goes down, notes start, so that it catches them. */
-          Planned sustain = { (guint64) llround (MAX (pedal->quarters, 0) * ticks_per_quarter), pedal->down ? 2 : 1,
-                              (guint8) (0xb0 | channel), 64, pedal->down ? 127 : 0 };
+          /* At one tick: notes end (0), the pedal lifts (1), goes down (2), notes start (3), so that it catches them. */
+          guint64 tick = (guint64) llround (MAX (pedal->quarters, 0) * ticks_per_quarter);
+          SrMidiPlannedEvent sustain = { tick, pedal->down ? 2 : 1, (guint8) (0xb0 | channel), 64, pedal->down ? 127 : 0 };
           g_array_append_val (planned, sustain);
         }
-      g_array_sort (planned, compare_planned);
-      GArray *track = sr_midi_file_add_track (file);
-      for (guint i = 0; i < planned->len; i++)
-        {
-          const Planned *event = &g_array_index (planned, Planned, i);
-          sr_midi_track_add_channel (track, event->tick, event->status, event->data1, event->data2);
-        }
+      sr_midi_track_add_planned (sr_midi_file_add_track (file), planned);
     }
 
   g_array_unref (rendering.notes);
