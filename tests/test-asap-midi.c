@@ -3,33 +3,15 @@
 #include <math.h>
 
 #include "midi-tokens.h"
+#include "test-files.h"
 
 static GPtrArray *
 asap_midi_files (void)
 {
-  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
   const char *shared = g_getenv ("SIGHTREAD_SHARED");
   g_autofree char *root = g_build_filename (shared != NULL ? shared : "", "data", "aligned", "asap", NULL);
-  GQueue folders = G_QUEUE_INIT;
-  g_queue_push_tail (&folders, g_strdup (root));
-  char *folder;
-  while ((folder = g_queue_pop_head (&folders)) != NULL)
-    {
-      g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
-      for (const char *name; dir != NULL && (name = g_dir_read_name (dir)) != NULL;)
-        {
-          char *path = g_build_filename (folder, name, NULL);
-          if (g_file_test (path, G_FILE_TEST_IS_DIR))
-            g_queue_push_tail (&folders, path);
-          else if (g_str_has_suffix (name, ".mid"))
-            g_ptr_array_add (paths, path);
-          else
-            g_free (path);
-        }
-      g_free (folder);
-    }
-  g_ptr_array_sort (paths, (GCompareFunc) g_strcmp0);
-  return paths;
+  const char *const suffixes[] = { ".mid", NULL };
+  return sr_test_find_files (root, suffixes);
 }
 
 static gboolean

@@ -7,6 +7,7 @@
 #include "midi-notes.h"
 #include "musicxml-read.h"
 #include "performance.h"
+#include "test-files.h"
 
 typedef struct {
   double onset;    /* quarters */
@@ -58,32 +59,21 @@ test_rendered_scores_match_asap_score_midi (void)
 {
   const char *shared = g_getenv ("SIGHTREAD_SHARED");
   g_autofree char *root = g_build_filename (shared != NULL ? shared : "", "data", "aligned", "asap", NULL);
+  const char *const suffixes[] = { "xml_score.mxl", NULL };
+  g_autoptr(GPtrArray) scores = sr_test_find_files (root, suffixes);
   g_autoptr(GPtrArray) folders = g_ptr_array_new_with_free_func (g_free);
-  GQueue queue = G_QUEUE_INIT;
-  g_queue_push_tail (&queue, g_strdup (root));
-  for (char *folder; (folder = g_queue_pop_head (&queue)) != NULL;)
+  for (guint i = 0; i < scores->len; i++)
     {
-      g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
-      for (const char *name; dir != NULL && (name = g_dir_read_name (dir)) != NULL;)
-        {
-          char *path = g_build_filename (folder, name, NULL);
-          if (g_file_test (path, G_FILE_TEST_IS_DIR))
-            g_queue_push_tail (&queue, path);
-          else
-            g_free (path);
-        }
-      g_autofree char *score = g_build_filename (folder, "xml_score.mxl", NULL);
+      g_autofree char *folder = g_path_get_dirname (scores->pdata[i]);
       g_autofree char *midi = g_build_filename (folder, "midi_score.mid", NULL);
-      if (g_file_test (score, G_FILE_TEST_EXISTS) && g_file_test (midi, G_FILE_TEST_EXISTS))
-        g_ptr_array_add (folders, g_strdup (folder));
-      g_free (folder);
+      if (g_file_test (midi, G_FILE_TEST_EXISTS))
+        g_ptr_array_add (folders, g_steal_pointer (&folder));
     }
   if (folders->len == 0)
     {
       g_test_skip ("no ASAP pieces with both xml_score.mxl and midi_score.mid");
       return;
     }
-  g_ptr_array_sort (folders, (GCompareFunc) g_strcmp0);
 
   guint64 total_reference = 0, total_rendered = 0, total_matched = 0;
   for (guint f = 0; f < folders->len; f++)

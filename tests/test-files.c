@@ -14,6 +14,36 @@ sr_test_sample_path (const char *name)
   return g_build_filename (folder, name, NULL);
 }
 
+static void
+find_files (const char *folder, const char *const *suffixes, GPtrArray *paths)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  for (const char *name; dir != NULL && (name = g_dir_read_name (dir)) != NULL;)
+    {
+      g_autofree char *path = g_build_filename (folder, name, NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          find_files (path, suffixes, paths);
+          continue;
+        }
+      for (const char *const *suffix = suffixes; *suffix != NULL; suffix++)
+        if (g_str_has_suffix (name, *suffix))
+          {
+            g_ptr_array_add (paths, g_steal_pointer (&path));
+            break;
+          }
+    }
+}
+
+GPtrArray *
+sr_test_find_files (const char *root, const char *const *suffixes)
+{
+  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
+  find_files (root, suffixes, paths);
+  g_ptr_array_sort (paths, (GCompareFunc) g_strcmp0);
+  return paths;
+}
+
 char *
 sr_test_write_file (const char *dir, const char *name, const void *data, gsize length)
 {

@@ -7,6 +7,9 @@
 /* A file of the bundled sample score (resources/samples), from $SIGHTREAD_SAMPLES. */
 char *sr_test_sample_path (const char *name);
 
+/* Every file under ROOT (recursively) whose name ends in one of the NULL-terminated SUFFIXES, sorted. */
+GPtrArray *sr_test_find_files (const char *root, const char *const *suffixes);
+
 /* Writes DATA to DIR/NAME and returns the path. */
 char *sr_test_write_file (const char *dir, const char *name, const void *data, gsize length);
 

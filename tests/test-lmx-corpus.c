@@ -7,25 +7,7 @@
 #include "lmx-delinearize.h"
 #include "lmx-linearize.h"
 #include "musicxml-read.h"
-
-static void
-find_scores (const char *folder, GPtrArray *paths)
-{
-  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
-  for (const char *name; dir != NULL && (name = g_dir_read_name (dir)) != NULL;)
-    {
-      char *path = g_build_filename (folder, name, NULL);
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        {
-          find_scores (path, paths);
-          g_free (path);
-        }
-      else if (g_str_has_suffix (name, ".mxl") || g_str_has_suffix (name, ".musicxml"))
-        g_ptr_array_add (paths, path);
-      else
-        g_free (path);
-    }
-}
+#include "test-files.h"
 
 /* Splits token IDs into measures, each as its text. */
 static GPtrArray *
@@ -56,15 +38,13 @@ test_round_trips_and_schema_validity (void)
 {
   const char *shared = g_getenv ("SIGHTREAD_SHARED");
   g_autofree char *data = g_build_filename (shared != NULL ? shared : "", "data", NULL);
-  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-  find_scores (data, paths);
+  const char *const suffixes[] = { ".mxl", ".musicxml", NULL };
+  g_autoptr(GPtrArray) paths = sr_test_find_files (data, suffixes);
   if (paths->len == 0)
     {
       g_test_skip ("no MusicXML under $SIGHTREAD_SHARED/data");
       return;
     }
-  g_ptr_array_sort (paths, (GCompareFunc) g_strcmp0);
-
   g_autofree char *scratch = g_dir_make_tmp ("sightread-lmx-XXXXXX", NULL);
   const char *report_path = g_getenv ("SIGHTREAD_LMX_REPORT");
   FILE *report = report_path != NULL ? fopen (report_path, "w") : NULL;

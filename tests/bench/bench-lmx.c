@@ -6,30 +6,15 @@
 #include "lmx-delinearize.h"
 #include "lmx-linearize.h"
 #include "musicxml-read.h"
-
-static void
-find_scores (const char *folder, GPtrArray *paths)
-{
-  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
-  for (const char *name; dir != NULL && (name = g_dir_read_name (dir)) != NULL;)
-    {
-      char *path = g_build_filename (folder, name, NULL);
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        find_scores (path, paths);
-      if (g_str_has_suffix (name, ".mxl"))
-        g_ptr_array_add (paths, path);
-      else
-        g_free (path);
-    }
-}
+#include "test-files.h"
 
 int
 main (int argc, char **argv)
 {
   const char *shared = g_getenv ("SIGHTREAD_SHARED");
   g_autofree char *root = g_build_filename (shared != NULL ? shared : "../shared", "data", "aligned", "asap", NULL);
-  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-  find_scores (root, paths);
+  const char *const suffixes[] = { ".mxl", NULL };
+  g_autoptr(GPtrArray) paths = sr_test_find_files (root, suffixes);
   g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func ((GDestroyNotify) xmlFreeDoc);
   for (guint i = 0; i < paths->len; i++)
     {
