@@ -7,6 +7,7 @@
 #include "musicxml-read.h"
 #include "performance.h"
 #include "ser.h"
+#include "token-emd.h"
 
 static xmlDoc *
 decode (const char *lmx, guint *repairs)
@@ -208,6 +209,49 @@ test_ser_is_edits_over_reference_tokens (void)
   g_assert_cmpuint (no_tuplets.reference_tokens, ==, 5);
 }
 
+static SrTokenHistograms
+histograms_of (const char *lmx)
+{
+  g_autoptr(GPtrArray) tokens = sr_ser_tokens (lmx);
+  SrTokenHistograms histograms = { 0 };
+  sr_token_histograms_add (&histograms, tokens);
+  return histograms;
+}
+
+static void
+test_emd_counts_how_far_the_shown_notes_moved (void)
+{
+  SrTokenHistograms reference = histograms_of ("measure C4 voice:1 quarter D4 voice:1 half forward quarter");
+  g_assert_cmpfloat (reference.pitch[28 - 5], ==, 1); /* C4 is diatonic position 28; bin 0 is A0 */
+  g_assert_cmpfloat (reference.pitch[29 - 5], ==, 1);
+  g_assert_cmpfloat (reference.duration[8], ==, 1);   /* quarter: a forward's quarter shows nothing */
+  g_assert_cmpfloat (reference.duration[9], ==, 1);   /* half */
+
+  /* The same notes in another order are no distance at all; that is what SER would punish. */
+  SrTokenHistograms reordered = histograms_of ("measure D4 voice:1 half C4 voice:1 quarter");
+  g_assert_cmpfloat (sr_token_pitch_emd (&reference, &reordered), ==, 0);
+  g_assert_cmpfloat (sr_token_duration_emd (&reference, &reordered), ==, 0);
+
+  /* Both notes a third higher: every note moves two steps. */
+  SrTokenHistograms higher = histograms_of ("measure E4 voice:1 quarter F4 voice:1 half");
+  g_assert_cmpfloat_with_epsilon (sr_token_pitch_emd (&reference, &higher), 2.0, 1e-12);
+
+  /* Values written halved (eighth and quarter) are forgiven by the shift; a rest's value counts like a note's. */
+  SrTokenHistograms halved = histograms_of ("measure C4 voice:1 eighth rest voice:1 quarter");
+  g_assert_cmpfloat (sr_token_duration_emd (&reference, &halved), ==, 0);
+  SrTokenHistograms quartered = histograms_of ("measure C4 voice:1 16th D4 voice:1 eighth");
+  g_assert_cmpfloat_with_epsilon (sr_token_duration_emd (&reference, &quartered), 1.0, 1e-12);
+
+  /* Nothing read is as far as can be; pitches off the piano fall into the end bins. */
+  SrTokenHistograms empty = histograms_of ("measure rest:measure");
+  g_assert_cmpfloat (sr_token_pitch_emd (&reference, &empty), ==, SR_EMD_PITCH_BINS - 1);
+  g_assert_cmpfloat (sr_token_pitch_emd (&empty, &empty), ==, 0);
+  SrTokenHistograms extreme = histograms_of ("C0 whole B9 maxima");
+  g_assert_cmpfloat (extreme.pitch[0], ==, 1);
+  g_assert_cmpfloat (extreme.pitch[SR_EMD_PITCH_BINS - 1], ==, 1);
+  g_assert_cmpfloat (extreme.duration[SR_EMD_DURATION_BINS - 1], ==, 1);
+}
+
 static void
 test_a_score_that_is_not_musicxml_is_refused_with_a_reason (void)
 {
@@ -372,8 +416,11 @@ test_rolled_chords_and_the_pedal_reach_the_midi (void)
   for (guint i = 0; i < 3; i++)
     {
       const SrPerformedNote *note = &g_array_index (notes, SrPerformedNote, i);
-      g_assert_cmpfloat (note->onset_quarters, ==, 0.0); /* score time is not rolled */
-      g_assert_cmpfloat_with_epsilon (note->onset_seconds, 0.03 * i, 1e-12);
+      /* Up from the bottom, 64 ticks of 480 a quarter apart, every note held to the chord's end. */
+      g_assert_cmpfloat_with_epsilon (note->onset_quarters, i * 64.0 / 480, 1e-12);
+      g_assert_cmpfloat_with_epsilon (note->onset_quarters + note->duration_quarters, 4.0, 1e-12);
+      g_assert_cmpfloat_with_epsilon (note->onset_seconds, 0.5 * i * 64.0 / 480, 1e-12);
+      g_assert_true (note->arpeggiated);
     }
 
   g_autoptr(SrMidiFile) midi = sr_performance_to_midi (document, NULL);
@@ -387,9 +434,80 @@ test_rolled_chords_and_the_pedal_reach_the_midi (void)
       else if ((event->status & 0xf0) == 0x90)
         g_string_append_printf (events, "on %d@%" G_GUINT64_FORMAT " ", event->data[0], event->tick);
     }
-  /* At 120 bpm 30 ms is 0.06 quarter: 29 ticks at 480 a quarter. */
-  g_assert_cmpstr (events->str, ==, "pedal 127@0 on 60@0 on 64@29 on 67@58 pedal 0@960 ");
+  g_assert_cmpstr (events->str, ==, "pedal 127@0 on 60@0 on 64@64 on 67@128 pedal 0@960 ");
   g_string_free (events, TRUE);
+}
+
+static GArray *
+perform_one_measure (const char *attributes, const char *notes)
+{
+  g_autofree char *xml = g_strdup_printf (
+    "<score-partwise version='4.0'><part-list><score-part id='P1'><part-name>P</part-name></score-part></part-list>"
+    "<part id='P1'><measure number='1'><attributes><divisions>8</divisions>%s</attributes>%s</measure></part>"
+    "</score-partwise>", attributes, notes);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(xmlDoc) document = sr_musicxml_read_bytes ((const guint8 *) xml, strlen (xml), &error);
+  g_assert_no_error (error);
+  return sr_performance_render (document, NULL);
+}
+
+/* "onset:pitch:duration …" in quarters, for comparing a performance at a glance. */
+static char *
+describe_notes (const GArray *notes)
+{
+  GString *text = g_string_new (NULL);
+  for (guint i = 0; i < notes->len; i++)
+    {
+      const SrPerformedNote *note = &g_array_index (notes, SrPerformedNote, i);
+      g_string_append_printf (text, "%s%g:%d:%g", i > 0 ? " " : "", note->onset_quarters, note->pitch,
+                              note->duration_quarters);
+    }
+  return g_string_free (text, FALSE);
+}
+
+#define NOTE(step, octave, extra) \
+  "<note><pitch><step>" step "</step><octave>" octave "</octave></pitch><duration>8</duration>" extra "</note>"
+
+static void
+test_ornaments_sound_in_the_key_as_written (void)
+{
+  /* G major. A mordent on G goes down to F sharp, an inverted mordent up to A, both in 32nds with the main note held;
+   * a trill fills its quarter with 32nds from the main note; an accidental mark over the trill alters the upper note;
+   * a turn plays upper, main, lower, main in 64ths. */
+  g_autoptr(GArray) notes = perform_one_measure (
+    "<key><fifths>1</fifths></key><time><beats>5</beats><beat-type>4</beat-type></time>",
+    NOTE ("G", "4", "<notations><ornaments><mordent/></ornaments></notations>")
+    NOTE ("G", "4", "<notations><ornaments><inverted-mordent/></ornaments></notations>")
+    NOTE ("E", "4", "<notations><ornaments><trill-mark/></ornaments></notations>")
+    NOTE ("A", "4", "<notations><ornaments><trill-mark/><accidental-mark>flat</accidental-mark></ornaments></notations>")
+    NOTE ("G", "4", "<notations><ornaments><turn/></ornaments></notations>"));
+  g_autofree char *text = describe_notes (notes);
+  g_assert_cmpstr (text, ==,
+                   "0:67:0.125 0.125:66:0.125 0.25:67:0.75 "
+                   "1:67:0.125 1.125:69:0.125 1.25:67:0.75 "
+                   "2:64:0.125 2.125:66:0.125 2.25:64:0.125 2.375:66:0.125 "
+                   "2.5:64:0.125 2.625:66:0.125 2.75:64:0.125 2.875:66:0.125 "
+                   "3:69:0.125 3.125:70:0.125 3.25:69:0.125 3.375:70:0.125 "
+                   "3.5:69:0.125 3.625:70:0.125 3.75:69:0.125 3.875:70:0.125 "
+                   "4:69:0.0625 4.0625:67:0.0625 4.125:66:0.0625 4.1875:67:0.8125");
+}
+
+static void
+test_a_unison_of_two_voices_sounds_once_and_stacked_marks_take_the_last (void)
+{
+  /* Voice 1 holds C5 for a half; voice 2 strikes the same C5 for a quarter: one key, held for the half. Then a
+   * staccato under a staccatissimo plays a third of the note, a staccatissimo under a staccato half of it. */
+  g_autoptr(GArray) notes = perform_one_measure (
+    "<time><beats>3</beats><beat-type>4</beat-type></time>",
+    "<note><pitch><step>C</step><octave>5</octave></pitch><duration>16</duration><voice>1</voice></note>"
+    "<backup><duration>16</duration></backup>"
+    "<note><pitch><step>C</step><octave>5</octave></pitch><duration>8</duration><voice>2</voice></note>"
+    "<note><pitch><step>E</step><octave>4</octave></pitch><duration>8</duration><voice>2</voice>"
+    "<notations><articulations><staccato/><staccatissimo/></articulations></notations></note>"
+    "<note><pitch><step>G</step><octave>4</octave></pitch><duration>8</duration><voice>2</voice>"
+    "<notations><articulations><staccatissimo/><staccato/></articulations></notations></note>");
+  g_autofree char *text = describe_notes (notes);
+  g_assert_cmpstr (text, ==, "0:72:2 1:64:0.333333 2:67:0.5");
 }
 
 int
@@ -404,10 +522,13 @@ main (int argc, char **argv)
   g_test_add_func ("/lmx/skips", test_skips_split_greedily_and_keep_their_boundaries);
   g_test_add_func ("/lmx/robust-decoding", test_what_a_model_gets_wrong_is_dropped_measure_by_measure);
   g_test_add_func ("/lmx/ser", test_ser_is_edits_over_reference_tokens);
+  g_test_add_func ("/lmx/emd", test_emd_counts_how_far_the_shown_notes_moved);
   g_test_add_func ("/lmx/bad-musicxml", test_a_score_that_is_not_musicxml_is_refused_with_a_reason);
   g_test_add_func ("/lmx/systems", test_systems_open_with_the_key_and_clefs_in_force);
   g_test_add_func ("/performance/links", test_every_performed_note_links_back_to_its_lmx_token);
   g_test_add_func ("/performance/repeats", test_repeats_and_endings_unfold_and_ties_merge);
   g_test_add_func ("/performance/arpeggio-and-pedal", test_rolled_chords_and_the_pedal_reach_the_midi);
+  g_test_add_func ("/performance/ornaments", test_ornaments_sound_in_the_key_as_written);
+  g_test_add_func ("/performance/unisons-and-stacked-marks", test_a_unison_of_two_voices_sounds_once_and_stacked_marks_take_the_last);
   return g_test_run ();
 }

@@ -138,6 +138,8 @@ const SrCliCommand sr_cli_commands[] = {
     sr_cmd_midi_decode, NULL },
   { "eval ser", "REF PRED", 2, 2, N_("Symbol error rate between two LMX readings, a system a line"),
     eval_ser_options, 0, sr_cmd_eval_ser, NULL },
+  { "eval emd", "REF PRED", 2, 2, N_("Distance between the pitch and duration histograms of two LMX readings"),
+    eval_ser_options, 0, sr_cmd_eval_emd, NULL },
   { "eval notes", "REF.mid EST.mid", 2, 2, N_("Note precision, recall and F1 between two MIDI files"),
     eval_notes_options, 0, sr_cmd_eval_notes, NULL },
   { "videoset", "VIDEO…", 1, -1, N_("Turn score-following videos into aligned system-image / audio pairs"),

@@ -24,3 +24,4 @@ int sr_cmd_eval_notes (SrCliArgs *args);
 int sr_cmd_lmx_encode (SrCliArgs *args);
 int sr_cmd_lmx_decode (SrCliArgs *args);
 int sr_cmd_eval_ser (SrCliArgs *args);
+int sr_cmd_eval_emd (SrCliArgs *args);

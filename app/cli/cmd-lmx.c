@@ -1,5 +1,5 @@
-/* `sightread lmx encode|decode` and `sightread eval ser`: LMX from MusicXML, MusicXML from LMX, and the symbol error
- * rate between two LMX readings. */
+/* `sightread lmx encode|decode`, `sightread eval ser` and `sightread eval emd`: LMX from MusicXML, MusicXML from LMX,
+ * and the symbol error rate and the histogram distances between two LMX readings. */
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <libxml/tree.h>
@@ -9,6 +9,7 @@
 #include "lmx-linearize.h"
 #include "musicxml-read.h"
 #include "ser.h"
+#include "token-emd.h"
 
 #define PART_HEADER "# part "
 
@@ -164,24 +165,46 @@ systems_of (const char *path, GError **error)
   return systems;
 }
 
-int
-sr_cmd_eval_ser (SrCliArgs *args)
+/* Reads the two files of system pairs that `eval ser` and `eval emd` compare; on failure prints why and gives the
+ * exit status in *STATUS. */
+static gboolean
+read_system_pairs (SrCliArgs *args, GPtrArray **reference, GPtrArray **prediction, int *status)
 {
   const char *reference_path = sr_cli_args_positional (args, 0);
   const char *prediction_path = sr_cli_args_positional (args, 1);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) reference = systems_of (reference_path, &error);
-  if (reference == NULL)
-    return sr_cli_fail (reference_path, error->message);
-  g_autoptr(GPtrArray) prediction = systems_of (prediction_path, &error);
-  if (prediction == NULL)
-    return sr_cli_fail (prediction_path, error->message);
-  if (reference->len != prediction->len)
+  g_autoptr(GPtrArray) ours_reference = systems_of (reference_path, &error);
+  if (ours_reference == NULL)
     {
-      g_autofree char *message = g_strdup_printf (_("%u systems, but %s has %u (one system a line)"), prediction->len,
-                                                  reference_path, reference->len);
-      return sr_cli_fail (prediction_path, message);
+      *status = sr_cli_fail (reference_path, error->message);
+      return FALSE;
     }
+  g_autoptr(GPtrArray) ours_prediction = systems_of (prediction_path, &error);
+  if (ours_prediction == NULL)
+    {
+      *status = sr_cli_fail (prediction_path, error->message);
+      return FALSE;
+    }
+  if (ours_reference->len != ours_prediction->len)
+    {
+      g_autofree char *message = g_strdup_printf (_("%u systems, but %s has %u (one system a line)"),
+                                                  ours_prediction->len, reference_path, ours_reference->len);
+      *status = sr_cli_fail (prediction_path, message);
+      return FALSE;
+    }
+  *reference = g_steal_pointer (&ours_reference);
+  *prediction = g_steal_pointer (&ours_prediction);
+  return TRUE;
+}
+
+int
+sr_cmd_eval_ser (SrCliArgs *args)
+{
+  g_autoptr(GPtrArray) reference = NULL;
+  g_autoptr(GPtrArray) prediction = NULL;
+  int status = SR_EXIT_OK;
+  if (!read_system_pairs (args, &reference, &prediction, &status))
+    return status;
 
   SrSerCounts all = { 0 }, no_tuplets = { 0 };
   for (guint i = 0; i < reference->len; i++)
@@ -208,6 +231,45 @@ sr_cmd_eval_ser (SrCliArgs *args)
   json_builder_add_int_value (builder, (gint64) all.edits);
   json_builder_set_member_name (builder, "reference_tokens");
   json_builder_add_int_value (builder, (gint64) all.reference_tokens);
+  json_builder_set_member_name (builder, "systems");
+  json_builder_add_int_value (builder, reference->len);
+  json_builder_end_object (builder);
+  sr_cli_print_json (builder, FALSE);
+  return SR_EXIT_OK;
+}
+
+int
+sr_cmd_eval_emd (SrCliArgs *args)
+{
+  g_autoptr(GPtrArray) reference = NULL;
+  g_autoptr(GPtrArray) prediction = NULL;
+  int status = SR_EXIT_OK;
+  if (!read_system_pairs (args, &reference, &prediction, &status))
+    return status;
+
+  /* Each pair is one picture and its reference: the distances are averaged over pairs, not pooled. */
+  double pitch = 0, duration = 0;
+  for (guint i = 0; i < reference->len; i++)
+    {
+      SrTokenHistograms ours_reference = { 0 }, ours_prediction = { 0 };
+      sr_token_histograms_add (&ours_reference, reference->pdata[i]);
+      sr_token_histograms_add (&ours_prediction, prediction->pdata[i]);
+      pitch += sr_token_pitch_emd (&ours_reference, &ours_prediction);
+      duration += sr_token_duration_emd (&ours_reference, &ours_prediction);
+    }
+  guint n = MAX (reference->len, 1);
+  if (!sr_cli_args_has (args, "json"))
+    {
+      g_print (_("pitch EMD %.4f bins, duration EMD %.4f bins  (mean over %u systems)\n"), pitch / n, duration / n,
+               reference->len);
+      return SR_EXIT_OK;
+    }
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "pitch_emd");
+  json_builder_add_double_value (builder, pitch / n);
+  json_builder_set_member_name (builder, "duration_emd");
+  json_builder_add_double_value (builder, duration / n);
   json_builder_set_member_name (builder, "systems");
   json_builder_add_int_value (builder, reference->len);
   json_builder_end_object (builder);

@@ -11,6 +11,15 @@
 #define DEFAULT_VELOCITY 64
 #define MAX_UNFOLDED_MEASURES 100000 /* a repeat structure that never ends is cut off here */
 
+typedef enum {
+  ORNAMENT_NONE,
+  ORNAMENT_TRILL,           /* main, upper, main, upper … through the note */
+  ORNAMENT_MORDENT,         /* main, lower, main held */
+  ORNAMENT_INVERTED_MORDENT, /* main, upper, main held */
+  ORNAMENT_TURN,            /* upper, main, lower, main held */
+  ORNAMENT_INVERTED_TURN,   /* lower, main, upper, main held */
+} Ornament;
+
 typedef struct {
   double offset;    /* quarters from the measure start */
   double duration;  /* quarters */
@@ -21,6 +30,11 @@ typedef struct {
   double length_factor; /* staccato and its kin shorten the sounding note */
   int voice;
   gboolean arpeggiate;
+  gboolean roll_down;   /* <arpeggiate direction="down">: the roll starts at the top */
+  Ornament ornament;
+  int diatonic;         /* octave × 7 + step, for the ornament's neighbours */
+  int neighbour_alter;  /* an <accidental-mark> on the ornament: the neighbour's alteration; G_MININT: the key's */
+  guint chord;          /* index in the measure of the chord's first note */
   const xmlNode *source;
 } MeasureNote;
 
@@ -143,9 +157,172 @@ typedef struct {
   double divisions;
   int transpose;
   double bar_length; /* quarters, from the time signature; 0 before one is seen */
+  int fifths;        /* the key signature, for the neighbour notes of ornaments */
 } PartState;
 
 /* Reads one measure of one part. MARKS (the first part's only) collects its repeat structure. */
+static void
+read_ornament (const xmlNode *ornaments, MeasureNote *note)
+{
+  static const struct {
+    const char *element;
+    Ornament ornament;
+  } kinds[] = {
+    { "trill-mark", ORNAMENT_TRILL },
+    { "mordent", ORNAMENT_MORDENT },
+    { "inverted-mordent", ORNAMENT_INVERTED_MORDENT },
+    { "turn", ORNAMENT_TURN },
+    { "inverted-turn", ORNAMENT_INVERTED_TURN },
+  };
+  for (const xmlNode *item = ornaments != NULL ? ornaments->children : NULL; item != NULL; item = item->next)
+    {
+      for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+        if (sr_xml_is_element (item, kinds[k].element))
+          note->ornament = kinds[k].ornament;
+      if (sr_xml_is_element (item, "accidental-mark"))
+        {
+          static const struct {
+            const char *name;
+            int alter;
+          } marks[] = { { "sharp", 1 }, { "flat", -1 }, { "natural", 0 }, { "double-sharp", 2 }, { "flat-flat", -2 } };
+          xmlChar *text = xmlNodeGetContent (item);
+          for (guint k = 0; k < G_N_ELEMENTS (marks) && text != NULL; k++)
+            if (strcmp ((const char *) text, marks[k].name) == 0)
+              note->neighbour_alter = marks[k].alter;
+          xmlFree (text);
+        }
+    }
+}
+
+/* The MIDI pitch of the note STEPS diatonic steps from NOTE, in the key of FIFTHS (or as its accidental mark says). */
+static int
+neighbour_pitch (const MeasureNote *note, int steps, int fifths)
+{
+  static const int semitones[] = { 0, 2, 4, 5, 7, 9, 11 };
+  static const int sharp_order[] = { 3, 0, 4, 1, 5, 2, 6 }; /* F C G D A E B */
+  int diatonic = note->diatonic + steps;
+  int step = ((diatonic % 7) + 7) % 7, octave = (diatonic - step) / 7;
+  /* The main note's own spelling gives the transposition and the written alteration: measure the neighbour from it. */
+  int main_step = ((note->diatonic % 7) + 7) % 7, main_octave = (note->diatonic - main_step) / 7;
+  int offset = note->pitch - ((main_octave + 1) * 12 + semitones[main_step]);
+  int main_alter = 0, alter = 0;
+  for (int k = 0; k < ABS (CLAMP (fifths, -7, 7)); k++)
+    {
+      int altered = fifths > 0 ? sharp_order[k] : sharp_order[6 - k];
+      if (altered == step)
+        alter = fifths > 0 ? 1 : -1;
+      if (altered == main_step)
+        main_alter = fifths > 0 ? 1 : -1;
+    }
+  if (note->neighbour_alter != G_MININT)
+    alter = note->neighbour_alter;
+  /* OFFSET is the transposition plus the main note's alteration; take the key's alteration of the main note out. */
+  return (octave + 1) * 12 + semitones[step] + alter + offset - main_alter;
+}
+
+/* Ornaments sound as MuseScore plays them: trills in 32nd notes from the main note, mordents in 32nds and turns in
+ * 64ths with the main note held to the end, all shorter where the note is too short for them. */
+static void
+realize_ornaments (GArray *notes, const PartState *state)
+{
+  for (guint i = 0; i < notes->len; i++)
+    {
+      MeasureNote note = g_array_index (notes, MeasureNote, i);
+      if (note.ornament == ORNAMENT_NONE || note.is_grace || note.duration <= 0)
+        continue;
+      int pattern[4];
+      guint n_pattern = 0;
+      double unit = 0.125;
+      switch (note.ornament)
+        {
+        case ORNAMENT_TRILL:
+          pattern[n_pattern++] = 0, pattern[n_pattern++] = 1;
+          break;
+        case ORNAMENT_MORDENT:
+          pattern[n_pattern++] = 0, pattern[n_pattern++] = -1, pattern[n_pattern++] = 0;
+          break;
+        case ORNAMENT_INVERTED_MORDENT:
+          pattern[n_pattern++] = 0, pattern[n_pattern++] = 1, pattern[n_pattern++] = 0;
+          break;
+        case ORNAMENT_TURN:
+          pattern[n_pattern++] = 1, pattern[n_pattern++] = 0, pattern[n_pattern++] = -1, pattern[n_pattern++] = 0;
+          unit = 0.0625;
+          break;
+        case ORNAMENT_INVERTED_TURN:
+          pattern[n_pattern++] = -1, pattern[n_pattern++] = 0, pattern[n_pattern++] = 1, pattern[n_pattern++] = 0;
+          unit = 0.0625;
+          break;
+        case ORNAMENT_NONE:
+        default:
+          continue;
+        }
+      /* A trill fills the note; the others play once. The last note takes what is left. */
+      guint count = note.ornament == ORNAMENT_TRILL ? MAX ((guint) floor (note.duration / unit + 1e-9), 1) : n_pattern;
+      unit = MIN (unit, note.duration / count);
+      GArray *expanded = g_array_sized_new (FALSE, FALSE, sizeof (MeasureNote), count);
+      for (guint k = 0; k < count; k++)
+        {
+          MeasureNote part = note;
+          int steps = pattern[k % n_pattern];
+          part.pitch = (guint8) CLAMP (steps == 0 ? note.pitch : neighbour_pitch (&note, steps, state->fifths), 0, 127);
+          part.offset = note.offset + k * unit;
+          part.duration = k + 1 == count ? note.duration - k * unit : unit;
+          part.tie_stop = note.tie_stop && k == 0;
+          part.tie_start = note.tie_start && k + 1 == count && part.pitch == note.pitch;
+          part.ornament = ORNAMENT_NONE;
+          part.length_factor = k + 1 == count ? note.length_factor : 1.0;
+          g_array_append_val (expanded, part);
+        }
+      g_array_remove_index (notes, i);
+      g_array_insert_vals (notes, i, expanded->data, expanded->len);
+      i += expanded->len - 1;
+      g_array_free (expanded, TRUE);
+    }
+}
+
+/* A rolled chord sounds one note after another from the bottom (or the top), each held to the chord's end. The step
+ * is MuseScore's: 64 ticks of 480 a quarter, cut to two thirds until the whole roll fits in the chord. */
+static void
+roll_arpeggios (GArray *notes)
+{
+  for (guint first = 0; first < notes->len;)
+    {
+      guint end = first + 1;
+      while (end < notes->len && g_array_index (notes, MeasureNote, end).chord == first)
+        end++;
+      const MeasureNote *chord = &g_array_index (notes, MeasureNote, first);
+      gboolean rolled = FALSE, down = FALSE;
+      for (guint k = first; k < end; k++)
+        {
+          rolled |= g_array_index (notes, MeasureNote, k).arpeggiate;
+          down |= g_array_index (notes, MeasureNote, k).roll_down;
+        }
+      guint n = end - first;
+      if (rolled && n > 1 && !chord->is_grace)
+        {
+          int chord_ticks = (int) lround (chord->duration * 480), step = 64;
+          while (step > 1 && step * (int) n > chord_ticks)
+            step = 2 * step / 3;
+          for (guint k = first; k < end; k++)
+            {
+              MeasureNote *note = &g_array_index (notes, MeasureNote, k);
+              guint rank = 0; /* place in the roll: notes lower (or higher, rolling down) come first */
+              for (guint j = first; j < end; j++)
+                {
+                  guint8 other = g_array_index (notes, MeasureNote, j).pitch;
+                  rank += down ? other > note->pitch || (other == note->pitch && j < k)
+                               : other < note->pitch || (other == note->pitch && j < k);
+                }
+              double delay = rank * step / 480.0;
+              note->offset += delay;
+              note->duration = MAX (note->duration - delay, 1.0 / 480);
+              note->length_factor = 1.0;
+            }
+        }
+      first = end;
+    }
+}
+
 static void
 read_measure (const xmlNode *measure, PartState *state, MeasureContent *content, MeasureMarks *marks,
               guint32 *open_ending)
@@ -169,10 +346,13 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
           double beats = number_of (sr_xml_child (time, "beats"), 0), beat_type = number_of (sr_xml_child (time, "beat-type"), 0);
           if (beats > 0 && beat_type > 0)
             state->bar_length = beats * 4.0 / beat_type;
+          const xmlNode *key = sr_xml_child (child, "key");
+          if (sr_xml_child (key, "fifths") != NULL)
+            state->fifths = (int) CLAMP (number_of (sr_xml_child (key, "fifths"), 0), -7, 7);
           const xmlNode *transpose = sr_xml_child (child, "transpose");
           if (transpose != NULL)
-            state->transpose = (int) number_of (sr_xml_child (transpose, "chromatic"), 0) +
-                               12 * (int) number_of (sr_xml_child (transpose, "octave-change"), 0);
+            state->transpose = (int) CLAMP (number_of (sr_xml_child (transpose, "chromatic"), 0), -128, 128) +
+                               12 * (int) CLAMP (number_of (sr_xml_child (transpose, "octave-change"), 0), -10, 10);
         }
       else if (sr_xml_is_element (child, "note"))
         {
@@ -196,13 +376,16 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
           xmlFree (step_text);
           if (step < 0)
             continue;
-          int midi = ((int) number_of (sr_xml_child (pitch, "octave"), 4) + 1) * 12 + step +
-                     (int) lround (number_of (sr_xml_child (pitch, "alter"), 0)) + state->transpose;
+          /* Clamped before any cast: a damaged file may say octave 1e300. */
+          int octave = (int) CLAMP (number_of (sr_xml_child (pitch, "octave"), 4), -20, 20);
+          int midi = (octave + 1) * 12 + step + (int) lround (CLAMP (number_of (sr_xml_child (pitch, "alter"), 0), -20, 20)) +
+                     state->transpose;
           if (midi < 0 || midi > 127)
             continue;
 
           MeasureNote note = { onset, duration, (guint8) midi, FALSE, FALSE, is_grace, 1.0,
-                               (int) number_of (sr_xml_child (child, "voice"), 1), FALSE, child };
+                               (int) CLAMP (number_of (sr_xml_child (child, "voice"), 1), -1000, 1000), FALSE, FALSE,
+                               ORNAMENT_NONE, octave * 7 + (int) (step_position - "CDEFGAB"), G_MININT, 0, child };
           for (const xmlNode *item = child->children; item != NULL; item = item->next)
             if (sr_xml_is_element (item, "tie"))
               {
@@ -218,17 +401,27 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
                       note.tie_start |= sr_xml_attribute_is (tied, "type", "start");
                       note.tie_stop |= sr_xml_attribute_is (tied, "type", "stop");
                     }
-                note.arpeggiate |= sr_xml_child (item, "arpeggiate") != NULL;
+                read_ornament (sr_xml_child (item, "ornaments"), &note);
+                const xmlNode *arpeggiate = sr_xml_child (item, "arpeggiate");
+                note.arpeggiate |= arpeggiate != NULL;
+                note.roll_down |= sr_xml_attribute_is (arpeggiate, "direction", "down");
+                /* Where writers stack marks (a staccato over a staccatissimo), the last one written is meant. */
                 const xmlNode *articulations = sr_xml_child (item, "articulations");
-                if (sr_xml_child (articulations, "staccatissimo") != NULL)
-                  note.length_factor = 0.25;
-                else if (sr_xml_child (articulations, "staccato") != NULL ||
-                         sr_xml_child (articulations, "spiccato") != NULL)
-                  note.length_factor = 0.5;
+                for (const xmlNode *mark = articulations != NULL ? articulations->children : NULL; mark != NULL;
+                     mark = mark->next)
+                  if (sr_xml_is_element (mark, "staccatissimo"))
+                    note.length_factor = 1.0 / 3;
+                  else if (sr_xml_is_element (mark, "staccato") || sr_xml_is_element (mark, "spiccato"))
+                    note.length_factor = 0.5;
               }
           /* An articulation written on one note of a chord is meant for the whole chord. */
           if (is_chord && content->notes->len > 0)
             {
+              for (guint k = chord_start; k < content->notes->len && note.ornament == ORNAMENT_NONE; k++)
+                note.ornament = g_array_index (content->notes, MeasureNote, k).ornament;
+              for (guint k = chord_start; k < content->notes->len; k++)
+                if (g_array_index (content->notes, MeasureNote, k).ornament == ORNAMENT_NONE)
+                  g_array_index (content->notes, MeasureNote, k).ornament = note.ornament;
               double factor = note.length_factor;
               for (guint k = content->notes->len; k-- > chord_start;)
                 factor = MIN (factor, g_array_index (content->notes, MeasureNote, k).length_factor);
@@ -238,6 +431,7 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
             }
           else
             chord_start = content->notes->len;
+          note.chord = chord_start;
           g_array_append_val (content->notes, note);
         }
       else if (sr_xml_is_element (child, "backup"))
@@ -297,7 +491,7 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
           if (repeat != NULL && sr_xml_attribute_is (repeat, "direction", "backward"))
             {
               marks->backward_repeat = TRUE;
-              marks->times = (int) number_attribute (repeat, "times", 2);
+              marks->times = (int) CLAMP (number_attribute (repeat, "times", 2), 0, 100);
             }
           const xmlNode *ending = sr_xml_child (child, "ending");
           if (ending != NULL && sr_xml_attribute_is (ending, "type", "start"))
@@ -321,6 +515,8 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
   if (a_voice_fills_the_bar && reach > state->bar_length + 1e-6)
     reach = state->bar_length;
   content->length = MAX (content->length, reach);
+  roll_arpeggios (content->notes);
+  realize_ornaments (content->notes, state);
 }
 
 /* The order in which the measures sound: repeats taken (not again after a da capo or dal segno), endings by pass. */
@@ -452,42 +648,39 @@ typedef struct {
   GArray *pedals; /* PedalChange */
 } Rendering;
 
-/* An arpeggiated chord sounds from the lowest note up, ARPEGGIO_STEP_SECONDS apart; its score time stays put. */
-#define ARPEGGIO_STEP_SECONDS 0.03
-
+/* One key cannot be struck twice at once: where voices of a part meet on a unison, it sounds once, as long as the
+ * longest of them. NOTES are sorted by onset and pitch. */
 static void
-roll_arpeggios (GArray *notes)
+merge_unisons (GArray *notes)
 {
-  for (guint i = 0; i < notes->len;)
+  guint kept = 0;
+  for (guint i = 0; i < notes->len; i++)
     {
-      SrPerformedNote *first = &g_array_index (notes, SrPerformedNote, i);
-      guint end = i + 1;
-      while (end < notes->len && g_array_index (notes, SrPerformedNote, end).onset_quarters == first->onset_quarters)
-        end++;
-      /* Notes are sorted by onset, then pitch: within one onset, each part's arpeggiated notes rise in order. */
-      for (guint16 part = 0; part < G_MAXUINT16; part++)
+      const SrPerformedNote *note = &g_array_index (notes, SrPerformedNote, i);
+      gboolean merged = FALSE;
+      for (guint k = kept; k-- > 0;)
         {
-          guint rank = 0;
-          gboolean any = FALSE;
-          for (guint k = i; k < end; k++)
-            {
-              SrPerformedNote *note = &g_array_index (notes, SrPerformedNote, k);
-              if (note->part_index != part)
-                continue;
-              any = TRUE;
-              if (!note->arpeggiated)
-                continue;
-              double delay = MIN (rank * ARPEGGIO_STEP_SECONDS, (note->offset_seconds - note->onset_seconds) / 2);
-              rank++;
-              double quarters_per_second = note->duration_quarters / MAX (note->offset_seconds - note->onset_seconds, 1e-9);
-              note->onset_seconds += delay;
-              note->roll_quarters = delay * quarters_per_second;
-            }
-          if (!any && part > 0)
+          SrPerformedNote *earlier = &g_array_index (notes, SrPerformedNote, k);
+          if (earlier->onset_quarters != note->onset_quarters || earlier->pitch != note->pitch)
             break;
+          if (earlier->part_index != note->part_index)
+            continue;
+          if (note->duration_quarters > earlier->duration_quarters)
+            {
+              earlier->duration_quarters = note->duration_quarters;
+              earlier->offset_seconds = note->offset_seconds;
+              earlier->source = note->source;
+            }
+          earlier->velocity = MAX (earlier->velocity, note->velocity);
+          earlier->is_grace &= note->is_grace;
+          earlier->arpeggiated |= note->arpeggiated;
+          merged = TRUE;
+          break;
         }
-      i = end;
+      if (!merged)
+        g_array_index (notes, SrPerformedNote, kept++) = *note;
     }
+  g_array_set_size (notes, kept);
 }
 
 static Rendering
@@ -510,7 +703,7 @@ render (xmlDoc *document, const SrPerformanceOptions *options)
   for (guint p = 0; p < parts->len; p++)
     {
       MeasureContent *part_contents = g_new0 (MeasureContent, MAX (n_measures, 1));
-      PartState state = { 1, 0, 0 };
+      PartState state = { 1, 0, 0, 0 };
       guint32 open_ending = 0;
       guint index = 0;
       for (const xmlNode *m = ((xmlNode *) parts->pdata[p])->children; m != NULL && index < n_measures; m = m->next)
@@ -626,7 +819,7 @@ render (xmlDoc *document, const SrPerformanceOptions *options)
                                          options->default_tempo_bpm);
     }
   g_array_sort (result.notes, compare_performed);
-  roll_arpeggios (result.notes);
+  merge_unisons (result.notes);
   return result;
 }
 
@@ -676,7 +869,7 @@ sr_performance_to_midi (xmlDoc *document, const SrPerformanceOptions *options)
           const SrPerformedNote *note = &g_array_index (rendering.notes, SrPerformedNote, i);
           if (note->part_index != p)
             continue;
-          guint64 on = (guint64) llround (MAX (note->onset_quarters + note->roll_quarters, 0) * ticks_per_quarter);
+          guint64 on = (guint64) llround (MAX (note->onset_quarters, 0) * ticks_per_quarter);
           guint64 off = MAX ((guint64) llround ((note->onset_quarters + note->duration_quarters) * ticks_per_quarter),
                              on + 1);
           SrMidiPlannedEvent start = { on, 3, (guint8) (0x90 | channel), note->pitch, note->velocity };

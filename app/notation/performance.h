@@ -19,8 +19,7 @@ typedef struct {
   guint16 part_index;
   guint32 measure_index;    /* the score's measure (0-based, before unfolding) */
   gboolean is_grace;
-  gboolean arpeggiated;     /* part of a rolled chord: onset_seconds is delayed by its place in the roll */
-  double roll_quarters;     /* that delay in quarters, for MIDI */
+  gboolean arpeggiated;     /* part of a rolled chord: its onset is delayed by its place in the roll */
   const xmlNode *source;    /* the (first, for tied notes) <note> element; owned by the document */
 } SrPerformedNote;
 
