@@ -13,7 +13,11 @@ PACKAGES="build-essential meson ninja-build pkg-config gettext
   libxml2-dev libxml2-utils libzip-dev
   librsvg2-common shared-mime-info adwaita-icon-theme fonts-dejavu-core
   desktop-file-utils appstream
-  xvfb xauth x11-apps dbus at-spi2-core python3 python3-numpy python3-mir-eval"
+  xvfb xauth x11-apps dbus at-spi2-core python3 python3-numpy python3-mir-eval
+  nodejs npm librsvg2-bin fluidsynth fluid-soundfont-gm timgm6mb-soundfont musescore-general-soundfont
+  python3-pil python3-soundfile python3-scipy"
+# The data factory's engraver, pinned by train/data/package-lock.json.
+NODE_PACKAGES="train/data"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -38,6 +42,15 @@ install_missing() {
   $as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   # shellcheck disable=SC2086
   $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing
+}
+
+install_node_packages() {
+  for folder in $NODE_PACKAGES; do
+    if [ ! -d "$folder/node_modules/verovio" ]; then
+      say "Installing the npm packages of $folder"
+      npm ci --prefix "$folder" --no-audit --no-fund --loglevel=error
+    fi
+  done
 }
 
 build() {
@@ -110,6 +123,7 @@ case "${1:-}" in
     ;;
   test)
     install_missing
+    install_node_packages
     build build
     run_tests
     ;;

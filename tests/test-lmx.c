@@ -322,6 +322,35 @@ test_systems_open_with_the_key_and_clefs_in_force (void)
 }
 
 static void
+test_measure_ranges_cut_like_systems_an_engraver_broke (void)
+{
+  g_autoptr(xmlDoc) document = two_systems ();
+  g_autoptr(GPtrArray) parts = sr_musicxml_parts (document);
+  g_autoptr(GPtrArray) systems = sr_lmx_linearize_systems (parts->pdata[0], NULL);
+
+  /* Ranges where the score breaks its systems give the systems themselves. */
+  const SrLmxMeasureRange same[] = { { 0, 2 }, { 2, 3 } };
+  g_autoptr(GPtrArray) ranges = sr_lmx_linearize_measure_ranges (parts->pdata[0], same, 2, NULL);
+  g_assert_cmpuint (ranges->len, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *expected = sr_lmx_tokens_to_text (systems->pdata[i]);
+      g_autofree char *got = sr_lmx_tokens_to_text (ranges->pdata[i]);
+      g_assert_cmpstr (got, ==, expected);
+    }
+
+  /* Another engraver's break: the second measure alone opens with the key and clefs of the first; a range past the
+   * end is an empty line, so that lines and ranges still pair up. */
+  const SrLmxMeasureRange other[] = { { 1, 2 }, { 5, 7 } };
+  g_autoptr(GPtrArray) cut = sr_lmx_linearize_measure_ranges (parts->pdata[0], other, 2, NULL);
+  g_assert_cmpuint (cut->len, ==, 2);
+  g_autofree char *second = sr_lmx_tokens_to_text (cut->pdata[0]);
+  g_assert_cmpstr (second, ==, "measure key:fifths:-1 clef:G2 staff:1 clef:F4 staff:2 A4 voice:1 half dot staff:1 "
+                               "backup half backup quarter C3 voice:5 half dot staff:2");
+  g_assert_cmpuint (((GArray *) cut->pdata[1])->len, ==, 0);
+}
+
+static void
 test_every_performed_note_links_back_to_its_lmx_token (void)
 {
   g_autoptr(xmlDoc) document = two_systems ();
@@ -525,6 +554,7 @@ main (int argc, char **argv)
   g_test_add_func ("/lmx/emd", test_emd_counts_how_far_the_shown_notes_moved);
   g_test_add_func ("/lmx/bad-musicxml", test_a_score_that_is_not_musicxml_is_refused_with_a_reason);
   g_test_add_func ("/lmx/systems", test_systems_open_with_the_key_and_clefs_in_force);
+  g_test_add_func ("/lmx/measure-ranges", test_measure_ranges_cut_like_systems_an_engraver_broke);
   g_test_add_func ("/performance/links", test_every_performed_note_links_back_to_its_lmx_token);
   g_test_add_func ("/performance/repeats", test_repeats_and_endings_unfold_and_ties_merge);
   g_test_add_func ("/performance/arpeggio-and-pedal", test_rolled_chords_and_the_pedal_reach_the_midi);

@@ -75,6 +75,8 @@ static const SrCliOption eval_notes_options[] = {
 static const SrCliOption lmx_encode_options[] = {
   { "part", 0, "N", N_("Only part N (from 1); otherwise every part, each after a '# part N: name' line") },
   { "systems", 0, NULL, N_("One line per system, each opening with the key and clefs in force") },
+  { "measures", 0, "RANGES", N_("One line per range of measures (counted from 1: 1-4,5-9), each opening like a "
+                                "system") },
   { "verbose", 0, NULL, N_("List everything LMX cannot say that was skipped") },
   { NULL }
 };
@@ -83,6 +85,8 @@ static const SrCliOption midi_render_options[] = {
   { "output", 'o', "OUT.mid", N_("Write the performance here") },
   { "tempo", 0, "BPM", N_("Quarters per minute where the score marks no tempo (default 120)") },
   { "no-repeats", 0, NULL, N_("Play the score straight through, without repeats and jumps") },
+  { "tempo-scale", 0, "FACTOR", N_("Play every tempo this many times faster (0.25–4; default 1)") },
+  { "json", 0, NULL, N_("Print where each measure and note sounds, in seconds, as JSON") },
   { NULL }
 };
 
@@ -105,6 +109,14 @@ static const SrCliOption midi_encode_options[] = {
   { NULL }
 };
 
+static const SrCliOption crop_options[] = {
+  { "boxes", 0, "BOXES.json", N_("The systems: a JSON array of {page, x, y, width, height, staff_height} in page "
+                                 "pixels (an image's own, or 300 dpi for a PDF)") },
+  { "output", 'o', "DIR", N_("Write the crops into DIR as system-001.pgm, system-002.pgm, …") },
+  { "json", 0, NULL, N_("Print each crop's size and its place on the page as JSON") },
+  { NULL }
+};
+
 static const SrCliOption videoset_options[] = {
   { "output", 'o', "DIR", N_("Write the aligned pairs into DIR") },
   { NULL }
@@ -114,6 +126,8 @@ const SrCliCommand sr_cli_commands[] = {
   { "pages", "SCORE", 1, 1, N_("List a score's pages and render them to PNG"), pages_options, 0, sr_cmd_pages, NULL },
   { "systems", "SCORE", 1, 1, N_("Detected systems with page-pixel boxes"), systems_options, 0, NULL,
     ROADMAP_IMPORT },
+  { "crop", "SCORE", 1, 1, N_("Cut systems out of a score's pages and normalise them as the models see them"),
+    crop_options, 0, sr_cmd_crop, NULL },
   { "omr", "SCORE", 1, 1, N_("Read a score image as notation"), omr_options,
     SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS, NULL, ROADMAP_TASKS },
   { "perform", "SCORE", 1, 1, N_("Turn a score image into sound"), perform_options,

@@ -13,6 +13,34 @@
 
 #define PART_HEADER "# part "
 
+/* "1-4,5-9,10" (1-based, inclusive, ascending) → 0-based half-open ranges; NULL after a usage error. */
+static GArray *
+parse_measure_ranges (SrCliArgs *args, const char *text)
+{
+  g_autoptr(GArray) ranges = g_array_new (FALSE, FALSE, sizeof (SrLmxMeasureRange));
+  g_auto(GStrv) items = g_strsplit (text, ",", -1);
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      guint64 first = 0, last = 0;
+      g_auto(GStrv) ends = g_strsplit (items[i], "-", 2);
+      gboolean ok = ends[0] != NULL && g_ascii_string_to_unsigned (g_strstrip (ends[0]), 10, 1, G_MAXINT, &first, NULL);
+      last = first;
+      if (ok && ends[1] != NULL)
+        ok = g_ascii_string_to_unsigned (g_strstrip (ends[1]), 10, first, G_MAXINT, &last, NULL);
+      SrLmxMeasureRange range = { (guint) first - 1, (guint) last };
+      if (ok && ranges->len > 0 && g_array_index (ranges, SrLmxMeasureRange, ranges->len - 1).end > range.start)
+        ok = FALSE;
+      if (!ok)
+        {
+          sr_cli_usage_error (args, _("--measures wants ascending ranges of measures from 1, such as 1-4,5-9: '%s'"),
+                              items[i]);
+          return NULL;
+        }
+      g_array_append_val (ranges, range);
+    }
+  return g_steal_pointer (&ranges);
+}
+
 int
 sr_cmd_lmx_encode (SrCliArgs *args)
 {
@@ -32,6 +60,11 @@ sr_cmd_lmx_encode (SrCliArgs *args)
       return sr_cli_fail (path, message);
     }
 
+  g_autoptr(GArray) ranges = NULL;
+  const char *measures = sr_cli_args_get (args, "measures");
+  if (measures != NULL && (ranges = parse_measure_ranges (args, measures)) == NULL)
+    return SR_EXIT_USAGE;
+
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   for (guint p = 0; p < parts->len; p++)
     {
@@ -41,7 +74,10 @@ sr_cmd_lmx_encode (SrCliArgs *args)
       if (only == 0)
         g_print ("%s%u: %s\n", PART_HEADER, p + 1, name);
       g_autoptr(GPtrArray) lines = NULL;
-      if (sr_cli_args_has (args, "systems"))
+      if (ranges != NULL)
+        lines = sr_lmx_linearize_measure_ranges (parts->pdata[p], (const SrLmxMeasureRange *) ranges->data,
+                                                 ranges->len, problems);
+      else if (sr_cli_args_has (args, "systems"))
         lines = sr_lmx_linearize_systems (parts->pdata[p], problems);
       else
         {

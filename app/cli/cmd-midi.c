@@ -235,16 +235,73 @@ sr_cmd_midi_decode (SrCliArgs *args)
   return SR_EXIT_OK;
 }
 
+/* The performance as the data factory reads it: where each measure starts and every note, in seconds. */
+static void
+print_performance_json (GArray *notes, GArray *measures)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "measures");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < measures->len; i++)
+    {
+      const SrPerformedMeasure *measure = &g_array_index (measures, SrPerformedMeasure, i);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "measure");
+      json_builder_add_int_value (builder, measure->measure_index + 1);
+      json_builder_set_member_name (builder, "onset_quarters");
+      json_builder_add_double_value (builder, measure->onset_quarters);
+      json_builder_set_member_name (builder, "onset_seconds");
+      json_builder_add_double_value (builder, measure->onset_seconds);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "notes");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < notes->len; i++)
+    {
+      const SrPerformedNote *note = &g_array_index (notes, SrPerformedNote, i);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "pitch");
+      json_builder_add_int_value (builder, note->pitch);
+      json_builder_set_member_name (builder, "velocity");
+      json_builder_add_int_value (builder, note->velocity);
+      json_builder_set_member_name (builder, "onset_seconds");
+      json_builder_add_double_value (builder, note->onset_seconds);
+      json_builder_set_member_name (builder, "offset_seconds");
+      json_builder_add_double_value (builder, note->offset_seconds);
+      json_builder_set_member_name (builder, "onset_quarters");
+      json_builder_add_double_value (builder, note->onset_quarters);
+      json_builder_set_member_name (builder, "measure");
+      json_builder_add_int_value (builder, note->measure_index + 1);
+      json_builder_set_member_name (builder, "part");
+      json_builder_add_int_value (builder, note->part_index + 1);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  sr_cli_print_json (builder, FALSE);
+}
+
 int
 sr_cmd_midi_render (SrCliArgs *args)
 {
   const char *path = sr_cli_args_positional (args, 0);
   const char *output = sr_cli_args_get (args, "output");
-  if (output == NULL)
-    return sr_cli_usage_error (args, _("an output file is needed: -o OUT.mid"));
+  if (output == NULL && !sr_cli_args_has (args, "json"))
+    return sr_cli_usage_error (args, _("an output file is needed: -o OUT.mid (or --json)"));
   int tempo = 120;
   if (!sr_cli_args_get_int (args, "tempo", 120, 10, 400, &tempo))
     return SR_EXIT_USAGE;
+  double tempo_scale = 1.0;
+  const char *scale_text = sr_cli_args_get (args, "tempo-scale");
+  if (scale_text != NULL)
+    {
+      char *end = NULL;
+      tempo_scale = g_ascii_strtod (scale_text, &end);
+      if (end == scale_text || *end != '\0' || !(tempo_scale >= 0.25 && tempo_scale <= 4))
+        return sr_cli_usage_error (args, _("--tempo-scale wants a factor from 0.25 to 4: '%s'"), scale_text);
+    }
 
   g_autoptr(GError) error = NULL;
   g_autoptr(xmlDoc) document = sr_musicxml_read (path, &error);
@@ -252,9 +309,19 @@ sr_cmd_midi_render (SrCliArgs *args)
     return sr_cli_fail (path, error->message);
   SrPerformanceOptions options = SR_PERFORMANCE_OPTIONS_DEFAULT;
   options.default_tempo_bpm = tempo;
+  options.tempo_scale = tempo_scale;
   options.unfold_repeats = !sr_cli_args_has (args, "no-repeats");
-  g_autoptr(SrMidiFile) file = sr_performance_to_midi (document, &options);
-  if (!sr_midi_file_write (file, output, &error))
-    return sr_cli_fail (output, error->message);
+  if (output != NULL)
+    {
+      g_autoptr(SrMidiFile) file = sr_performance_to_midi (document, &options);
+      if (!sr_midi_file_write (file, output, &error))
+        return sr_cli_fail (output, error->message);
+    }
+  if (sr_cli_args_has (args, "json"))
+    {
+      g_autoptr(GArray) measures = NULL;
+      g_autoptr(GArray) notes = sr_performance_render_with_measures (document, &options, &measures);
+      print_performance_json (notes, measures);
+    }
   return SR_EXIT_OK;
 }

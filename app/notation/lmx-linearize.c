@@ -469,19 +469,45 @@ starts_system (const xmlNode *measure)
 }
 
 /* Walks the part; with SYSTEMS set, starts a new token array at each new system and opens it with a head. */
+/* Where lines break: nowhere, where the score starts a system, or around the measure ranges a caller names. */
+typedef struct {
+  gboolean at_printed_systems;
+  const SrLmxMeasureRange *ranges; /* ascending, not overlapping; measures outside them are read but not kept */
+  guint n_ranges;
+} Cuts;
+
 static GPtrArray *
-linearize (const xmlNode *part, gboolean systems, GPtrArray *sources, GPtrArray *problems)
+linearize (const xmlNode *part, const Cuts *cuts, GPtrArray *sources, GPtrArray *problems)
 {
   GPtrArray *result = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   Linearizer l = { 0 };
   l.sources = sources;
   l.problems = problems;
   l.divisions = 1;
+  guint measure_index = 0, range = 0;
+  /* Measures outside the ranges still set the key and clefs: they are read into a line that is thrown away. */
+  g_autoptr(GArray) unkept = g_array_new (FALSE, FALSE, sizeof (guint16));
   for (xmlNode *measure = part->children; measure != NULL; measure = measure->next)
     {
       if (!sr_xml_is_element (measure, "measure"))
         continue;
-      gboolean head = systems && (l.tokens == NULL || starts_system (measure));
+      guint index = measure_index++;
+      gboolean head;
+      if (cuts->ranges != NULL)
+        {
+          while (range < cuts->n_ranges && index >= cuts->ranges[range].end)
+            range++;
+          if (range == cuts->n_ranges)
+            break;
+          gboolean inside = index >= cuts->ranges[range].start;
+          head = inside && index == cuts->ranges[range].start;
+          if (!inside)
+            l.tokens = unkept;
+          else if (head)
+            l.tokens = NULL;
+        }
+      else
+        head = cuts->at_printed_systems && (l.tokens == NULL || starts_system (measure));
       if (l.tokens == NULL || head)
         {
           l.tokens = g_array_new (FALSE, FALSE, sizeof (guint16));
@@ -516,7 +542,7 @@ linearize (const xmlNode *part, gboolean systems, GPtrArray *sources, GPtrArray 
             linearize_skip (&l, child, FALSE);
         }
     }
-  if (result->len == 0)
+  if (result->len == 0 && cuts->ranges == NULL)
     g_ptr_array_add (result, g_array_new (FALSE, FALSE, sizeof (guint16)));
   return result;
 }
@@ -524,21 +550,38 @@ linearize (const xmlNode *part, gboolean systems, GPtrArray *sources, GPtrArray 
 GArray *
 sr_lmx_linearize_part (const xmlNode *part, GPtrArray *problems)
 {
-  g_autoptr(GPtrArray) parts = linearize (part, FALSE, NULL, problems);
+  Cuts none = { FALSE, NULL, 0 };
+  g_autoptr(GPtrArray) parts = linearize (part, &none, NULL, problems);
   return g_array_ref (parts->pdata[0]);
 }
 
 GArray *
 sr_lmx_linearize_part_with_sources (const xmlNode *part, GPtrArray *sources, GPtrArray *problems)
 {
-  g_autoptr(GPtrArray) parts = linearize (part, FALSE, sources, problems);
+  Cuts none = { FALSE, NULL, 0 };
+  g_autoptr(GPtrArray) parts = linearize (part, &none, sources, problems);
   return g_array_ref (parts->pdata[0]);
 }
 
 GPtrArray *
 sr_lmx_linearize_systems (const xmlNode *part, GPtrArray *problems)
 {
-  return linearize (part, TRUE, NULL, problems);
+  Cuts systems = { TRUE, NULL, 0 };
+  return linearize (part, &systems, NULL, problems);
+}
+
+GPtrArray *
+sr_lmx_linearize_measure_ranges (const xmlNode *part, const SrLmxMeasureRange *ranges, guint n_ranges,
+                                 GPtrArray *problems)
+{
+  for (guint i = 0; i < n_ranges; i++)
+    g_return_val_if_fail (ranges[i].start < ranges[i].end && (i == 0 || ranges[i - 1].end <= ranges[i].start), NULL);
+  Cuts cuts = { FALSE, ranges, n_ranges };
+  GPtrArray *lines = linearize (part, &cuts, NULL, problems);
+  /* A range past the part's last measure still gets its (empty) line, so that lines and ranges pair up. */
+  while (lines->len < n_ranges)
+    g_ptr_array_add (lines, g_array_new (FALSE, FALSE, sizeof (guint16)));
+  return lines;
 }
 
 char *

@@ -22,6 +22,15 @@ GArray *sr_lmx_linearize_part_with_sources (const xmlNode *part, GPtrArray *sour
  * stating the key and every staff's clef in force (the time only where the score prints one), as OLiMPiC does. */
 GPtrArray *sr_lmx_linearize_systems (const xmlNode *part, GPtrArray *problems);
 
+typedef struct {
+  guint start, end; /* 0-based measure positions in the part (not their numbers), END excluded */
+} SrLmxMeasureRange;
+
+/* One token array per range (ascending, not overlapping), each opening with the head of a system: what an engraver
+ * that broke the systems there shows. The data factory cuts its engraved systems' LMX with it. */
+GPtrArray *sr_lmx_linearize_measure_ranges (const xmlNode *part, const SrLmxMeasureRange *ranges, guint n_ranges,
+                                            GPtrArray *problems);
+
 /* Space-separated token texts. */
 char *sr_lmx_tokens_to_text (const GArray *tokens);
 

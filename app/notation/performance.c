@@ -105,7 +105,7 @@ read_sound (const xmlNode *sound, double offset, MeasureContent *content, Measur
   double tempo = number_attribute (sound, "tempo", 0);
   if (tempo > 0)
     {
-      Mark mark = { offset, tempo };
+      Mark mark = { offset, CLAMP (tempo, 5, 1000) };
       g_array_append_val (content->tempos, mark);
     }
   double dynamics = number_attribute (sound, "dynamics", -1);
@@ -645,7 +645,8 @@ typedef struct {
 typedef struct {
   GArray *notes;
   GArray *tempo;
-  GArray *pedals; /* PedalChange */
+  GArray *pedals;   /* PedalChange */
+  GArray *measures; /* SrPerformedMeasure */
 } Rendering;
 
 /* One key cannot be struck twice at once: where voices of a part meet on a unison, it sounds once, as long as the
@@ -689,7 +690,10 @@ render (xmlDoc *document, const SrPerformanceOptions *options)
   g_autoptr(GPtrArray) parts = sr_musicxml_parts (document);
   Rendering result = { g_array_new (FALSE, FALSE, sizeof (SrPerformedNote)),
                        g_array_new (FALSE, FALSE, sizeof (TempoChange)),
-                       g_array_new (FALSE, FALSE, sizeof (PedalChange)) };
+                       g_array_new (FALSE, FALSE, sizeof (PedalChange)),
+                       g_array_new (FALSE, FALSE, sizeof (SrPerformedMeasure)) };
+  double scale = options->tempo_scale > 0 && isfinite (options->tempo_scale) ? options->tempo_scale : 1.0;
+  double default_bpm = options->default_tempo_bpm * scale;
   if (parts->len == 0)
     return result;
 
@@ -735,10 +739,15 @@ render (xmlDoc *document, const SrPerformanceOptions *options)
           const MeasureContent *content = &part_contents[index];
           if (content->notes == NULL)
             continue;
+          if (p == 0)
+            {
+              SrPerformedMeasure measure = { index, start, 0 };
+              g_array_append_val (result.measures, measure);
+            }
           for (guint t = 0; t < content->tempos->len && p == 0; t++)
             {
               const Mark *mark = &g_array_index (content->tempos, Mark, t);
-              TempoChange change = { start + mark->offset, mark->value };
+              TempoChange change = { start + mark->offset, mark->value * scale };
               g_array_append_val (result.tempo, change);
             }
           for (guint e = 0; e < content->pedals->len; e++)
@@ -814,9 +823,13 @@ render (xmlDoc *document, const SrPerformanceOptions *options)
   for (guint i = 0; i < result.notes->len; i++)
     {
       SrPerformedNote *note = &g_array_index (result.notes, SrPerformedNote, i);
-      note->onset_seconds = seconds_at (result.tempo, note->onset_quarters, options->default_tempo_bpm);
-      note->offset_seconds = seconds_at (result.tempo, note->onset_quarters + note->duration_quarters,
-                                         options->default_tempo_bpm);
+      note->onset_seconds = seconds_at (result.tempo, note->onset_quarters, default_bpm);
+      note->offset_seconds = seconds_at (result.tempo, note->onset_quarters + note->duration_quarters, default_bpm);
+    }
+  for (guint i = 0; i < result.measures->len; i++)
+    {
+      SrPerformedMeasure *measure = &g_array_index (result.measures, SrPerformedMeasure, i);
+      measure->onset_seconds = seconds_at (result.tempo, measure->onset_quarters, default_bpm);
     }
   g_array_sort (result.notes, compare_performed);
   merge_unisons (result.notes);
@@ -830,6 +843,18 @@ sr_performance_render (xmlDoc *document, const SrPerformanceOptions *options)
   Rendering rendering = render (document, options != NULL ? options : &defaults);
   g_array_unref (rendering.tempo);
   g_array_unref (rendering.pedals);
+  g_array_unref (rendering.measures);
+  return rendering.notes;
+}
+
+GArray *
+sr_performance_render_with_measures (xmlDoc *document, const SrPerformanceOptions *options, GArray **measures)
+{
+  SrPerformanceOptions defaults = SR_PERFORMANCE_OPTIONS_DEFAULT;
+  Rendering rendering = render (document, options != NULL ? options : &defaults);
+  g_array_unref (rendering.tempo);
+  g_array_unref (rendering.pedals);
+  *measures = rendering.measures;
   return rendering.notes;
 }
 
@@ -845,7 +870,8 @@ sr_performance_to_midi (xmlDoc *document, const SrPerformanceOptions *options)
 
   GArray *conductor = sr_midi_file_add_track (file);
   g_autoptr(GArray) tempo_points = g_array_new (FALSE, FALSE, sizeof (TempoChange));
-  TempoChange initial = { 0, options->default_tempo_bpm };
+  TempoChange initial = { 0, options->default_tempo_bpm *
+                               (options->tempo_scale > 0 && isfinite (options->tempo_scale) ? options->tempo_scale : 1.0) };
   g_array_append_val (tempo_points, initial);
   g_array_append_vals (tempo_points, rendering.tempo->data, rendering.tempo->len);
   for (guint i = 0; i < tempo_points->len; i++)
@@ -893,5 +919,6 @@ sr_performance_to_midi (xmlDoc *document, const SrPerformanceOptions *options)
   g_array_unref (rendering.notes);
   g_array_unref (rendering.tempo);
   g_array_unref (rendering.pedals);
+  g_array_unref (rendering.measures);
   return file;
 }

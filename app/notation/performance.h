@@ -24,15 +24,25 @@ typedef struct {
 } SrPerformedNote;
 
 typedef struct {
+  guint32 measure_index;    /* the score's measure (0-based, before unfolding) */
+  double onset_quarters;    /* where this pass through it starts */
+  double onset_seconds;
+} SrPerformedMeasure;
+
+typedef struct {
   double default_tempo_bpm;  /* quarters per minute when the score states none; 120 */
+  double tempo_scale;        /* every tempo, stated or default, times this; 1 */
   gboolean unfold_repeats;   /* TRUE: play repeats, endings, da capo and dal segno as written */
   gboolean include_grace_notes; /* TRUE: grace notes get a short time of their own, taken from the note before */
 } SrPerformanceOptions;
 
-#define SR_PERFORMANCE_OPTIONS_DEFAULT ((SrPerformanceOptions) { 120.0, TRUE, TRUE })
+#define SR_PERFORMANCE_OPTIONS_DEFAULT ((SrPerformanceOptions) { 120.0, 1.0, TRUE, TRUE })
 
 /* The notes of every part, sorted by onset and pitch. */
 GArray *sr_performance_render (xmlDoc *document, const SrPerformanceOptions *options);
+
+/* The same notes, and in *MEASURES (SrPerformedMeasure) where each measure sounds, in playing order. */
+GArray *sr_performance_render_with_measures (xmlDoc *document, const SrPerformanceOptions *options, GArray **measures);
 
 /* A MIDI file of the performance: 480 ticks per quarter, the score's tempo map, one track per part, the sustain
  * pedal (pedal marks and <sound damper-pedal>) as controller 64. */

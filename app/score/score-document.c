@@ -503,6 +503,17 @@ sr_score_document_get_page_pixels (SrScoreDocument *self, guint page_index, doub
   *height_px = MAX (1, (int) round (height_pt * scale));
 }
 
+double
+sr_score_document_get_native_scale (SrScoreDocument *self, guint page_index)
+{
+  g_return_val_if_fail (SR_IS_SCORE_DOCUMENT (self), 1.0);
+  if (self->image == NULL)
+    return SR_SCORE_ASSUMED_IMAGE_DPI / 72.0;
+  double width_pt = 0, height_pt = 0;
+  sr_score_document_get_page_size (self, page_index, &width_pt, &height_pt);
+  return cairo_image_surface_get_width (self->image) / width_pt;
+}
+
 cairo_surface_t *
 sr_score_document_render_page (SrScoreDocument *self, guint page_index, double pixels_per_point, GError **error)
 {

@@ -58,6 +58,8 @@ const char *const *sr_score_document_get_notices (SrScoreDocument *self);
 /* The largest scale (pixels per point) at or below PIXELS_PER_POINT at which the page stays within the pixel limits. */
 double sr_score_document_clamp_scale (SrScoreDocument *self, guint page_index, double pixels_per_point);
 
+/* The scale at which a page shows its own pixels: an image's resolution, or 300 dpi for a PDF. */
+double sr_score_document_get_native_scale (SrScoreDocument *self, guint page_index);
 /* The pixel size of a page rendered at PIXELS_PER_POINT (after clamping). */
 void sr_score_document_get_page_pixels (SrScoreDocument *self, guint page_index, double pixels_per_point,
                                         int *width_px, int *height_px);

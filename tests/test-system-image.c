@@ -1,0 +1,124 @@
+/* System crops as the models see them (../shared/specs/model.md §1.1): an 18-px staff, the median threshold, the
+ * size limits, and the way back from crop to page for the overlay. */
+#include <math.h>
+
+#include "system-image.h"
+
+/* A white page with one five-line staff, lines 2 px thick every SPACE px from TOP, from x = 10 to the right margin. */
+static SrGrayImage *
+page_with_staff (int width, int height, int top, int space)
+{
+  SrGrayImage *page = sr_gray_image_new (width, height);
+  memset (page->pixels, 255, (gsize) width * height);
+  for (int line = 0; line < 5; line++)
+    for (int x = 10; x < width - 10; x++)
+      {
+        page->pixels[(gsize) (top + line * space) * width + x] = 0;
+        page->pixels[(gsize) (top + line * space + 1) * width + x] = 0;
+      }
+  return page;
+}
+
+/* The centres of the dark bands in column X of IMAGE (each row weighted by its darkness): where the lines lie, to
+ * a fraction of a pixel however the resampling spread them. */
+static GArray *
+line_centres (const SrGrayImage *image, int x)
+{
+  GArray *centres = g_array_new (FALSE, FALSE, sizeof (double));
+  double weight = 0, moment = 0;
+  for (int y = 0; y <= image->height; y++)
+    {
+      double ink = y < image->height ? 255 - image->pixels[(gsize) y * image->width + x] : 0;
+      if (ink > 0)
+        {
+          weight += ink;
+          moment += ink * y;
+        }
+      else if (weight > 0)
+        {
+          double centre = moment / weight;
+          g_array_append_val (centres, centre);
+          weight = moment = 0;
+        }
+    }
+  return centres;
+}
+
+static void
+test_the_staff_comes_out_18_pixels_high (void)
+{
+  /* Staff lines 9 px apart: the staff is 36 px high on the page, so the crop is half the size. */
+  g_autoptr(SrGrayImage) page = page_with_staff (400, 300, 100, 9);
+  SrPageBox box = { 0, 60, 400, 120 };
+  SrCropPlacement placement;
+  gboolean shrunk = TRUE;
+  g_autoptr(SrGrayImage) crop = sr_system_image_normalize (page, &box, 36, &placement, &shrunk);
+  g_assert_nonnull (crop);
+  g_assert_false (shrunk);
+  g_assert_cmpint (crop->width, ==, 200);
+  g_assert_cmpint (crop->height, ==, 60);
+  g_assert_cmpfloat (placement.scale, ==, 0.5);
+
+  g_autoptr(GArray) lines = line_centres (crop, 100);
+  g_assert_cmpuint (lines->len, ==, 5);
+  double top = g_array_index (lines, double, 0), bottom = g_array_index (lines, double, 4);
+  g_assert_cmpfloat_with_epsilon (bottom - top, 18.0, 0.25);
+
+  /* Back to the page: the crop's top staff line lies on the page's. */
+  double page_y = placement.origin_y + (top + 0.5) / placement.scale;
+  g_assert_cmpfloat_with_epsilon (page_y, 101.0, 0.5);
+}
+
+static void
+test_pixels_brighter_than_the_median_turn_white (void)
+{
+  /* A grey ramp: half of the pixels lie above the median and become white, the rest keep their value. */
+  g_autoptr(SrGrayImage) image = sr_gray_image_new (100, 1);
+  for (int x = 0; x < 100; x++)
+    image->pixels[x] = (guint8) (x * 2);
+  sr_gray_image_threshold_at_median (image);
+  for (int x = 0; x < 100; x++)
+    g_assert_cmpint (image->pixels[x], ==, x < 50 ? x * 2 : 255);
+}
+
+static void
+test_a_system_too_tall_for_the_model_is_shrunk_to_fit (void)
+{
+  /* A 2000-px-high box at a 36-px staff would be 1000 px: more than the 416 the model takes. */
+  g_autoptr(SrGrayImage) page = page_with_staff (300, 2100, 1000, 9);
+  SrPageBox box = { 0, 50, 300, 2000 };
+  SrCropPlacement placement;
+  gboolean shrunk = FALSE;
+  g_autoptr(SrGrayImage) crop = sr_system_image_normalize (page, &box, 36, &placement, &shrunk);
+  g_assert_true (shrunk);
+  g_assert_cmpint (crop->height, ==, SR_SYSTEM_MAX_HEIGHT);
+  g_assert_cmpint (crop->width, <, 150);
+}
+
+static void
+test_a_box_off_the_page_is_clamped_or_refused (void)
+{
+  g_autoptr(SrGrayImage) page = page_with_staff (200, 200, 80, 9);
+  SrPageBox partly = { -50, 60, 150, 80 };
+  SrCropPlacement placement;
+  g_autoptr(SrGrayImage) crop = sr_system_image_normalize (page, &partly, 36, &placement, NULL);
+  g_assert_nonnull (crop);
+  g_assert_cmpfloat (placement.origin_x, ==, 0);
+  g_assert_cmpint (crop->width, ==, 50);
+
+  SrPageBox outside = { 500, 500, 10, 10 };
+  g_assert_null (sr_system_image_normalize (page, &outside, 36, NULL, NULL));
+  SrPageBox nonsense = { 0, 0, NAN, 10 };
+  g_assert_null (sr_system_image_normalize (page, &nonsense, 36, NULL, NULL));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/system-image/staff-height", test_the_staff_comes_out_18_pixels_high);
+  g_test_add_func ("/system-image/median-threshold", test_pixels_brighter_than_the_median_turn_white);
+  g_test_add_func ("/system-image/too-tall", test_a_system_too_tall_for_the_model_is_shrunk_to_fit);
+  g_test_add_func ("/system-image/off-the-page", test_a_box_off_the_page_is_clamped_or_refused);
+  return g_test_run ();
+}
