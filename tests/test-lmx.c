@@ -322,6 +322,23 @@ test_systems_open_with_the_key_and_clefs_in_force (void)
 }
 
 static void
+test_a_measure_rest_without_a_time_signature_fills_its_measure (void)
+{
+  /* A system's LMX states no time unless the score prints one. In 2/4, a measure rest in voice 5 after a half of
+   * notes in voice 1 lasts a half, not the 4/4 a lone measure rest would get; so does one that a backup follows,
+   * and an empty measure after them keeps that length. */
+  g_autoptr(xmlDoc) document = decode (
+    "measure key:fifths:0 clef:G2 staff:1 clef:F4 staff:2 C5 voice:1 quarter staff:1 D5 quarter backup half "
+    "rest voice:5 rest:measure staff:2 "
+    "measure rest voice:1 rest:measure staff:1 backup half C3 voice:5 quarter staff:2 D3 quarter "
+    "measure rest voice:1 rest:measure staff:1", NULL);
+  assert_xpath (document, "//measure[1]/note[3]/duration", 0, "2");
+  assert_xpath (document, "//measure[2]/note[1]/duration", 0, "2");
+  assert_xpath (document, "//measure[3]/note[1]/duration", 0, "2");
+  assert_xpath (document, "//divisions", 0, "1");
+}
+
+static void
 test_measure_ranges_cut_like_systems_an_engraver_broke (void)
 {
   g_autoptr(xmlDoc) document = two_systems ();
@@ -554,6 +571,7 @@ main (int argc, char **argv)
   g_test_add_func ("/lmx/emd", test_emd_counts_how_far_the_shown_notes_moved);
   g_test_add_func ("/lmx/bad-musicxml", test_a_score_that_is_not_musicxml_is_refused_with_a_reason);
   g_test_add_func ("/lmx/systems", test_systems_open_with_the_key_and_clefs_in_force);
+  g_test_add_func ("/lmx/measure-rest-length", test_a_measure_rest_without_a_time_signature_fills_its_measure);
   g_test_add_func ("/lmx/measure-ranges", test_measure_ranges_cut_like_systems_an_engraver_broke);
   g_test_add_func ("/performance/links", test_every_performed_note_links_back_to_its_lmx_token);
   g_test_add_func ("/performance/repeats", test_repeats_and_endings_unfold_and_ties_merge);

@@ -37,7 +37,7 @@ read_requests (const char *path, guint n_pages, GError **error)
   JsonNode *root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
     {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _("%s: expected a JSON array of boxes"), path);
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _("expected a JSON array of boxes"));
       return NULL;
     }
   JsonArray *array = json_node_get_array (root);
@@ -61,8 +61,8 @@ read_requests (const char *path, guint n_pages, GError **error)
       if (!sane)
         {
           g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                       _("%s: box %u needs page (1–%u), x, y, width, height and staff_height (pixels ≥ 1)"), path,
-                       i + 1, n_pages);
+                       _("box %u needs page (1–%u), x, y, width, height and staff_height (pixels ≥ 1)"), i + 1,
+                       n_pages);
           return NULL;
         }
       request.page_index = (guint) page - 1;

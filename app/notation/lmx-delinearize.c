@@ -99,6 +99,12 @@ typedef struct {
   Fraction onset;
   Fraction previous_onset;
   GArray *records; /* NoteRecord */
+  /* With no time signature yet, a measure rest lasts as long as the measure turns out to be. */
+  Fraction inferred_length; /* the last such measure's length; 4/4 at first */
+  Fraction reach;           /* how far the measure's other content reaches */
+  GArray *open_measure_rests; /* indices into durations */
+  gint64 rest_before_skip;  /* index into durations of a measure rest that a backup may follow at once; -1 */
+  Fraction rest_start;
 } Delinearizer;
 
 static const char *
@@ -271,6 +277,23 @@ skip_tree (Delinearizer *d, const Tree *tree, gboolean is_backup, int type_index
                        (type_index < d->last_skip_type ||
                         (type_index == SR_LMX_N_TYPES - 1 && d->last_skip_type == type_index));
   d->last_skip_type = modification == NULL ? type_index : -1;
+  if (is_backup && d->rest_before_skip >= 0 && compare_fractions (d->rest_start, fraction (0, 1)) == 0)
+    {
+      /* "rest:measure backup whole": the backup goes back over the whole measure, so it tells the measure's length
+       * (a backup of several tokens, "backup whole backup half", lengthens it token by token). */
+      Duration *rest = &g_array_index (d->durations, Duration, d->rest_before_skip);
+      Fraction length = continues ? add (rest->value, value) : value;
+      d->onset = add (d->onset, (Fraction) { -rest->value.n, rest->value.d });
+      rest->value = length;
+      d->onset = add (d->onset, length);
+      d->inferred_length = length;
+      if (compare_fractions (length, d->reach) > 0)
+        d->reach = length;
+      if (!continues)
+        g_array_set_size (d->open_measure_rests, d->open_measure_rests->len - 1);
+    }
+  else
+    d->rest_before_skip = -1;
   if (continues)
     {
       Duration *merged = &g_array_index (d->durations, Duration, d->last_skip_duration);
@@ -293,7 +316,11 @@ skip_tree (Delinearizer *d, const Tree *tree, gboolean is_backup, int type_index
       d->stem = NULL;
     }
   else
-    d->onset = add (d->onset, value);
+    {
+      d->onset = add (d->onset, value);
+      if (compare_fractions (d->onset, d->reach) > 0)
+        d->reach = d->onset;
+    }
   d->open_beams = 0;
   d->open_grace_beams = 0;
 }
@@ -472,10 +499,19 @@ note_tree (Delinearizer *d, const Tree *tree)
 
   const char *modification = take (d, tree->suffixes, is_time_modification);
   Fraction duration = { 0, 1 };
+  gboolean length_unknown = is_measure_rest && !d->has_time && !is_chord && !is_grace;
   if (is_measure_rest)
-    duration = d->has_time ? d->measure_length : fraction (4, 1);
+    duration = d->has_time ? d->measure_length : d->inferred_length;
   else
     duration = tree_duration (d, tree, type_index, modification);
+  d->rest_before_skip = -1;
+  if (length_unknown)
+    {
+      guint index = d->durations->len;
+      g_array_append_val (d->open_measure_rests, index);
+      d->rest_before_skip = index;
+      d->rest_start = d->onset;
+    }
   if (!is_grace)
     add_duration (d, note, duration);
 
@@ -535,6 +571,8 @@ note_tree (Delinearizer *d, const Tree *tree)
   d->previous_onset = record.onset;
   if (!is_chord && !is_grace)
     d->onset = add (d->onset, duration);
+  if (!length_unknown && compare_fractions (d->onset, d->reach) > 0)
+    d->reach = d->onset;
   if (!is_rest)
     g_array_append_val (d->records, record);
 }
@@ -613,7 +651,22 @@ start_measure (Delinearizer *d, int number)
   d->last_skip = NULL;
   d->onset = fraction (0, 1);
   d->previous_onset = fraction (0, 1);
+  d->reach = fraction (0, 1);
+  d->rest_before_skip = -1;
   g_array_set_size (d->records, 0);
+  g_array_set_size (d->open_measure_rests, 0);
+}
+
+/* Measure rests whose length nothing told yet take the length of the measure's other content (a system's LMX
+ * carries no time signature unless the score prints one there). */
+static void
+finish_measure (Delinearizer *d)
+{
+  if (d->open_measure_rests->len > 0 && compare_fractions (d->reach, fraction (0, 1)) > 0)
+    d->inferred_length = d->reach;
+  for (guint i = 0; i < d->open_measure_rests->len; i++)
+    g_array_index (d->durations, Duration, g_array_index (d->open_measure_rests, guint, i)).value = d->inferred_length;
+  spell_measure (d);
 }
 
 static void
@@ -697,6 +750,9 @@ sr_lmx_delinearize (const GArray *tokens, const SrLmxDelinearizeOptions *options
   xmlSetProp (d.part, (const xmlChar *) "id", (const xmlChar *) "P1");
   d.durations = g_array_new (FALSE, FALSE, sizeof (Duration));
   d.records = g_array_new (FALSE, FALSE, sizeof (NoteRecord));
+  d.open_measure_rests = g_array_new (FALSE, FALSE, sizeof (guint));
+  d.inferred_length = fraction (4, 1);
+  d.rest_before_skip = -1;
   d.tie_alters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   if (options != NULL && options->beats > 0 && options->beat_type > 0)
     {
@@ -721,7 +777,7 @@ sr_lmx_delinearize (const GArray *tokens, const SrLmxDelinearizeOptions *options
           if (measures > 0)
             {
               finish_tree (&d, &tree);
-              spell_measure (&d);
+              finish_measure (&d);
             }
           d.repairs += pending->len;
           g_array_set_size (pending, 0);
@@ -756,7 +812,7 @@ sr_lmx_delinearize (const GArray *tokens, const SrLmxDelinearizeOptions *options
   if (measures > 0)
     {
       finish_tree (&d, &tree);
-      spell_measure (&d);
+      finish_measure (&d);
     }
   d.repairs += pending->len;
   finish_part (&d);
@@ -765,6 +821,7 @@ sr_lmx_delinearize (const GArray *tokens, const SrLmxDelinearizeOptions *options
   g_array_unref (tree.suffixes);
   g_array_unref (d.durations);
   g_array_unref (d.records);
+  g_array_unref (d.open_measure_rests);
   g_hash_table_unref (d.tie_alters);
   if (n_repairs != NULL)
     *n_repairs = d.repairs;

@@ -1,0 +1,123 @@
+"""Performance MIDI → 44.1 kHz mono audio with FluidSynth and Debian's piano sounds, varied per sample."""
+
+import ctypes
+import ctypes.util
+import io
+import random
+from pathlib import Path
+
+import numpy as np
+import soundfile
+
+RATE = 44100
+SOUNDFONTS = [
+    "/usr/share/sounds/sf2/FluidR3_GM.sf2",
+    "/usr/share/sounds/sf2/TimGM6mb.sf2",
+    "/usr/share/sounds/sf3/MuseScore_General.sf3",
+]
+
+
+def available_soundfonts():
+    return [s for s in SOUNDFONTS if Path(s).exists()]
+
+
+def random_sound(rng: random.Random):
+    fonts = available_soundfonts()
+    if not fonts:
+        raise SystemExit("no piano SoundFont found: run ./setup.sh (fluid-soundfont-gm, timgm6mb-soundfont, "
+                         "musescore-general-soundfont)")
+    return {
+        "soundfont": rng.choice(fonts),
+        "gain": round(rng.uniform(0.4, 0.9), 3),
+        "room_size": round(rng.uniform(0.1, 0.8), 3),
+        "reverb_level": round(rng.uniform(0.0, 0.7), 3),
+        "noise_db": round(rng.uniform(-75, -45), 1),  # white noise level relative to full scale
+        "seed": rng.randrange(2**31),
+    }
+
+
+class Synthesizer:
+    """libfluidsynth, loaded once per worker with every SoundFont, so that each piece costs only its rendering.
+    (The fluidsynth program would load the SoundFonts again for every piece: most of the time went there.)"""
+
+    BLOCK = 4096
+
+    def __init__(self):
+        self.lib = ctypes.CDLL(ctypes.util.find_library("fluidsynth") or "libfluidsynth.so.3")
+        lib = self.lib
+        lib.new_fluid_settings.restype = ctypes.c_void_p
+        lib.new_fluid_synth.restype = ctypes.c_void_p
+        lib.new_fluid_synth.argtypes = [ctypes.c_void_p]
+        lib.new_fluid_player.restype = ctypes.c_void_p
+        lib.new_fluid_player.argtypes = [ctypes.c_void_p]
+        for name in ("fluid_settings_setnum", "fluid_settings_setint", "fluid_settings_setstr"):
+            getattr(lib, name).argtypes = [ctypes.c_void_p, ctypes.c_char_p,
+                                           ctypes.c_double if name.endswith("num") else
+                                           ctypes.c_int if name.endswith("int") else ctypes.c_char_p]
+        lib.fluid_synth_sfload.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+        lib.fluid_synth_sfont_select.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int]
+        lib.fluid_synth_set_gain.argtypes = [ctypes.c_void_p, ctypes.c_float]
+        lib.fluid_synth_set_reverb_group_roomsize.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_double]
+        lib.fluid_synth_set_reverb_group_level.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_double]
+        lib.fluid_synth_system_reset.argtypes = [ctypes.c_void_p]
+        lib.fluid_synth_program_change.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int]
+        lib.fluid_player_add.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+        lib.fluid_player_play.argtypes = [ctypes.c_void_p]
+        lib.fluid_player_get_status.argtypes = [ctypes.c_void_p]
+        lib.delete_fluid_player.argtypes = [ctypes.c_void_p]
+        lib.fluid_synth_write_float.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p, ctypes.c_int,
+                                                ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_int]
+        self.settings = lib.new_fluid_settings()
+        lib.fluid_settings_setnum(self.settings, b"synth.sample-rate", float(RATE))
+        lib.fluid_settings_setstr(self.settings, b"player.timing-source", b"sample")
+        lib.fluid_settings_setint(self.settings, b"synth.lock-memory", 0)
+        self.synth = lib.new_fluid_synth(self.settings)
+        self.fonts = {}
+        for path in available_soundfonts():
+            font = lib.fluid_synth_sfload(self.synth, path.encode(), 0)
+            if font >= 0:
+                self.fonts[path] = font
+
+    def render(self, midi_path, sound):
+        """The MIDI file as float32 stereo-averaged mono, with a second and a half of release after its end."""
+        lib, synth = self.lib, self.synth
+        lib.fluid_synth_system_reset(synth)
+        for channel in range(16):
+            lib.fluid_synth_sfont_select(synth, channel, self.fonts[sound["soundfont"]])
+            lib.fluid_synth_program_change(synth, channel, 0)
+        lib.fluid_synth_set_gain(synth, sound["gain"])
+        lib.fluid_synth_set_reverb_group_roomsize(synth, -1, sound["room_size"])
+        lib.fluid_synth_set_reverb_group_level(synth, -1, sound["reverb_level"])
+        player = lib.new_fluid_player(synth)
+        lib.fluid_player_add(player, str(midi_path).encode())
+        lib.fluid_player_play(player)
+        left = np.zeros(self.BLOCK, dtype=np.float32)
+        right = np.zeros(self.BLOCK, dtype=np.float32)
+        blocks, tail = [], int(1.5 * RATE / self.BLOCK) + 1
+        while tail > 0:
+            if lib.fluid_player_get_status(player) != 1:  # FLUID_PLAYER_PLAYING
+                tail -= 1
+            lib.fluid_synth_write_float(synth, self.BLOCK, left.ctypes.data, 0, 1, right.ctypes.data, 0, 1)
+            blocks.append((left + right) / 2)
+            if len(blocks) * self.BLOCK > 3600 * RATE:
+                break  # an hour: a runaway file
+        lib.delete_fluid_player(player)
+        return np.concatenate(blocks)
+
+
+_synthesizer = None
+
+
+def synthesize(midi_path, sound):
+    global _synthesizer
+    if _synthesizer is None:
+        _synthesizer = Synthesizer()
+    audio = _synthesizer.render(midi_path, sound)
+    noise = np.random.default_rng(sound["seed"]).standard_normal(audio.size).astype(np.float32)
+    return audio + noise * 10 ** (sound["noise_db"] / 20)
+
+
+def flac_bytes(audio):
+    out = io.BytesIO()
+    soundfile.write(out, np.clip(audio, -1, 1), RATE, format="FLAC", subtype="PCM_16")
+    return out.getvalue()

@@ -1,0 +1,244 @@
+"""The data factory: every piece in ../shared/data engraved, cut into systems and sounded, as tar shards.
+
+  /usr/bin/python3 train/data/build.py build --cache ~/.cache/sightread/data [--variants 2] [--only REGEX]
+  /usr/bin/python3 train/data/build.py stats --cache ~/.cache/sightread/data
+
+Each (piece, layout variant) becomes one shard, <cache>/shards/<split>/<piece>-v<k>.tar, written under a temporary
+name and renamed when complete: a build tops up what is missing and resumes after an interruption. A shard holds,
+per system, <key>.pgm (the crop as the models see it), <key>.lmx, <key>.flac (44.1 kHz mono) and <key>.json
+(where it came from, its box on the page, its notes with their times, its noteheads in crop pixels).
+
+Variant 0 of a piece is a clean engraving; later variants are scan-like (degrade.py) in another layout. Only the
+first --audio-variants variants are sounded: audio is the dearest part, and one sounding per piece gives the hours
+needed."""
+
+import argparse
+import io
+import json
+import multiprocessing
+import os
+import random
+import re
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import audio  # noqa: E402
+from corpus import pieces, piano_part, read_mxl  # noqa: E402
+from degrade import degrade, random_degradation, rotate_box  # noqa: E402
+from engraver import Engraver  # noqa: E402
+from layout import random_layout, system_boxes  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+_engraver = None
+
+
+def run(command, **kwargs):
+    done = subprocess.run([str(c) for c in command], capture_output=True, text=True, **kwargs)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(str(c) for c in command)}: {done.stderr.strip()}")
+    return done.stdout
+
+
+def add_bytes(tar, name, data):
+    info = tarfile.TarInfo(name)
+    info.size = len(data)
+    info.mtime = 0
+    tar.addfile(info, io.BytesIO(data))
+
+
+def make_shard(job):
+    """Engraves, cuts and sounds one piece in one layout variant; returns its summary (or why it was skipped)."""
+    piece, variant, cache, sightread, with_audio = job
+    global _engraver
+    if _engraver is None:
+        _engraver = Engraver()
+    rng = random.Random(f"{piece.id}/{variant}")
+    shard = cache / "shards" / piece.split / f"{piece.id}-v{variant}.tar"
+    summary = {"piece": piece.id, "variant": variant, "split": piece.split, "work": piece.work, "systems": 0,
+               "audio_seconds": 0.0, "lmx_lengths": [], "image_lengths": [], "skipped": None}
+    with tempfile.TemporaryDirectory(prefix="sr-data-") as tmp:
+        tmp = Path(tmp)
+        part = piano_part(read_mxl(piece.path))
+        if part is None:
+            return {**summary, "skipped": "no part"}
+        xml, n_measures, _ = part
+        score = tmp / "score.musicxml"
+        score.write_bytes(xml)
+
+        options = random_layout(rng)
+        look = "engraved" if variant == 0 else "scan"
+        answer = _engraver.engrave(score, tmp / "engraved", options)
+        if not answer.get("ok"):
+            return {**summary, "skipped": f"verovio: {answer.get('error')}"}
+        if answer["measures"] != n_measures:
+            return {**summary, "skipped": f"verovio laid out {answer['measures']} of {n_measures} measures"}
+        layout = json.loads((tmp / "engraved" / "layout.json").read_text())
+
+        # Pages as a scan would give them: a staff 40–64 px high.
+        staff_px = rng.uniform(40, 64)
+        first = layout["systems"][0]["staves"][0]
+        boxes = []
+        for page_index, page in enumerate(layout["pages"]):
+            px_per_unit = staff_px / (first[-1] - first[0])
+            width_px = int(round(page["width"] * px_per_unit))
+            png = tmp / f"page-{page_index + 1}.png"
+            run(["rsvg-convert", "-w", width_px, "-b", "white", tmp / "engraved" / f"page-{page_index + 1}.svg",
+                 "-o", png])
+            with Image.open(png) as image:
+                page_image = image.convert("L")
+            ink = np.asarray(page_image) < 128
+            page_boxes = system_boxes(layout, page_index, ink, width_px / page["width"])
+            if not page_boxes:
+                continue
+            if look == "scan":
+                # Variants after the first look scanned: the page degrades, and the boxes turn with it.
+                degradation = random_degradation(rng)
+                degrade(page_image, degradation).save(png)
+                page_boxes = [(i, rotate_box(b, degradation["angle"], *page_image.size) | {"degradation": degradation})
+                              for i, b in page_boxes]
+            (tmp / "boxes.json").write_text(json.dumps([{k: b[k] for k in ("x", "y", "width", "height",
+                                                                             "staff_height")} | {"page": 1}
+                                                        for _, b in page_boxes]))
+            crops = json.loads(run([sightread, "crop", png, "--boxes", tmp / "boxes.json", "-o",
+                                    tmp / f"crops-{page_index + 1}", "--json"]))
+            for (index, box), crop in zip(page_boxes, crops):
+                boxes.append((index, box, crop, width_px / page["width"]))
+
+        # Measures of each system, their LMX, and their performance.
+        starts, position = [], 0
+        for system in layout["systems"]:
+            starts.append((position, position + len(system["measures"])))
+            position += len(system["measures"])
+        ranges = ",".join(f"{a + 1}-{b}" for a, b in starts)
+        lmx = run([sightread, "lmx", "encode", score, "--part", "1", "--measures", ranges]).splitlines()
+        tempo_scale = round(rng.uniform(0.8, 1.2), 3)
+        midi = tmp / "piece.mid"
+        performance = json.loads(run([sightread, "midi", "render", score, "--no-repeats", "--tempo-scale", tempo_scale,
+                                      "--json", "-o", midi]))
+        measure_onsets = {m["measure"]: m["onset_seconds"] for m in performance["measures"]}
+        measure_quarters = {m["measure"]: m["onset_quarters"] for m in performance["measures"]}
+        sound = audio.random_sound(rng) if with_audio else None
+        waveform = audio.synthesize(midi, sound) if with_audio else None
+        last_offset = max((n["offset_seconds"] for n in performance["notes"]), default=0.0)
+        end_of_piece = waveform.size / audio.RATE if with_audio else last_offset + 1.5
+
+        shard.parent.mkdir(parents=True, exist_ok=True)
+        partial = shard.with_suffix(".tar.partial")
+        with tarfile.open(partial, "w") as tar:
+            for index, box, crop, px_per_unit in boxes:
+                first_measure, end_measure = starts[index]
+                start = measure_onsets.get(first_measure + 1)
+                end = measure_onsets.get(end_measure + 1, end_of_piece)
+                if start is None or end <= start:
+                    continue
+                # [onset s, offset s, pitch, velocity, onset in quarters], all from the system's start
+                notes = [[round(n["onset_seconds"] - start, 4), round(n["offset_seconds"] - start, 4), n["pitch"],
+                          n["velocity"], round(n["onset_quarters"] - measure_quarters[first_measure + 1], 5)]
+                         for n in performance["notes"] if first_measure < n["measure"] <= end_measure]
+                scale, ox, oy = crop["scale"], crop["origin_x"], crop["origin_y"]
+                noteheads = [[round((n["x"] * px_per_unit - ox) * scale, 1), round((n["y"] * px_per_unit - oy) * scale, 1)]
+                             for n in layout["notes"] if n["system"] == index]
+                key = f"{piece.id}-v{variant}-s{index:03d}"
+                clip = waveform[int(start * audio.RATE):int(end * audio.RATE)] if with_audio else None
+                meta = {"piece": piece.id, "work": piece.work, "split": piece.split, "variant": variant,
+                        "system": index, "page": box["page"], "box": box, "crop": crop | {"file": None},
+                        "measures": [first_measure + 1, end_measure], "start_seconds": round(start, 4),
+                        "end_seconds": round(end, 4), "notes": notes, "noteheads": noteheads,
+                        "look": look, "layout": options, "tempo_scale": tempo_scale, "sound": sound}
+                add_bytes(tar, key + ".pgm", Path(crop["file"]).read_bytes())
+                add_bytes(tar, key + ".lmx", (lmx[index] + "\n").encode())
+                if with_audio:
+                    add_bytes(tar, key + ".flac", audio.flac_bytes(clip))
+                    summary["audio_seconds"] += clip.size / audio.RATE
+                add_bytes(tar, key + ".json", json.dumps(meta).encode())
+                summary["systems"] += 1
+                summary["lmx_lengths"].append(len(lmx[index].split()))
+                summary["image_lengths"].append(-(-crop["height"] // 16) * -(-crop["width"] // 16))
+        os.replace(partial, shard)
+    return summary
+
+
+def build(args):
+    data = Path(args.shared) / "data"
+    cache = Path(args.cache).expanduser()
+    sightread = Path(args.sightread).resolve()
+    if not sightread.exists():
+        raise SystemExit(f"{sightread} is missing: build the project first (./setup.sh test or ninja -C build)")
+    todo = []
+    for piece in pieces(data):
+        if args.only and not re.search(args.only, piece.id):
+            continue
+        for variant in range(args.variants):
+            if not (cache / "index" / f"{piece.id}-v{variant}.json").exists():
+                todo.append((piece, variant, cache, sightread, variant < args.audio_variants))
+    if args.limit:
+        todo = todo[:args.limit]
+    (cache / "index").mkdir(parents=True, exist_ok=True)
+    print(f"{len(todo)} shards to make in {cache}", flush=True)
+    started, systems = time.time(), 0
+    with multiprocessing.Pool(args.jobs) as pool:
+        for i, summary in enumerate(pool.imap_unordered(make_shard, todo), 1):
+            index = cache / "index" / f"{summary['piece']}-v{summary['variant']}.json"
+            index.write_text(json.dumps(summary))
+            systems += summary["systems"]
+            elapsed = time.time() - started
+            note = f"skipped: {summary['skipped']}" if summary["skipped"] else f"{summary['systems']} systems"
+            print(f"[{i}/{len(todo)}] {summary['piece']} v{summary['variant']}: {note}  "
+                  f"({systems / elapsed:.2f} systems/s)", flush=True)
+
+
+def stats(args):
+    cache = Path(args.cache).expanduser()
+    summaries = [json.loads(p.read_text()) for p in sorted((cache / "index").glob("*.json"))]
+    print(f"{cache}: {len(summaries)} shards, {sum(1 for s in summaries if s['skipped'])} skipped")
+    for split in ("train", "validation", "test"):
+        chosen = [s for s in summaries if s["split"] == split and not s["skipped"]]
+        systems = sum(s["systems"] for s in chosen)
+        hours = sum(s["audio_seconds"] for s in chosen) / 3600
+        works = len({s["work"] for s in chosen})
+        print(f"\n{split}: {systems} systems from {works} works, {hours:.2f} h of audio")
+        for name, key, edges in (("LMX tokens", "lmx_lengths", [0, 100, 200, 400, 700, 1000, 1400, 10**9]),
+                                 ("image steps", "image_lengths", [0, 100, 200, 400, 800, 1600, 3200, 10**9])):
+            values = np.array([v for s in chosen for v in s[key]])
+            if values.size == 0:
+                continue
+            counts, _ = np.histogram(values, bins=edges)
+            cells = "  ".join(f"{a}–{b if b < 10**9 else '∞'}: {c}" for a, b, c in zip(edges, edges[1:], counts))
+            print(f"  {name} (median {int(np.median(values))}, max {values.max()}): {cells}")
+    reasons = {}
+    for s in summaries:
+        if s["skipped"]:
+            reasons[s["skipped"].split(":")[0]] = reasons.get(s["skipped"].split(":")[0], 0) + 1
+    if reasons:
+        print("\nskipped: " + ", ".join(f"{n} {r}" for r, n in sorted(reasons.items())))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    b = commands.add_parser("build", help="make the shards that are missing")
+    s = commands.add_parser("stats", help="counts, hours of audio and token lengths per split")
+    for p in (b, s):
+        p.add_argument("--cache", default="~/.cache/sightread/data", help="where the dataset lives (outside git)")
+    b.add_argument("--shared", default=str(REPO.parent / "shared"), help="the shared folder (default ../shared)")
+    b.add_argument("--sightread", default=str(REPO / "build" / "sightread"), help="the sightread program")
+    b.add_argument("--variants", type=int, default=2, help="layouts (and sounds) per piece (default 2)")
+    b.add_argument("--audio-variants", type=int, default=1,
+                   help="how many of the variants are also sounded (default 1: the first)")
+    b.add_argument("--only", help="only pieces whose id matches this regular expression")
+    b.add_argument("--limit", type=int, help="make at most this many shards")
+    b.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
+    args = parser.parse_args()
+    build(args) if args.command == "build" else stats(args)
+
+
+if __name__ == "__main__":
+    main()
