@@ -4,72 +4,10 @@
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
-#include <math.h>
 
 #include "cli-commands.h"
 #include "score-document.h"
 #include "system-image.h"
-
-typedef struct {
-  guint page_index;
-  SrPageBox box;
-  double staff_height;
-} CropRequest;
-
-static double
-member_number (JsonObject *object, const char *name, double fallback)
-{
-  JsonNode *node = json_object_get_member (object, name);
-  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE)
-    return fallback;
-  GType type = json_node_get_value_type (node);
-  if (type != G_TYPE_DOUBLE && type != G_TYPE_INT64)
-    return NAN;
-  return json_node_get_double (node);
-}
-
-static GArray *
-read_requests (const char *path, guint n_pages, GError **error)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  if (!json_parser_load_from_file (parser, path, error))
-    return NULL;
-  JsonNode *root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _("expected a JSON array of boxes"));
-      return NULL;
-    }
-  JsonArray *array = json_node_get_array (root);
-  g_autoptr(GArray) requests = g_array_new (FALSE, FALSE, sizeof (CropRequest));
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *node = json_array_get_element (array, i);
-      JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      double page = object != NULL ? member_number (object, "page", 1) : NAN;
-      CropRequest request = { 0,
-                              { member_number (object, "x", NAN), member_number (object, "y", NAN),
-                                member_number (object, "width", NAN), member_number (object, "height", NAN) },
-                              member_number (object, "staff_height", NAN) };
-      if (object == NULL)
-        request.staff_height = NAN;
-      gboolean sane = isfinite (page) && page >= 1 && page <= n_pages && isfinite (request.box.x) &&
-                      isfinite (request.box.y) && isfinite (request.box.width) && isfinite (request.box.height) &&
-                      request.box.width > 0 && request.box.height > 0 && fabs (request.box.x) < 1e6 &&
-                      fabs (request.box.y) < 1e6 && request.box.width < 1e6 && request.box.height < 1e6 &&
-                      isfinite (request.staff_height) && request.staff_height >= 1 && request.staff_height < 1e4;
-      if (!sane)
-        {
-          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                       _("box %u needs page (1–%u), x, y, width, height and staff_height (pixels ≥ 1)"), i + 1,
-                       n_pages);
-          return NULL;
-        }
-      request.page_index = (guint) page - 1;
-      g_array_append_val (requests, request);
-    }
-  return g_steal_pointer (&requests);
-}
 
 int
 sr_cmd_crop (SrCliArgs *args)
@@ -87,7 +25,12 @@ sr_cmd_crop (SrCliArgs *args)
   g_autoptr(SrScoreDocument) document = sr_score_document_new_for_file (file, NULL, &error);
   if (document == NULL)
     return sr_cli_fail (name, error->message);
-  g_autoptr(GArray) requests = read_requests (boxes_path, sr_score_document_get_n_pages (document), &error);
+  g_autofree char *boxes_text = NULL;
+  gsize boxes_length = 0;
+  if (!g_file_get_contents (boxes_path, &boxes_text, &boxes_length, &error))
+    return sr_cli_fail (boxes_path, error->message);
+  g_autoptr(GArray) requests = sr_system_boxes_from_json (boxes_text, (gssize) boxes_length,
+                                                          sr_score_document_get_n_pages (document), &error);
   if (requests == NULL)
     return sr_cli_fail (boxes_path, error->message);
   if (g_mkdir_with_parents (folder, 0777) != 0)
@@ -100,7 +43,7 @@ sr_cmd_crop (SrCliArgs *args)
   int status = SR_EXIT_OK;
   for (guint i = 0; i < requests->len && status == SR_EXIT_OK; i++)
     {
-      const CropRequest *request = &g_array_index (requests, CropRequest, i);
+      const SrSystemBox *request = &g_array_index (requests, SrSystemBox, i);
       if (request->page_index != page_loaded)
         {
           g_clear_pointer (&page, sr_gray_image_free);

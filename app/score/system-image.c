@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -158,3 +159,59 @@ sr_system_image_normalize (const SrGrayImage *page, const SrPageBox *box, double
   sr_gray_image_threshold_at_median (crop);
   return crop;
 }
+
+static double
+member_number (JsonObject *object, const char *name, double fallback)
+{
+  JsonNode *node = json_object_get_member (object, name);
+  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE)
+    return fallback;
+  GType type = json_node_get_value_type (node);
+  if (type != G_TYPE_DOUBLE && type != G_TYPE_INT64)
+    return NAN;
+  return json_node_get_double (node);
+}
+
+GArray *
+sr_system_boxes_from_json (const char *text, gssize length, guint n_pages, GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, text, length, error))
+    return NULL;
+  JsonNode *root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _("expected a JSON array of boxes"));
+      return NULL;
+    }
+  JsonArray *array = json_node_get_array (root);
+  g_autoptr(GArray) boxes = g_array_new (FALSE, FALSE, sizeof (SrSystemBox));
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      double page = object != NULL ? member_number (object, "page", 1) : NAN;
+      SrSystemBox request = { 0,
+                              { member_number (object, "x", NAN), member_number (object, "y", NAN),
+                                member_number (object, "width", NAN), member_number (object, "height", NAN) },
+                              member_number (object, "staff_height", NAN) };
+      if (object == NULL)
+        request.staff_height = NAN;
+      gboolean sane = isfinite (page) && page >= 1 && page <= n_pages && isfinite (request.box.x) &&
+                      isfinite (request.box.y) && isfinite (request.box.width) && isfinite (request.box.height) &&
+                      request.box.width > 0 && request.box.height > 0 && fabs (request.box.x) < 1e6 &&
+                      fabs (request.box.y) < 1e6 && request.box.width < 1e6 && request.box.height < 1e6 &&
+                      isfinite (request.staff_height) && request.staff_height >= 1 && request.staff_height < 1e4;
+      if (!sane)
+        {
+          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                       _("box %u needs page (1–%u), x, y, width, height and staff_height (pixels ≥ 1)"), i + 1,
+                       n_pages);
+          return NULL;
+        }
+      request.page_index = (guint) page - 1;
+      g_array_append_val (boxes, request);
+    }
+  return g_steal_pointer (&boxes);
+}
+

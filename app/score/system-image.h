@@ -44,6 +44,17 @@ typedef struct {
 SrGrayImage *sr_system_image_normalize (const SrGrayImage *page, const SrPageBox *box, double staff_height,
                                         SrCropPlacement *placement, gboolean *shrunk);
 
+/* One system to cut: a box on a page, and the staff height there (page pixels). */
+typedef struct {
+  guint page_index;
+  SrPageBox box;
+  double staff_height;
+} SrSystemBox;
+
+/* Reads boxes from JSON: an array of {page (from 1, default 1), x, y, width, height, staff_height}. Pages must lie in
+ * 1…N_PAGES, sizes be positive and sane; anything else is an error naming the box. */
+GArray *sr_system_boxes_from_json (const char *text, gssize length, guint n_pages, GError **error);
+
 /* Every pixel brighter than the image's median becomes 255. */
 void sr_gray_image_threshold_at_median (SrGrayImage *image);
 

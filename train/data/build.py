@@ -166,6 +166,16 @@ def make_shard(job):
     return summary
 
 
+def try_shard(job):
+    """make_shard, with a failure reported instead of raised: one bad piece does not stop a build of thousands, and
+    since it leaves no index entry, the next build tries it again."""
+    piece, variant = job[0], job[1]
+    try:
+        return make_shard(job)
+    except Exception as error:  # noqa: BLE001 - anything a piece can throw is reported and retried next time
+        return {"piece": piece.id, "variant": variant, "failed": f"{type(error).__name__}: {error}"}
+
+
 def build(args):
     data = Path(args.shared) / "data"
     cache = Path(args.cache).expanduser()
@@ -185,7 +195,13 @@ def build(args):
     print(f"{len(todo)} shards to make in {cache}", flush=True)
     started, systems = time.time(), 0
     with multiprocessing.Pool(args.jobs) as pool:
-        for i, summary in enumerate(pool.imap_unordered(make_shard, todo), 1):
+        failures = 0
+        for i, summary in enumerate(pool.imap_unordered(try_shard, todo), 1):
+            if "failed" in summary:
+                failures += 1
+                print(f"[{i}/{len(todo)}] {summary['piece']} v{summary['variant']}: FAILED {summary['failed']}",
+                      flush=True)
+                continue
             index = cache / "index" / f"{summary['piece']}-v{summary['variant']}.json"
             index.write_text(json.dumps(summary))
             systems += summary["systems"]
@@ -193,6 +209,10 @@ def build(args):
             note = f"skipped: {summary['skipped']}" if summary["skipped"] else f"{summary['systems']} systems"
             print(f"[{i}/{len(todo)}] {summary['piece']} v{summary['variant']}: {note}  "
                   f"({systems / elapsed:.2f} systems/s)", flush=True)
+    print(f"done: {systems} systems in {time.time() - started:.0f} s, {failures} shards failed (a new build retries "
+          f"them)", flush=True)
+    if failures:
+        sys.exit(1)
 
 
 def stats(args):
