@@ -1,0 +1,182 @@
+"""The audio tokenizer (../shared/specs/model.md §1.2), after DAC: 44.1 kHz mono, a convolutional encoder with strides
+2·4·8·8 (hop 512, ≈ 86 steps per second) and Snake activations, residual quantisation with 4 codebooks of 1024 whose
+codes are looked up in a low-dimensional, L2-normalised space (factorised codes), and a mirrored decoder. The C
+runtime implements the same maths (issue 9); its decoder streams."""
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+@dataclass
+class CodecConfig:
+    channels: int = 16            # after the first convolution; doubled at every stride
+    strides: list = field(default_factory=lambda: [2, 4, 8, 8])
+    latent_dim: int = 128
+    codebooks: int = 4
+    codebook_size: int = 1024
+    code_dim: int = 8             # the factorised lookup space
+    sample_rate: int = 44100
+
+    @property
+    def hop(self):
+        return math.prod(self.strides)
+
+    def to_json(self):
+        return json.dumps(asdict(self))
+
+
+class Snake(nn.Module):
+    """x + sin²(αx)/α per channel: periodic, as audio is."""
+
+    def __init__(self, channels):
+        super().__init__()
+        self.alpha = nn.Parameter(torch.ones(1, channels, 1))
+
+    def forward(self, x):
+        return x + (1.0 / (self.alpha + 1e-9)) * torch.sin(self.alpha * x).pow(2)
+
+
+class ResidualUnit(nn.Module):
+    def __init__(self, channels, dilation):
+        super().__init__()
+        self.block = nn.Sequential(Snake(channels), nn.Conv1d(channels, channels, 7, dilation=dilation,
+                                                             padding=3 * dilation),
+                                   Snake(channels), nn.Conv1d(channels, channels, 1))
+
+    def forward(self, x):
+        return x + self.block(x)
+
+
+class EncoderBlock(nn.Module):
+    def __init__(self, channels, stride):
+        super().__init__()
+        self.block = nn.Sequential(ResidualUnit(channels, 1), ResidualUnit(channels, 3), ResidualUnit(channels, 9),
+                                   Snake(channels),
+                                   nn.Conv1d(channels, 2 * channels, 2 * stride, stride=stride,
+                                             padding=math.ceil(stride / 2)))
+
+    def forward(self, x):
+        return self.block(x)
+
+
+class DecoderBlock(nn.Module):
+    def __init__(self, channels, stride):
+        super().__init__()
+        self.block = nn.Sequential(Snake(channels),
+                                   nn.ConvTranspose1d(channels, channels // 2, 2 * stride, stride=stride,
+                                                      padding=math.ceil(stride / 2), output_padding=stride % 2),
+                                   ResidualUnit(channels // 2, 1), ResidualUnit(channels // 2, 3),
+                                   ResidualUnit(channels // 2, 9))
+
+    def forward(self, x):
+        return self.block(x)
+
+
+class FactorizedQuantizer(nn.Module):
+    """One stage: project to CODE_DIM, compare L2-normalised against the L2-normalised codebook, project back."""
+
+    def __init__(self, dim, size, code_dim):
+        super().__init__()
+        self.project_in = nn.Conv1d(dim, code_dim, 1)
+        self.project_out = nn.Conv1d(code_dim, dim, 1)
+        self.codebook = nn.Embedding(size, code_dim)
+
+    def lookup(self, codes):
+        """codes (B, T) → (B, dim, T)."""
+        return self.project_out(self.codebook(codes).transpose(1, 2))
+
+    def forward(self, z):
+        e = self.project_in(z)                                  # (B, code_dim, T)
+        flat = F.normalize(e.transpose(1, 2).reshape(-1, e.shape[1]), dim=1)
+        book = F.normalize(self.codebook.weight, dim=1)
+        codes = (flat @ book.t()).argmax(1).reshape(e.shape[0], e.shape[2])
+        q = self.codebook(codes).transpose(1, 2)                # (B, code_dim, T)
+        codebook_loss = F.mse_loss(q, e.detach())
+        commitment = F.mse_loss(e, q.detach())
+        q = e + (q - e).detach()
+        return self.project_out(q), codes, codebook_loss, commitment
+
+
+class Codec(nn.Module):
+    def __init__(self, config: CodecConfig):
+        super().__init__()
+        self.config = config
+        c = config.channels
+        encoder = [nn.Conv1d(1, c, 7, padding=3)]
+        for stride in config.strides:
+            encoder.append(EncoderBlock(c, stride))
+            c *= 2
+        encoder += [Snake(c), nn.Conv1d(c, config.latent_dim, 3, padding=1)]
+        self.encoder = nn.Sequential(*encoder)
+        self.quantizers = nn.ModuleList(FactorizedQuantizer(config.latent_dim, config.codebook_size, config.code_dim)
+                                        for _ in range(config.codebooks))
+        decoder = [nn.Conv1d(config.latent_dim, c, 7, padding=3)]
+        for stride in reversed(config.strides):
+            decoder.append(DecoderBlock(c, stride))
+            c //= 2
+        decoder += [Snake(c), nn.Conv1d(c, 1, 7, padding=3), nn.Tanh()]
+        self.decoder = nn.Sequential(*decoder)
+
+    def quantize(self, z):
+        residual, total, codes, codebook_loss, commitment = z, torch.zeros_like(z), [], 0.0, 0.0
+        for quantizer in self.quantizers:
+            q, c, cb, cm = quantizer(residual)
+            total = total + q
+            residual = residual - q
+            codes.append(c)
+            codebook_loss = codebook_loss + cb
+            commitment = commitment + cm
+        return total, torch.stack(codes, -1), codebook_loss, commitment
+
+    def encode(self, audio):
+        """audio (B, 1, N), N a multiple of the hop → codes (B, N / hop, 4)."""
+        return self.quantize(self.encoder(audio))[1]
+
+    def decode(self, codes):
+        z = sum(q.lookup(codes[..., k]) for k, q in enumerate(self.quantizers))
+        return self.decoder(z)
+
+    def forward(self, audio):
+        z = self.encoder(audio)
+        q, codes, codebook_loss, commitment = self.quantize(z)
+        return self.decoder(q), codes, codebook_loss, commitment
+
+
+def mel_filterbank(sample_rate, n_fft, n_mels, f_min=30.0, f_max=None):
+    """Triangular filters on the HTK mel scale: (n_mels, n_fft / 2 + 1)."""
+    f_max = f_max or sample_rate / 2
+    mel = lambda f: 2595 * math.log10(1 + f / 700)  # noqa: E731
+    points = torch.linspace(mel(f_min), mel(f_max), n_mels + 2)
+    hz = 700 * (10 ** (points / 2595) - 1)
+    bins = torch.linspace(0, sample_rate / 2, n_fft // 2 + 1)
+    lower, centre, upper = hz[:-2, None], hz[1:-1, None], hz[2:, None]
+    rising = (bins[None] - lower) / (centre - lower)
+    falling = (upper - bins[None]) / (upper - centre)
+    return torch.clamp(torch.minimum(rising, falling), min=0)
+
+
+class MultiScaleMel(nn.Module):
+    """L1 distance of log-mel spectrograms at several window sizes (DAC's reconstruction loss, without the GAN)."""
+
+    def __init__(self, sample_rate=44100, windows=(512, 1024, 2048), n_mels=(40, 80, 128)):
+        super().__init__()
+        self.windows = windows
+        for window, mels in zip(windows, n_mels):
+            self.register_buffer(f"mel_{window}", mel_filterbank(sample_rate, window, mels))
+            self.register_buffer(f"hann_{window}", torch.hann_window(window))
+
+    def forward(self, estimate, target):
+        loss = 0.0
+        for window in self.windows:
+            mel, hann = getattr(self, f"mel_{window}"), getattr(self, f"hann_{window}")
+            spectra = []
+            for signal in (estimate, target):
+                s = torch.stft(signal.squeeze(1), window, hop_length=window // 4, window=hann, return_complex=True)
+                spectra.append(torch.log10(torch.clamp(mel @ s.abs().pow(2), min=1e-5)))
+            loss = loss + (spectra[0] - spectra[1]).abs().mean()
+        return loss / len(self.windows)
