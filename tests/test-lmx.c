@@ -8,6 +8,7 @@
 #include "performance.h"
 #include "ser.h"
 #include "token-emd.h"
+#include "vocabulary.h"
 
 static xmlDoc *
 decode (const char *lmx, guint *repairs)
@@ -64,6 +65,7 @@ assert_xpath (xmlDoc *document, const char *xpath, int index, const char *expect
 static void
 test_the_vocabulary_has_224_tokens_in_a_fixed_order (void)
 {
+  g_assert_cmpint (SR_LMX_VOCABULARY_SIZE, ==, SR_VOCAB_LMX_SIZE); /* the translation models' LMX block */
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint id = 0; id < SR_LMX_VOCABULARY_SIZE; id++)
     {

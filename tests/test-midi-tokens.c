@@ -2,6 +2,7 @@
 #include <math.h>
 
 #include "midi-tokens.h"
+#include "vocabulary.h"
 
 static const SrMidiTokenConfig config = { 100, 2001 };
 
@@ -21,6 +22,8 @@ static void
 test_the_vocabulary_has_the_u_must_layout (void)
 {
   g_assert_cmpuint (sr_midi_tokens_vocabulary_size (&config), ==, 2391);
+  /* The translation models' MIDI block holds all of it but PAD, EOS and UNK. */
+  g_assert_cmpuint (sr_midi_tokens_vocabulary_size (&config) - SR_VOCAB_MIDI_SPECIALS, ==, SR_VOCAB_MIDI_SIZE);
   g_assert_cmpuint (sr_midi_token (&config, SR_MIDI_TOKEN_SHIFT, 0), ==, 3);
   g_assert_cmpuint (sr_midi_token (&config, SR_MIDI_TOKEN_PITCH, 0), ==, 3 + 2001);
   g_assert_cmpuint (sr_midi_token (&config, SR_MIDI_TOKEN_VELOCITY, 1), ==, 3 + 2001 + 128 + 1);

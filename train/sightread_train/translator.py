@@ -1,0 +1,131 @@
+"""The translation Transformer (../shared/specs/model.md §3): one encoder–decoder for every direction between score
+images, LMX, MIDI and audio. Every step holds 4 token slots (the codebooks of an image or audio step; LMX and MIDI
+use slot 0, the rest PAD) whose embeddings are summed; every input token also carries the target modality's vector;
+positions are per modality (2-D for images). A one-layer sub-decoder emits the 4 codes of an image or audio step.
+Pre-LayerNorm layers, GELU feed-forward. The C runtime runs exactly this (issue 9)."""
+
+import json
+from dataclasses import asdict, dataclass
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from . import vocabulary as V
+
+
+@dataclass
+class TranslatorConfig:
+    d_model: int = 256
+    heads: int = 4
+    ffn: int = 1024
+    encoder_layers: int = 4
+    decoder_layers: int = 4
+    sub_decoder_heads: int = 4
+    max_positions: int = 2048   # 1-D positions (LMX, MIDI, audio steps)
+    image_columns: int = 151    # spec: column x ≤ 150
+    image_rows: int = 27        # spec: row y ≤ 26
+    dropout: float = 0.1
+
+    def to_json(self):
+        return json.dumps(asdict(self))
+
+
+def _layer(c: TranslatorConfig, decoder=False, heads=None):
+    kind = nn.TransformerDecoderLayer if decoder else nn.TransformerEncoderLayer
+    return kind(c.d_model, heads or c.heads, c.ffn, c.dropout, activation="gelu", batch_first=True, norm_first=True)
+
+
+class Positions(nn.Module):
+    """Per-modality position embeddings: (column, row) for images, an index for the others."""
+
+    def __init__(self, c: TranslatorConfig):
+        super().__init__()
+        self.linear = nn.ModuleList(nn.Embedding(c.max_positions, c.d_model) for _ in range(4))
+        self.columns = nn.Embedding(c.image_columns, c.d_model)
+        self.rows = nn.Embedding(c.image_rows, c.d_model)
+
+    def forward(self, modality, positions):
+        """positions: (B, T) indices, or for images (B, T, 2) of (column, row)."""
+        if modality == V.IMAGE:
+            return self.columns(positions[..., 0]) + self.rows(positions[..., 1])
+        return self.linear[modality](positions)
+
+
+class Translator(nn.Module):
+    def __init__(self, config: TranslatorConfig):
+        super().__init__()
+        c = self.config = config
+        self.embed = nn.Embedding(V.SIZE, c.d_model, padding_idx=V.PAD)
+        self.target_modality = nn.Embedding(4, c.d_model)
+        self.source_positions = Positions(c)
+        self.target_positions = Positions(c)
+        self.encoder = nn.TransformerEncoder(_layer(c), c.encoder_layers, norm=nn.LayerNorm(c.d_model))
+        self.decoder = nn.TransformerDecoder(_layer(c, decoder=True), c.decoder_layers, norm=nn.LayerNorm(c.d_model))
+        self.sub_position = nn.Embedding(V.CODEBOOKS, c.d_model)
+        self.sub_decoder = nn.TransformerEncoder(_layer(c, heads=c.sub_decoder_heads), 1, norm=nn.LayerNorm(c.d_model))
+        self.output = nn.Linear(c.d_model, V.SIZE)
+        masks = torch.full((4, V.CODEBOOKS, V.SIZE), float("-inf"))
+        for m in range(4):
+            for k in range(V.CODEBOOKS):
+                start, end = V.block(m, k)
+                if m in (V.LMX, V.MIDI) and k > 0:
+                    masks[m, k, V.PAD] = 0  # single-stream steps: slots 2–4 are PAD
+                    continue
+                masks[m, k, start:end] = 0
+            masks[m, 0, V.eos(m)] = 0
+            if m == V.IMAGE:
+                masks[m, 0, V.SEP] = 0
+        self.register_buffer("logit_masks", masks, persistent=False)
+
+    def encode(self, source, source_modality, source_positions, target_modality):
+        """source (B, S, 4) token slots → memory (B, S, d) and its padding mask."""
+        padding = (source == V.PAD).all(-1)
+        x = self.embed(source).sum(2) + self.source_positions(source_modality, source_positions)
+        x = x + self.target_modality.weight[target_modality]
+        return self.encoder(x, src_key_padding_mask=padding), padding
+
+    def decode(self, memory, memory_padding, previous, target_modality, target_positions):
+        """previous (B, T, 4): the output steps before each step (SOS first) → decoder states (B, T, d)."""
+        x = self.embed(previous).sum(2) + self.target_positions(target_modality, target_positions)
+        t = previous.shape[1]
+        causal = torch.triu(torch.full((t, t), float("-inf"), device=x.device), 1)
+        padding = (previous == V.PAD).all(-1)
+        return self.decoder(x, memory, tgt_mask=causal, tgt_key_padding_mask=padding,
+                            memory_key_padding_mask=memory_padding)
+
+    def step_logits(self, states, target, target_modality):
+        """Logits (B, T, 4, SIZE) for every slot of every step, the sub-decoder fed the true codes before each slot
+        (teacher forcing); masked to the target modality's block per slot."""
+        b, t, _ = states.shape
+        if target_modality in (V.LMX, V.MIDI):
+            logits = self.output(states)[:, :, None].expand(b, t, V.CODEBOOKS, V.SIZE)
+        else:
+            earlier = torch.cat([torch.zeros_like(target[..., :1]), target[..., :-1]], -1)  # codes before each slot
+            x = self.embed(earlier) + self.sub_position.weight[None, None] + states[:, :, None]
+            x = x.reshape(b * t, V.CODEBOOKS, -1)
+            causal = torch.triu(torch.full((V.CODEBOOKS, V.CODEBOOKS), float("-inf"), device=x.device), 1)
+            logits = self.output(self.sub_decoder(x, mask=causal)).reshape(b, t, V.CODEBOOKS, V.SIZE)
+        return logits + self.logit_masks[target_modality]
+
+    def forward(self, source, source_modality, source_positions, target, target_modality, target_positions):
+        """Cross-entropy over the target's tokens. TARGET (B, T, 4) ends with the EOS step; the decoder sees SOS and
+        the steps before."""
+        memory, memory_padding = self.encode(source, source_modality, source_positions, target_modality)
+        sos = torch.full_like(target[:, :1], V.PAD)
+        sos[..., 0] = V.sos(target_modality)
+        previous = torch.cat([sos, target[:, :-1]], 1)
+        states = self.decode(memory, memory_padding, previous, target_modality, target_positions)
+        logits = self.step_logits(states, target, target_modality)
+        slots = 1 if target_modality in (V.LMX, V.MIDI) else V.CODEBOOKS
+        wanted = target[..., :slots]
+        chosen = logits[..., :slots, :]
+        mask = wanted != V.PAD
+        return F.cross_entropy(chosen[mask], wanted[mask])
+
+
+def single_stream(tokens):
+    """A list of unified token indices → (T, 4) steps with slots 2–4 PAD."""
+    steps = torch.zeros(len(tokens), V.CODEBOOKS, dtype=torch.long)
+    steps[:, 0] = torch.as_tensor(tokens, dtype=torch.long)
+    return steps
