@@ -82,8 +82,8 @@ def make_shard(job):
             return {**summary, "skipped": f"verovio laid out {answer['measures']} of {n_measures} measures"}
         layout = json.loads((tmp / "engraved" / "layout.json").read_text())
 
-        # Pages as a scan would give them: a staff 40–64 px high.
-        staff_px = rng.uniform(40, 64)
+        # Pages as a scan would give them: a staff 32–56 px high (200–300 dpi for most editions).
+        staff_px = rng.uniform(32, 56)
         first = layout["systems"][0]["staves"][0]
         boxes = []
         for page_index, page in enumerate(layout["pages"]):
@@ -101,7 +101,7 @@ def make_shard(job):
             if look == "scan":
                 # Variants after the first look scanned: the page degrades, and the boxes turn with it.
                 degradation = random_degradation(rng)
-                degrade(page_image, degradation).save(png)
+                degrade(page_image, degradation).save(png, compress_level=1)
                 page_boxes = [(i, rotate_box(b, degradation["angle"], *page_image.size) | {"degradation": degradation})
                               for i, b in page_boxes]
             (tmp / "boxes.json").write_text(json.dumps([{k: b[k] for k in ("x", "y", "width", "height",
