@@ -341,6 +341,66 @@ test_a_measure_rest_without_a_time_signature_fills_its_measure (void)
 }
 
 static void
+test_mei_reads_as_the_musicxml_it_says (void)
+{
+  /* Verovio's MEI of a kern score, cut down: a grand staff in G major 2/4; a beamed eighth and two sixteenths under a
+   * slur, the first tied into the next measure; a chord with a staccato; a triplet; a system break; a clef change;
+   * a whole-measure rest; a grace note and a cross-staff note. */
+  const char *mei =
+    "<mei xmlns='http://www.music-encoding.org/ns/mei'><music><body><mdiv><score>"
+    "<scoreDef><staffGrp><staffDef n='1' lines='5'><clef shape='G' line='2'/><keySig sig='1s'/>"
+    "<meterSig count='2' unit='4'/></staffDef><staffDef n='2' lines='5'><clef shape='F' line='4'/>"
+    "<keySig sig='1s'/><meterSig count='2' unit='4'/></staffDef></staffGrp></scoreDef>"
+    "<section><measure n='1'>"
+    "<staff n='1'><layer n='1'><beam><note xml:id='a' dur='8' pname='g' oct='4'/>"
+    "<note xml:id='b' dur='16' pname='a' oct='4'/><note xml:id='c' dur='16' pname='b' oct='4' accid='f'/></beam>"
+    "<chord dur='4'><artic artic='stacc'/><note pname='d' oct='5'/><note pname='f' oct='5' accid.ges='s'/></chord>"
+    "</layer></staff>"
+    "<staff n='2'><layer n='1'><tuplet num='3' numbase='2'><note dur='8' pname='g' oct='2'/>"
+    "<note dur='8' pname='b' oct='2'/><note dur='8' pname='d' oct='3'/></tuplet><rest dur='4'/></layer></staff>"
+    "<slur startid='#a' endid='#c'/><tie startid='#c' endid='#d'/></measure>"
+    "<sb/><measure n='2'><staff n='1'><layer n='1'><note xml:id='d' dur='4' pname='b' oct='4' accid.ges='f'/>"
+    "<note grace='acc' dur='8' pname='c' oct='5'/><note dur='4' pname='b' oct='4'/></layer></staff>"
+    "<staff n='2'><layer n='1'><clef shape='G' line='2'/><mRest/></layer></staff></measure>"
+    "<measure n='3'><staff n='1'><layer n='1'><note dur='2' pname='g' oct='4'/></layer>"
+    "<layer n='2'><note dur='2' pname='d' oct='4' staff='2'/></layer></staff>"
+    "<staff n='2'><layer n='1'><mRest/></layer></staff></measure>"
+    "</section></score></mdiv></body></music></mei>";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(xmlDoc) document = sr_musicxml_read_bytes ((const guint8 *) mei, strlen (mei), &error);
+  g_assert_no_error (error);
+  g_autoptr(GPtrArray) parts = sr_musicxml_parts (document);
+  g_assert_cmpuint (parts->len, ==, 1);
+  g_autoptr(GPtrArray) systems = sr_lmx_linearize_systems (parts->pdata[0], NULL);
+  g_assert_cmpuint (systems->len, ==, 2);
+  g_autofree char *first = sr_lmx_tokens_to_text (systems->pdata[0]);
+  g_autofree char *second = sr_lmx_tokens_to_text (systems->pdata[1]);
+  g_assert_cmpstr (first, ==,
+                   "measure key:fifths:1 time beats:2 beat-type:4 clef:G2 staff:1 clef:F4 staff:2 "
+                   "G4 voice:1 eighth staff:1 beam:begin slur:start A4 16th beam:begin "
+                   "B4 16th flat beam:end beam:end tied:start slur:stop D5 quarter staccato chord F5 quarter "
+                   "backup half G2 voice:5 eighth 3in2 staff:2 tuplet:start B2 eighth 3in2 D3 eighth 3in2 tuplet:stop "
+                   "rest quarter");
+  g_assert_cmpstr (second, ==,
+                   "measure key:fifths:1 clef:G2 staff:1 clef:F4 staff:2 B4 voice:1 quarter staff:1 tied:stop "
+                   "grace grace:slash C5 eighth B4 quarter backup half clef:G2 staff:2 rest voice:5 rest:measure "
+                   "staff:2 measure G4 voice:1 half staff:1 backup half D4 voice:2 half staff:2 backup half "
+                   "rest voice:5 rest:measure staff:2");
+
+  /* The sounding pitches: F sharp from the key (written in accid.ges), B flat carried by the tie. */
+  g_autoptr(GArray) notes = sr_performance_render (document, NULL);
+  gboolean f_sharp = FALSE, b_flat_held = FALSE;
+  for (guint i = 0; i < notes->len; i++)
+    {
+      const SrPerformedNote *note = &g_array_index (notes, SrPerformedNote, i);
+      f_sharp |= note->pitch == 78;
+      b_flat_held |= note->pitch == 70 && note->duration_quarters == 0.25 + 1.0 + 1.0; /* to the end of the tied quarter */
+    }
+  g_assert_true (f_sharp);
+  g_assert_true (b_flat_held);
+}
+
+static void
 test_measure_ranges_cut_like_systems_an_engraver_broke (void)
 {
   g_autoptr(xmlDoc) document = two_systems ();
@@ -574,6 +634,7 @@ main (int argc, char **argv)
   g_test_add_func ("/lmx/bad-musicxml", test_a_score_that_is_not_musicxml_is_refused_with_a_reason);
   g_test_add_func ("/lmx/systems", test_systems_open_with_the_key_and_clefs_in_force);
   g_test_add_func ("/lmx/measure-rest-length", test_a_measure_rest_without_a_time_signature_fills_its_measure);
+  g_test_add_func ("/lmx/mei", test_mei_reads_as_the_musicxml_it_says);
   g_test_add_func ("/lmx/measure-ranges", test_measure_ranges_cut_like_systems_an_engraver_broke);
   g_test_add_func ("/performance/links", test_every_performed_note_links_back_to_its_lmx_token);
   g_test_add_func ("/performance/repeats", test_repeats_and_endings_unfold_and_ties_merge);

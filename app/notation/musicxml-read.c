@@ -6,6 +6,8 @@
 #include <string.h>
 #include <zip.h>
 
+#include "mei-read.h"
+
 G_DEFINE_QUARK (sr-musicxml-error-quark, sr_musicxml_error)
 
 /* A score is not that large; a zip entry claiming more is a decompression bomb. */
@@ -44,6 +46,13 @@ parse_xml (const char *data, gsize length, GError **error)
     }
 
   xmlNode *root = xmlDocGetRootElement (document);
+  if (root != NULL && strcmp ((const char *) root->name, "mei") == 0)
+    {
+      /* MEI (kern scores come as MEI through verovio) reads as the MusicXML it says. */
+      xmlDoc *converted = sr_mei_to_musicxml (document, error);
+      xmlFreeDoc (document);
+      return converted;
+    }
   if (root == NULL || strcmp ((const char *) root->name, "score-partwise") != 0)
     {
       gboolean timewise = root != NULL && strcmp ((const char *) root->name, "score-timewise") == 0;

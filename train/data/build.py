@@ -66,18 +66,25 @@ def make_shard(job):
                "audio_seconds": 0.0, "lmx_lengths": [], "image_lengths": [], "skipped": None}
     with tempfile.TemporaryDirectory(prefix="sr-data-") as tmp:
         tmp = Path(tmp)
-        part = piano_part(read_mxl(piece.path))
-        if part is None:
-            return {**summary, "skipped": "no part"}
-        xml, n_measures, _ = part
-        score = tmp / "score.musicxml"
-        score.write_bytes(xml)
-
         options = random_layout(rng)
         look = "engraved" if variant == 0 else "scan"
-        answer = _engraver.engrave(score, tmp / "engraved", options)
-        if not answer.get("ok"):
-            return {**summary, "skipped": f"verovio: {answer.get('error')}"}
+        if piece.path.suffix == ".krn":
+            # verovio reads the kern and hands the C code its MEI: the same measures as the pages.
+            answer = _engraver.engrave(piece.path, tmp / "engraved", options, mei=True)
+            if not answer.get("ok"):
+                return {**summary, "skipped": f"verovio: {answer.get('error')}"}
+            score = tmp / "engraved" / "score.mei"
+            n_measures = len(re.findall(r"<measure[ >]", score.read_text()))
+        else:
+            part = piano_part(read_mxl(piece.path))
+            if part is None:
+                return {**summary, "skipped": "no part"}
+            xml, n_measures, _ = part
+            score = tmp / "score.musicxml"
+            score.write_bytes(xml)
+            answer = _engraver.engrave(score, tmp / "engraved", options)
+            if not answer.get("ok"):
+                return {**summary, "skipped": f"verovio: {answer.get('error')}"}
         if answer["measures"] != n_measures:
             return {**summary, "skipped": f"verovio laid out {answer['measures']} of {n_measures} measures"}
         layout = json.loads((tmp / "engraved" / "layout.json").read_text())

@@ -24,8 +24,8 @@ def _flatten(relative):
 
 
 def pieces(data):
-    """ASAP scores (one per piece; the `_no_repeat` variants are the same music) and the OpenScore Lieder songs.
-    Kern files wait for a kern reader."""
+    """ASAP scores (one per piece; the `_no_repeat` variants are the same music), the OpenScore Lieder songs and the
+    kern piano corpora."""
     splits = read_splits()
     found = []
     asap = sorted((data / "aligned" / "asap").rglob("xml_score.mxl"))
@@ -34,6 +34,8 @@ def pieces(data):
             continue
         found.append(path)
     found += sorted((data / "scores" / "musicxml" / "openscore-lieder").rglob("*.mxl"))
+    # Kern: piano music read through verovio's MEI. The chorales are four voices, not piano music: left out.
+    found += sorted(p for p in (data / "scores" / "kern").rglob("*.krn") if p.parent.name != "bach-370-chorales")
     result = []
     for path in found:
         relative = path.relative_to(data)

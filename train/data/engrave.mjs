@@ -2,8 +2,8 @@
 //
 // A worker: it reads one JSON job a line on stdin and answers one JSON line on stdout, so that the verovio module
 // loads once for thousands of scores. A job:
-//   {"input": "score.musicxml" | "score.krn", "out": "DIR", "options": {verovio options}}
-// It writes DIR/page-N.svg and DIR/layout.json, and answers {"ok": true, "pages": N, "systems": N, "measures": N}
+//   {"input": "score.musicxml" | "score.krn", "out": "DIR", "options": {verovio options}, "mei": false}
+// It writes DIR/page-N.svg and DIR/layout.json (and with "mei", DIR/score.mei), and answers {"ok": true, "pages": N, "systems": N, "measures": N}
 // or {"ok": false, "error": "..."}. Coordinates in layout.json are SVG viewBox units with the page margin applied,
 // so that a page rasterised W pixels wide maps them by W / viewBox width.
 import createVerovioModule from 'verovio/wasm-hum';
@@ -96,6 +96,8 @@ function engrave(job) {
     layout.notes.push(...read.notes.map((n) => ({ ...n, system: n.system + base })));
   }
   fs.writeFileSync(path.join(job.out, 'layout.json'), JSON.stringify(layout));
+  // Kern scores reach the C code as the MEI verovio made of them: the same measures as the pages show.
+  if (job.mei) fs.writeFileSync(path.join(job.out, 'score.mei'), toolkit.getMEI({ removeIds: false }));
   const measures = layout.systems.reduce((n, s) => n + s.measures.length, 0);
   return { ok: true, pages: pageCount, systems: layout.systems.length, measures };
 }

@@ -14,8 +14,8 @@ class Engraver:
         self.process = subprocess.Popen(["node", str(HERE / "engrave.mjs")], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, text=True, bufsize=1)
 
-    def engrave(self, musicxml_path, out_dir, options):
-        job = {"input": str(musicxml_path), "out": str(out_dir), "options": options}
+    def engrave(self, score_path, out_dir, options, mei=False):
+        job = {"input": str(score_path), "out": str(out_dir), "options": options, "mei": mei}
         self.process.stdin.write(json.dumps(job) + "\n")
         self.process.stdin.flush()
         line = self.process.stdout.readline()
