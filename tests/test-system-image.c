@@ -2,6 +2,7 @@
  * size limits, and the way back from crop to page for the overlay. */
 #include <math.h>
 
+#include "system-detect.h"
 #include "system-image.h"
 
 /* A white page with one five-line staff, lines 2 px thick every SPACE px from TOP, from x = 10 to the right margin. */
@@ -112,6 +113,57 @@ test_a_box_off_the_page_is_clamped_or_refused (void)
   g_assert_null (sr_system_image_normalize (page, &nonsense, 36, NULL, NULL));
 }
 
+/* A page drawn like a scan: a grand staff joined by its first barline, then a lone staff, lines drifting down by
+ * three pixels across the page as a slightly turned scan's do, a few notes between the lines. */
+static SrGrayImage *
+drawn_page (void)
+{
+  int width = 1200, height = 900;
+  SrGrayImage *page = sr_gray_image_new (width, height);
+  memset (page->pixels, 255, (gsize) width * height);
+  const int tops[] = { 100, 220, 500 }; /* staff tops; the first two form a system */
+  for (int s = 0; s < 3; s++)
+    for (int line = 0; line < 5; line++)
+      for (int x = 100; x < 1100; x++)
+        {
+          int y = tops[s] + line * 12 + (x - 100) * 3 / 1000;
+          page->pixels[(gsize) y * width + x] = 0;
+          page->pixels[(gsize) (y + 1) * width + x] = 0;
+        }
+  for (int y = tops[0]; y <= tops[1] + 49; y++) /* the grand staff's first barline */
+    page->pixels[(gsize) y * width + 100] = page->pixels[(gsize) y * width + 101] = 0;
+  for (int n = 0; n < 20; n++) /* note heads */
+    for (int dy = 0; dy < 8; dy++)
+      for (int dx = 0; dx < 10; dx++)
+        page->pixels[(gsize) (tops[n % 3] + 20 + dy) * width + 150 + n * 45 + dx] = 0;
+  return page;
+}
+
+static void
+test_staves_joined_by_a_barline_make_one_system (void)
+{
+  g_autoptr(SrGrayImage) page = drawn_page ();
+  g_autoptr(GArray) staves = sr_detect_staves (page);
+  g_assert_cmpuint (staves->len, ==, 3);
+  const SrStaff *first = &g_array_index (staves, SrStaff, 0);
+  g_assert_cmpfloat_with_epsilon (first->space, 12.0, 0.5);
+  g_assert_cmpfloat_with_epsilon (first->left, 100, 3);
+  g_assert_cmpfloat_with_epsilon (first->right, 1099, 3);
+
+  g_autoptr(GArray) systems = sr_detect_systems (page, staves);
+  g_assert_cmpuint (systems->len, ==, 2);
+  const SrDetectedSystem *grand = &g_array_index (systems, SrDetectedSystem, 0);
+  const SrDetectedSystem *lone = &g_array_index (systems, SrDetectedSystem, 1);
+  g_assert_cmpuint (grand->n_staves, ==, 2);
+  g_assert_cmpuint (lone->n_staves, ==, 1);
+  g_assert_cmpfloat_with_epsilon (grand->staff_height, 48.0, 1.0);
+  /* The box holds both staves and nothing of the lone one. */
+  g_assert_cmpfloat (grand->box.y, <=, 100);
+  g_assert_cmpfloat (grand->box.y + grand->box.height, >=, 220 + 50);
+  g_assert_cmpfloat (grand->box.y + grand->box.height, <, 500);
+  g_assert_cmpfloat (lone->box.y, >, 270);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -120,5 +172,6 @@ main (int argc, char **argv)
   g_test_add_func ("/system-image/median-threshold", test_pixels_brighter_than_the_median_turn_white);
   g_test_add_func ("/system-image/too-tall", test_a_system_too_tall_for_the_model_is_shrunk_to_fit);
   g_test_add_func ("/system-image/off-the-page", test_a_box_off_the_page_is_clamped_or_refused);
+  g_test_add_func ("/system-detect/grand-staff", test_staves_joined_by_a_barline_make_one_system);
   return g_test_run ();
 }

@@ -20,7 +20,7 @@ static const SrCliOption pages_options[] = {
 static const SrCliOption systems_options[] = {
   { "page", 0, "N", N_("Only page N (from 1)") },
   { "json", 0, NULL, N_("Print machine-readable JSON") },
-  { "debug-png", 0, "FILE", N_("Write the page with the detected boxes drawn on it") },
+  { "debug-png", 0, "FILE", N_("Write the page (the first, or --page) with the detected boxes drawn on it") },
   { NULL }
 };
 
@@ -124,8 +124,8 @@ static const SrCliOption videoset_options[] = {
 
 const SrCliCommand sr_cli_commands[] = {
   { "pages", "SCORE", 1, 1, N_("List a score's pages and render them to PNG"), pages_options, 0, sr_cmd_pages, NULL },
-  { "systems", "SCORE", 1, 1, N_("Detected systems with page-pixel boxes"), systems_options, 0, NULL,
-    ROADMAP_IMPORT },
+  { "systems", "SCORE", 1, 1, N_("Detected systems with page-pixel boxes"), systems_options, 0, sr_cmd_systems,
+    NULL },
   { "crop", "SCORE", 1, 1, N_("Cut systems out of a score's pages and normalise them as the models see them"),
     crop_options, 0, sr_cmd_crop, NULL },
   { "omr", "SCORE", 1, 1, N_("Read a score image as notation"), omr_options,

@@ -26,3 +26,4 @@ int sr_cmd_lmx_decode (SrCliArgs *args);
 int sr_cmd_eval_ser (SrCliArgs *args);
 int sr_cmd_eval_emd (SrCliArgs *args);
 int sr_cmd_crop (SrCliArgs *args);
+int sr_cmd_systems (SrCliArgs *args);

@@ -179,6 +179,9 @@ sr_system_boxes_from_json (const char *text, gssize length, guint n_pages, GErro
   if (!json_parser_load_from_data (parser, text, length, error))
     return NULL;
   JsonNode *root = json_parser_get_root (parser);
+  /* `sightread systems --json` gives {"systems": [...]}: take it as it is. */
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root) && json_object_has_member (json_node_get_object (root), "systems"))
+    root = json_object_get_member (json_node_get_object (root), "systems");
   if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
     {
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _("expected a JSON array of boxes"));
