@@ -14,7 +14,8 @@ def random_degradation(rng: random.Random):
     chance = lambda p: rng.random() < p  # noqa: E731
     return {
         "angle": round(rng.uniform(-1.5, 1.5), 3) if chance(0.7) else 0.0,
-        "stroke": rng.choice([-1, 1]) if chance(0.3) else 0,            # thinner or thicker strokes, in pixels
+        # Thinner or thicker strokes: thinning by a pixel erases the hairlines of a small staff, so it is rarer.
+        "stroke": rng.choice([-1, 1, 1]) if chance(0.25) else 0,
         "blur": round(rng.uniform(0.3, 1.2), 2) if chance(0.5) else 0.0,  # Gaussian radius, pixels
         "light": round(rng.uniform(0.05, 0.3), 3) if chance(0.5) else 0.0,  # uneven lighting amplitude
         "paper": rng.randint(215, 250) if chance(0.6) else 255,          # paper tone
