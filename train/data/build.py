@@ -165,6 +165,7 @@ def make_shard(job):
                 if with_audio:
                     add_bytes(tar, key + ".flac", audio.flac_bytes(clip))
                     summary["audio_seconds"] += clip.size / audio.RATE
+                    summary.setdefault("audio_lengths", []).append(round(clip.size / audio.RATE * audio.RATE / 512))
                 add_bytes(tar, key + ".json", json.dumps(meta).encode())
                 summary["systems"] += 1
                 summary["lmx_lengths"].append(len(lmx[index].split()))
@@ -233,13 +234,21 @@ def stats(args):
         works = len({s["work"] for s in chosen})
         print(f"\n{split}: {systems} systems from {works} works, {hours:.2f} h of audio")
         for name, key, edges in (("LMX tokens", "lmx_lengths", [0, 100, 200, 400, 700, 1000, 1400, 10**9]),
-                                 ("image steps", "image_lengths", [0, 100, 200, 400, 800, 1600, 3200, 10**9])):
-            values = np.array([v for s in chosen for v in s[key]])
+                                 ("image steps", "image_lengths", [0, 100, 200, 400, 800, 1600, 3200, 10**9]),
+                                 ("audio steps", "audio_lengths", [0, 200, 400, 862, 1723, 3446, 10**9])):
+            values = np.array([v for s in chosen for v in s.get(key, [])])
             if values.size == 0:
                 continue
             counts, _ = np.histogram(values, bins=edges)
             cells = "  ".join(f"{a}–{b if b < 10**9 else '∞'}: {c}" for a, b, c in zip(edges, edges[1:], counts))
             print(f"  {name} (median {int(np.median(values))}, max {values.max()}): {cells}")
+    real = sorted((cache / "shards" / "real-scan").glob("*.tar"))
+    if real:
+        pairs = 0
+        for path in real:
+            with tarfile.open(path) as tar:
+                pairs += sum(1 for name in tar.getnames() if name.endswith(".pgm"))
+        print(f"\nreal-scan validation pairs (train/data/scan_pairs.py): {pairs} systems from {len(real)} scans")
     reasons = {}
     for s in summaries:
         if s["skipped"]:
