@@ -118,9 +118,10 @@ class ResidualQuantizer(nn.Module):
 
     @torch.no_grad()
     def _update(self, d, vectors, index):
-        one_hot = F.one_hot(index, self.codebooks.shape[1]).type_as(vectors)
-        self.cluster_size[d].mul_(self.decay).add_(one_hot.sum(0), alpha=1 - self.decay)
-        self.embed_sum[d].mul_(self.decay).add_(one_hot.t() @ vectors, alpha=1 - self.decay)
+        counts = torch.bincount(index, minlength=self.codebooks.shape[1]).type_as(vectors)
+        sums = torch.zeros_like(self.embed_sum[d]).index_add_(0, index, vectors)
+        self.cluster_size[d].mul_(self.decay).add_(counts, alpha=1 - self.decay)
+        self.embed_sum[d].mul_(self.decay).add_(sums, alpha=1 - self.decay)
         n = self.cluster_size[d].sum()
         size = (self.cluster_size[d] + 1e-5) / (n + self.codebooks.shape[1] * 1e-5) * n
         self.codebooks[d].copy_(self.embed_sum[d] / size[:, None])
