@@ -44,7 +44,10 @@ def training_windows(cache, length, seed):
         if not paths:
             raise SystemExit(f"no training shards in {cache}: run train/data/build.py build first")
         for sample in samples(paths, wanted=("flac", "json"), shuffle_seed=seed + epoch):
-            audio = decode_flac(sample["flac"])
+            try:
+                audio = decode_flac(sample["flac"])
+            except soundfile.LibsndfileError:
+                continue  # an empty clip from an early build: nothing to learn from
             if audio.size < length:
                 continue
             buffer.append(audio)
@@ -60,7 +63,10 @@ def training_windows(cache, length, seed):
 def validation_clips(cache, count, length):
     clips = []
     for sample in samples(shard_paths(cache, "validation"), wanted=("flac", "json")):
-        audio = decode_flac(sample["flac"])
+        try:
+            audio = decode_flac(sample["flac"])
+        except soundfile.LibsndfileError:
+            continue
         if audio.size >= length:
             clips.append(audio[:length])
         if len(clips) == count:

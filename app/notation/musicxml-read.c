@@ -20,6 +20,13 @@ refuse_external_entity (const char *url, const char *id, xmlParserCtxtPtr contex
   return NULL;
 }
 
+/* libxml2 reports some problems (a duplicate xml:id, say) on stderr past XML_PARSE_NOERROR; a damaged score gets
+ * our own one-line message instead. */
+static void
+ignore_xml_message (void *context, const char *format, ...)
+{
+}
+
 static xmlDoc *
 parse_xml (const char *data, gsize length, GError **error)
 {
@@ -27,6 +34,8 @@ parse_xml (const char *data, gsize length, GError **error)
   if (g_once_init_enter (&loader_installed))
     {
       xmlSetExternalEntityLoader (refuse_external_entity);
+      xmlSetGenericErrorFunc (NULL, ignore_xml_message);
+      xmlThrDefSetGenericErrorFunc (NULL, ignore_xml_message); /* and for threads started later */
       g_once_init_leave (&loader_installed, 1);
     }
   if (length > G_MAXINT)

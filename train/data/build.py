@@ -154,7 +154,12 @@ def make_shard(job):
                 noteheads = [[round((n["x"] * px_per_unit - ox) * scale, 1), round((n["y"] * px_per_unit - oy) * scale, 1)]
                              for n in layout["notes"] if n["system"] == index]
                 key = f"{piece.id}-v{variant}-s{index:03d}"
-                clip = waveform[int(start * audio.RATE):int(end * audio.RATE)] if with_audio else None
+                clip = None
+                if with_audio:
+                    # Measures past the sound's end (rests after the last note) are silence of their own length.
+                    first_sample, end_sample = int(start * audio.RATE), int(end * audio.RATE)
+                    clip = waveform[first_sample:end_sample]
+                    clip = np.pad(clip, (0, max(end_sample - first_sample - clip.size, 0)))
                 meta = {"piece": piece.id, "work": piece.work, "split": piece.split, "variant": variant,
                         "system": index, "page": box["page"], "box": box, "crop": crop | {"file": None},
                         "measures": [first_measure + 1, end_measure], "start_seconds": round(start, 4),
