@@ -165,12 +165,39 @@ def evaluate(args):
         print(f"{look}: binarised pixel error {100 * pixel_error(model, crops):.2f} % over {len(crops)} validation crops")
 
 
+def picture(args):
+    """Eight validation crops, each above its reconstruction (binarised as the metric sees it)."""
+    from PIL import Image
+    cache = Path(args.cache).expanduser()
+    model, _ = load_model(Path(args.model))
+    model.eval()
+    crops = validation_crops(cache, "engraved", 8)
+    rows = []
+    with torch.no_grad():
+        for crop in crops:
+            x = pixels_to_ink(torch.from_numpy(np.array(crop)))[None, None]
+            h, w = x.shape[-2:]
+            y, _, _ = model(pad_to_multiple(x))
+            rebuilt = ((1 - (y[0, 0, :h, :w] > 0.5).float()) * 255).byte().numpy()
+            rows += [crop, rebuilt, np.full((6, w), 160, np.uint8)]
+    width = max(r.shape[1] for r in rows)
+    sheet = np.full((sum(r.shape[0] for r in rows), width), 255, np.uint8)
+    y = 0
+    for r in rows:
+        sheet[y:y + r.shape[0], :r.shape[1]] = r
+        y += r.shape[0]
+    Image.fromarray(sheet).save(args.output)
+    print(f"{len(crops)} originals above their reconstructions → {args.output}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     t = commands.add_parser("train")
     e = commands.add_parser("eval")
-    for p in (t, e):
+    pic = commands.add_parser("picture", help="8 validation crops above their reconstructions, as a PNG")
+    pic.add_argument("output")
+    for p in (t, e, pic):
         p.add_argument("--cache", default="~/.cache/sightread/data")
         p.add_argument("--validation-crops", type=int, default=200)
     t.add_argument("--steps", type=int, default=1000)
@@ -182,10 +209,10 @@ def main():
     t.add_argument("--eval-every", type=int, default=200)
     t.add_argument("--fresh", action="store_true", help="start from random weights, not the shipped model")
     t.add_argument("--log", default="~/.cache/sightread/logs/rqvae.log")
-    for p in (t, e):
+    for p in (t, e, pic):
         p.add_argument("--model", default=str(MODEL), help="the weights to resume from and export to")
     args = parser.parse_args()
-    train(args) if args.command == "train" else evaluate(args)
+    {"train": train, "eval": evaluate, "picture": picture}[args.command](args)
 
 
 if __name__ == "__main__":
