@@ -113,20 +113,6 @@ text (guint16 id)
   return sr_lmx_token_text (id);
 }
 
-static xmlNode *
-child_text (xmlNode *parent, const char *name, const char *content)
-{
-  return xmlNewChild (parent, NULL, (const xmlChar *) name, (const xmlChar *) content);
-}
-
-static xmlNode *
-child_int (xmlNode *parent, const char *name, gint64 value)
-{
-  char digits[24];
-  g_snprintf (digits, sizeof digits, "%" G_GINT64_FORMAT, value);
-  return child_text (parent, name, digits);
-}
-
 /* Finds the first prefix or suffix for which ACCEPT holds; extra ones are counted as repairs. */
 static const char *
 take (Delinearizer *d, const GArray *tokens, gboolean (*accept) (const char *))
@@ -209,7 +195,7 @@ attribute_tree (Delinearizer *d, const Tree *tree)
     {
       xmlNode *key = xmlNewChild (attributes, NULL, (const xmlChar *) "key", NULL);
       d->fifths = number_after_colon (root);
-      child_int (key, "fifths", d->fifths);
+      sr_xml_add_int (key, "fifths", d->fifths);
       d->repairs += tree->suffixes->len;
     }
   else if (strcmp (root, "time") == 0)
@@ -220,8 +206,8 @@ attribute_tree (Delinearizer *d, const Tree *tree)
       int beat_type = beat_type_token != NULL ? number_after_colon (beat_type_token) : 4;
       d->repairs += (beats_token == NULL) + (beat_type_token == NULL);
       xmlNode *time = xmlNewChild (attributes, NULL, (const xmlChar *) "time", NULL);
-      child_int (time, "beats", beats);
-      child_int (time, "beat-type", beat_type);
+      sr_xml_add_int (time, "beats", beats);
+      sr_xml_add_int (time, "beat-type", beat_type);
       d->measure_length = fraction (beats * 4, beat_type);
       d->has_time = TRUE;
     }
@@ -238,8 +224,8 @@ attribute_tree (Delinearizer *d, const Tree *tree)
           d->max_clef_staff = MAX (d->max_clef_staff, number);
         }
       char sign[2] = { root[5], '\0' }, line[2] = { root[6], '\0' };
-      child_text (clef, "sign", sign);
-      child_text (clef, "line", line);
+      sr_xml_add_text (clef, "sign", sign);
+      sr_xml_add_text (clef, "line", line);
     }
 }
 
@@ -261,7 +247,7 @@ tree_duration (Delinearizer *d, const Tree *tree, int type_index, const char *mo
 static void
 add_duration (Delinearizer *d, xmlNode *parent, Fraction value)
 {
-  Duration duration = { child_text (parent, "duration", "0"), value };
+  Duration duration = { sr_xml_add_text (parent, "duration", "0"), value };
   g_array_append_val (d->durations, duration);
 }
 
@@ -339,7 +325,7 @@ add_beams (Delinearizer *d, xmlNode *note, const Tree *tree, gboolean is_grace)
       for (int i = 1; i <= *open + delta; i++)
         {
           g_snprintf (digits, sizeof digits, "%d", ++number);
-          xmlNode *beam = child_text (note, "beam", i <= *open ? "continue" : "begin");
+          xmlNode *beam = sr_xml_add_text (note, "beam", i <= *open ? "continue" : "begin");
           xmlSetProp (beam, (const xmlChar *) "number", (const xmlChar *) digits);
         }
       *open += delta;
@@ -350,7 +336,7 @@ add_beams (Delinearizer *d, xmlNode *note, const Tree *tree, gboolean is_grace)
       for (int i = 1; i <= *open; i++)
         {
           g_snprintf (digits, sizeof digits, "%d", ++number);
-          xmlNode *beam = child_text (note, "beam", i <= remaining ? "continue" : "end");
+          xmlNode *beam = sr_xml_add_text (note, "beam", i <= remaining ? "continue" : "end");
           xmlSetProp (beam, (const xmlChar *) "number", (const xmlChar *) digits);
         }
       *open = remaining;
@@ -361,7 +347,7 @@ add_beams (Delinearizer *d, xmlNode *note, const Tree *tree, gboolean is_grace)
       if (strcmp (text (g_array_index (tree->suffixes, guint16, i)), hooks[h][0]) == 0 && number < 8)
         {
           g_snprintf (digits, sizeof digits, "%d", ++number);
-          xmlNode *beam = child_text (note, "beam", hooks[h][1]);
+          xmlNode *beam = sr_xml_add_text (note, "beam", hooks[h][1]);
           xmlSetProp (beam, (const xmlChar *) "number", (const xmlChar *) digits);
         }
 }
@@ -430,7 +416,7 @@ add_notations (Delinearizer *d, xmlNode *note, const Tree *tree)
         xmlNewChild (ornaments, NULL, (const xmlChar *) "trill-mark", NULL);
       if (tremolo_type != NULL)
         {
-          xmlNode *tremolo = child_text (ornaments, "tremolo", tremolo_marks != NULL ? tremolo_marks + 8 : "3");
+          xmlNode *tremolo = sr_xml_add_text (ornaments, "tremolo", tremolo_marks != NULL ? tremolo_marks + 8 : "3");
           xmlSetProp (tremolo, (const xmlChar *) "type", (const xmlChar *) (tremolo_type + 8));
         }
     }
@@ -493,8 +479,8 @@ note_tree (Delinearizer *d, const Tree *tree)
       record.step = kind[0];
       record.octave = kind[1] - '0';
       char step[2] = { kind[0], '\0' };
-      child_text (record.pitch, "step", step);
-      child_int (record.pitch, "octave", record.octave);
+      sr_xml_add_text (record.pitch, "step", step);
+      sr_xml_add_int (record.pitch, "octave", record.octave);
     }
 
   const char *modification = take (d, tree->suffixes, is_time_modification);
@@ -526,17 +512,17 @@ note_tree (Delinearizer *d, const Tree *tree)
   if (voice != NULL)
     d->voice = number_after_colon (voice);
   if (d->voice > 0)
-    child_int (note, "voice", d->voice);
+    sr_xml_add_int (note, "voice", d->voice);
 
   if (!is_measure_rest)
-    child_text (note, "type", root);
+    sr_xml_add_text (note, "type", root);
   for (guint i = MIN (count (tree->suffixes, "dot"), MAX_DOTS); i > 0; i--)
     xmlNewChild (note, NULL, (const xmlChar *) "dot", NULL);
 
   const char *accidental = take (d, tree->suffixes, is_accidental);
   if (accidental != NULL && !is_rest)
     {
-      child_text (note, "accidental", accidental);
+      sr_xml_add_text (note, "accidental", accidental);
       record.has_accidental = TRUE;
       sr_lmx_accidental_alter (accidental, &record.accidental_alter);
     }
@@ -545,21 +531,21 @@ note_tree (Delinearizer *d, const Tree *tree)
   if (modification != NULL && sr_lmx_parse_time_modification (modification, &actual, &normal))
     {
       xmlNode *time_modification = xmlNewChild (note, NULL, (const xmlChar *) "time-modification", NULL);
-      child_int (time_modification, "actual-notes", actual);
-      child_int (time_modification, "normal-notes", normal);
+      sr_xml_add_int (time_modification, "actual-notes", actual);
+      sr_xml_add_int (time_modification, "normal-notes", normal);
     }
 
   const char *stem = take (d, tree->suffixes, is_stem);
   if (stem != NULL)
     d->stem = stem;
   if (d->stem != NULL && !is_rest && type_index < sr_lmx_type_index ("whole"))
-    child_text (note, "stem", d->stem + 5);
+    sr_xml_add_text (note, "stem", d->stem + 5);
 
   const char *staff = take (d, tree->suffixes, is_staff);
   if (staff != NULL)
     d->staff = number_after_colon (staff);
   if (d->staff > 0)
-    child_int (note, "staff", d->staff);
+    sr_xml_add_int (note, "staff", d->staff);
   record.staff = d->staff > 0 ? d->staff : 1;
 
   if (!is_chord && !is_rest)
@@ -723,9 +709,9 @@ finish_part (Delinearizer *d)
       g_snprintf (digits, sizeof digits, "%" G_GINT64_FORMAT, MAX (value, 1));
       xmlNodeSetContent (duration->node, (const xmlChar *) digits);
     }
-  child_int (head, "divisions", divisions);
+  sr_xml_add_int (head, "divisions", divisions);
   if (d->max_clef_staff > 0)
-    child_int (head, "staves", d->max_clef_staff);
+    sr_xml_add_int (head, "staves", d->max_clef_staff);
 
   for (xmlNode *measure = first_measure; measure != NULL; measure = measure->next)
     for (xmlNode *child = measure->children; child != NULL; child = child->next)
@@ -743,7 +729,7 @@ sr_lmx_delinearize (const GArray *tokens, const SrLmxDelinearizeOptions *options
   xmlNode *part_list = xmlNewChild (score, NULL, (const xmlChar *) "part-list", NULL);
   xmlNode *score_part = xmlNewChild (part_list, NULL, (const xmlChar *) "score-part", NULL);
   xmlSetProp (score_part, (const xmlChar *) "id", (const xmlChar *) "P1");
-  child_text (score_part, "part-name", options != NULL && options->part_name != NULL ? options->part_name : "Piano");
+  sr_xml_add_text (score_part, "part-name", options != NULL && options->part_name != NULL ? options->part_name : "Piano");
 
   Delinearizer d = { 0 };
   d.part = xmlNewChild (score, NULL, (const xmlChar *) "part", NULL);

@@ -128,20 +128,6 @@ is (const xmlNode *node, const char *name)
   return node != NULL && node->type == XML_ELEMENT_NODE && strcmp ((const char *) node->name, name) == 0;
 }
 
-static xmlNode *
-add_text (xmlNode *parent, const char *name, const char *text)
-{
-  return xmlNewTextChild (parent, NULL, (const xmlChar *) name, (const xmlChar *) text);
-}
-
-static xmlNode *
-add_int (xmlNode *parent, const char *name, gint64 value)
-{
-  char digits[24];
-  g_snprintf (digits, sizeof digits, "%" G_GINT64_FORMAT, value);
-  return add_text (parent, name, digits);
-}
-
 static void
 free_marks (gpointer data)
 {
@@ -487,15 +473,15 @@ emit_note (Reader *r, xmlNode *measure, const xmlNode *element, const NoteContex
       int octave = attr_int (element, "oct", 4);
       xmlNode *pitch = xmlNewChild (note, NULL, (const xmlChar *) "pitch", NULL);
       char step[2] = { pname != NULL && strchr ("abcdefg", pname[0]) != NULL ? (char) g_ascii_toupper (pname[0]) : 'C', 0 };
-      add_text (pitch, "step", step);
+      sr_xml_add_text (pitch, "step", step);
       int alter = 0;
       if (accidental_alter (sounding, &alter, NULL) || accidental_alter (written, &alter, NULL))
         if (alter != 0)
-          add_int (pitch, "alter", alter);
-      add_int (pitch, "octave", CLAMP (octave, 0, 9));
+          sr_xml_add_int (pitch, "alter", alter);
+      sr_xml_add_int (pitch, "octave", CLAMP (octave, 0, 9));
     }
   if (!grace)
-    add_int (note, "duration", MAX (length, 1));
+    sr_xml_add_int (note, "duration", MAX (length, 1));
   gboolean tie_start = (marks != NULL && marks->tie_start) || g_strcmp0 (attr (element, "tie"), "i") == 0 ||
                        g_strcmp0 (attr (element, "tie"), "m") == 0;
   gboolean tie_stop = (marks != NULL && marks->tie_stop) || g_strcmp0 (attr (element, "tie"), "t") == 0 ||
@@ -504,31 +490,31 @@ emit_note (Reader *r, xmlNode *measure, const xmlNode *element, const NoteContex
     xmlSetProp (xmlNewChild (note, NULL, (const xmlChar *) "tie", NULL), (const xmlChar *) "type", (const xmlChar *) "stop");
   if (tie_start)
     xmlSetProp (xmlNewChild (note, NULL, (const xmlChar *) "tie", NULL), (const xmlChar *) "type", (const xmlChar *) "start");
-  add_int (note, "voice", r->voice);
-  add_text (note, "type", type);
+  sr_xml_add_int (note, "voice", r->voice);
+  sr_xml_add_text (note, "type", type);
   for (int i = 0; i < dots && i < 4; i++)
     xmlNewChild (note, NULL, (const xmlChar *) "dot", NULL);
   const char *accidental_name = NULL;
   int ignored;
   if (!rest && accidental_alter (written, &ignored, &accidental_name))
-    add_text (note, "accidental", accidental_name);
+    sr_xml_add_text (note, "accidental", accidental_name);
   if (num != numbase)
     {
       xmlNode *modification = xmlNewChild (note, NULL, (const xmlChar *) "time-modification", NULL);
-      add_int (modification, "actual-notes", num);
-      add_int (modification, "normal-notes", numbase);
+      sr_xml_add_int (modification, "actual-notes", num);
+      sr_xml_add_int (modification, "normal-notes", numbase);
     }
   const char *stem = attr (element, "stem.dir") != NULL ? attr (element, "stem.dir") : context->stem;
   if (!rest && stem != NULL && (strcmp (stem, "up") == 0 || strcmp (stem, "down") == 0))
-    add_text (note, "stem", stem);
+    sr_xml_add_text (note, "stem", stem);
   int staff = attr_int (element, "staff", r->staff);
-  add_int (note, "staff", CLAMP (staff, 1, MAX (r->n_staves, 1)));
+  sr_xml_add_int (note, "staff", CLAMP (staff, 1, MAX (r->n_staves, 1)));
   const char *const *beam_states = g_hash_table_lookup (r->beams, context->chord != NULL ? context->chord : element);
   for (int level = 0; beam_states != NULL && beam_states[level] != NULL && !context->chord_member && !rest; level++)
     {
       char number[4];
       g_snprintf (number, sizeof number, "%d", level + 1);
-      xmlSetProp (add_text (note, "beam", beam_states[level]), (const xmlChar *) "number", (const xmlChar *) number);
+      xmlSetProp (sr_xml_add_text (note, "beam", beam_states[level]), (const xmlChar *) "number", (const xmlChar *) number);
     }
 
   xmlNode *notations = NULL;
@@ -655,7 +641,7 @@ read_layer_event (Reader *r, xmlNode *measure, const xmlNode *element, const cha
         }
       if (length > 0)
         {
-          add_int (xmlNewChild (measure, NULL, (const xmlChar *) "forward", NULL), "duration", length);
+          sr_xml_add_int (xmlNewChild (measure, NULL, (const xmlChar *) "forward", NULL), "duration", length);
           r->cursor += length;
         }
     }
@@ -665,9 +651,9 @@ read_layer_event (Reader *r, xmlNode *measure, const xmlNode *element, const cha
       xmlSetProp (xmlNewChild (note, NULL, (const xmlChar *) "rest", NULL), (const xmlChar *) "measure",
                   (const xmlChar *) "yes");
       gint64 length = measure_length (r);
-      add_int (note, "duration", length);
-      add_int (note, "voice", r->voice);
-      add_int (note, "staff", r->staff);
+      sr_xml_add_int (note, "duration", length);
+      sr_xml_add_int (note, "voice", r->voice);
+      sr_xml_add_int (note, "staff", r->staff);
       r->cursor += length;
     }
   else if (is (element, "beam"))
@@ -707,9 +693,9 @@ read_layer_event (Reader *r, xmlNode *measure, const xmlNode *element, const cha
           xmlNode *attributes = xmlNewChild (measure, NULL, (const xmlChar *) "attributes", NULL);
           xmlNode *clef = xmlNewChild (attributes, NULL, (const xmlChar *) "clef", NULL);
           char sign[2] = { shape[0], 0 };
-          add_text (clef, "sign", sign);
+          sr_xml_add_text (clef, "sign", sign);
           int line = attr_int (element, "line", shape[0] == 'G' ? 2 : shape[0] == 'F' ? 4 : 3);
-          add_int (clef, "line", line);
+          sr_xml_add_int (clef, "line", line);
           char number[4];
           g_snprintf (number, sizeof number, "%d", r->staff);
           xmlSetProp (clef, (const xmlChar *) "number", (const xmlChar *) number);
@@ -844,24 +830,24 @@ write_attributes (Reader *r, xmlNode *measure)
     return;
   xmlNode *attributes = xmlNewChild (measure, NULL, (const xmlChar *) "attributes", NULL);
   if (first)
-    add_int (attributes, "divisions", DIVISIONS);
+    sr_xml_add_int (attributes, "divisions", DIVISIONS);
   if (first || r->changed_key[1])
-    add_int (xmlNewChild (attributes, NULL, (const xmlChar *) "key", NULL), "fifths", r->staves[1].fifths);
+    sr_xml_add_int (xmlNewChild (attributes, NULL, (const xmlChar *) "key", NULL), "fifths", r->staves[1].fifths);
   if ((first || r->changed_time[1]) && r->staves[1].beats > 0)
     {
       xmlNode *time = xmlNewChild (attributes, NULL, (const xmlChar *) "time", NULL);
-      add_int (time, "beats", r->staves[1].beats);
-      add_int (time, "beat-type", r->staves[1].beat_type);
+      sr_xml_add_int (time, "beats", r->staves[1].beats);
+      sr_xml_add_int (time, "beat-type", r->staves[1].beat_type);
     }
   if (first && r->n_staves > 1)
-    add_int (attributes, "staves", r->n_staves);
+    sr_xml_add_int (attributes, "staves", r->n_staves);
   for (int s = 1; s <= r->n_staves; s++)
     if ((first || r->changed_clef[s]) && r->staves[s].clef_sign != 0)
       {
         xmlNode *clef = xmlNewChild (attributes, NULL, (const xmlChar *) "clef", NULL);
         char sign[2] = { r->staves[s].clef_sign, 0 }, number[4];
-        add_text (clef, "sign", sign);
-        add_int (clef, "line", r->staves[s].clef_line);
+        sr_xml_add_text (clef, "sign", sign);
+        sr_xml_add_int (clef, "line", r->staves[s].clef_line);
         g_snprintf (number, sizeof number, "%d", s);
         if (r->n_staves > 1)
           xmlSetProp (clef, (const xmlChar *) "number", (const xmlChar *) number);
@@ -966,7 +952,7 @@ read_measure (Reader *r, const xmlNode *mei_measure)
           if (!is (layer, "layer"))
             continue;
           if (pending_backup > 0)
-            add_int (xmlNewChild (measure, NULL, (const xmlChar *) "backup", NULL), "duration", pending_backup);
+            sr_xml_add_int (xmlNewChild (measure, NULL, (const xmlChar *) "backup", NULL), "duration", pending_backup);
           r->voice = (r->staff - 1) * 4 + CLAMP (attr_int (layer, "n", 1), 1, 4);
           r->cursor = 0;
           r->tuplet_num = r->tuplet_numbase = 0;
@@ -1069,7 +1055,7 @@ sr_mei_to_musicxml (xmlDoc *mei, GError **error)
   xmlNode *score_part = xmlNewChild (xmlNewChild (root, NULL, (const xmlChar *) "part-list", NULL), NULL,
                                      (const xmlChar *) "score-part", NULL);
   xmlSetProp (score_part, (const xmlChar *) "id", (const xmlChar *) "P1");
-  add_text (score_part, "part-name", "Piano");
+  sr_xml_add_text (score_part, "part-name", "Piano");
 
   Reader r = { 0 };
   r.part = xmlNewChild (root, NULL, (const xmlChar *) "part", NULL);

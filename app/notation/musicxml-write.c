@@ -72,3 +72,17 @@ sr_musicxml_to_text (xmlDoc *document)
   xmlFree (buffer);
   return result;
 }
+
+xmlNode *
+sr_xml_add_text (xmlNode *parent, const char *name, const char *text)
+{
+  return xmlNewTextChild (parent, NULL, (const xmlChar *) name, (const xmlChar *) text);
+}
+
+xmlNode *
+sr_xml_add_int (xmlNode *parent, const char *name, gint64 value)
+{
+  char digits[24];
+  g_snprintf (digits, sizeof digits, "%" G_GINT64_FORMAT, value);
+  return sr_xml_add_text (parent, name, digits);
+}
