@@ -24,6 +24,11 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 install_missing() {
   missing=""
   for package in $PACKAGES; do
+    # A Node.js from elsewhere (NodeSource ships its own npm) conflicts with Debian's npm package: use it as it is.
+    case $package in
+      nodejs) command -v node >/dev/null 2>&1 && continue ;;
+      npm) command -v npm >/dev/null 2>&1 && continue ;;
+    esac
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
       missing="$missing $package"
     fi
