@@ -3,6 +3,7 @@
 #include <glib/gstdio.h>
 
 #include "cli-commands.h"
+#include "lmx-vocabulary.h"
 #include "test-files.h"
 
 static char *scratch;
@@ -186,6 +187,20 @@ test_pages_describes_the_sample_score (void)
 }
 
 static void
+test_lmx_vocabulary_lists_the_token_ids_in_order (void)
+{
+  g_auto(Run) run = { 0 };
+  sightread (&run, "lmx", "vocabulary");
+  g_assert_cmpint (run.status, ==, 0);
+  g_auto(GStrv) lines = g_strsplit (run.out, "\n", -1);
+  /* 224 tokens and the empty string after the last newline. */
+  g_assert_cmpuint (g_strv_length (lines), ==, SR_LMX_VOCABULARY_SIZE + 1);
+  for (guint id = 0; id < SR_LMX_VOCABULARY_SIZE; id++)
+    g_assert_cmpint (sr_lmx_token_id (lines[id]), ==, (int) id);
+  g_assert_cmpstr (lines[0], ==, "measure");
+}
+
+static void
 test_pages_json_is_machine_readable (void)
 {
   g_autofree char *pdf = sr_test_write_pdf (scratch, "two.pdf", 2, 612, 792);
@@ -282,6 +297,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/bad-device-env", test_a_bad_device_in_the_environment_is_bad_usage);
   g_test_add_func ("/cli/not-built", test_a_command_not_built_yet_says_so_and_fails);
   g_test_add_func ("/cli/pages", test_pages_describes_the_sample_score);
+  g_test_add_func ("/cli/lmx-vocabulary", test_lmx_vocabulary_lists_the_token_ids_in_order);
   g_test_add_func ("/cli/pages-json", test_pages_json_is_machine_readable);
   g_test_add_func ("/cli/pages-render", test_pages_renders_every_page_to_png);
   g_test_add_func ("/cli/bad-files", test_bad_files_fail_with_exit_1_and_a_clear_message);

@@ -142,6 +142,8 @@ const SrCliCommand sr_cli_commands[] = {
     lmx_encode_options, 0, sr_cmd_lmx_encode, NULL },
   { "lmx decode", "LMX", 1, 1, N_("Turn LMX tokens back into MusicXML"), output_option_musicxml, 0,
     sr_cmd_lmx_decode, NULL },
+  { "lmx vocabulary", "", 0, 0, N_("Print the 224 LMX tokens in the order of their IDs, one a line"), NULL, 0,
+    sr_cmd_lmx_vocabulary, NULL },
   { "midi notes", "MIDI", 1, 1, N_("Print a MIDI file's notes in seconds"), midi_notes_options, 0,
     sr_cmd_midi_notes, NULL },
   { "midi render", "MUSICXML", 1, 1, N_("Perform a MusicXML or .mxl score as MIDI: repeats, ties, tempo, dynamics, "

@@ -7,6 +7,7 @@
 #include "cli-commands.h"
 #include "lmx-delinearize.h"
 #include "lmx-linearize.h"
+#include "lmx-vocabulary.h"
 #include "musicxml-read.h"
 #include "ser.h"
 #include "token-emd.h"
@@ -117,6 +118,16 @@ adopt_part (xmlDoc *score, xmlDoc *part_document, int number, const char *name)
   xmlNode *copy = xmlDocCopyNode (part, score, 1);
   xmlFreeNode (part);
   xmlAddChild (root, copy);
+}
+
+/* The training code maps the data factory's LMX text to token IDs with this list, so the C table stays the only one. */
+int
+sr_cmd_lmx_vocabulary (SrCliArgs *args)
+{
+  (void) args;
+  for (guint id = 0; id < SR_LMX_VOCABULARY_SIZE; id++)
+    g_print ("%s\n", sr_lmx_token_text (id));
+  return SR_EXIT_OK;
 }
 
 int

@@ -199,6 +199,8 @@ def build(args):
     for piece in pieces(data):
         if args.only and not re.search(args.only, piece.id):
             continue
+        if args.splits and piece.split not in args.splits.split(","):
+            continue
         for variant in range(args.variants):
             if not (cache / "index" / f"{piece.id}-v{variant}.json").exists():
                 todo.append((piece, variant, cache, sightread, variant < args.audio_variants))
@@ -275,6 +277,8 @@ def main():
     b.add_argument("--audio-variants", type=int, default=1,
                    help="how many of the variants are also sounded (default 1: the first)")
     b.add_argument("--only", help="only pieces whose id matches this regular expression")
+    b.add_argument("--splits", help="only pieces of these splits, comma-separated (e.g. validation,test: a held-out "
+                                    "set first)")
     b.add_argument("--limit", type=int, help="make at most this many shards")
     b.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
     args = parser.parse_args()

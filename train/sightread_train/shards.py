@@ -1,6 +1,5 @@
 """Streaming the data factory's tar shards: samples are read one at a time, never the whole dataset into memory."""
 
-import io
 import json
 import random
 import tarfile

@@ -1,0 +1,90 @@
+"""Learning curves from training logs, as a PNG: the training loss (raw and smoothed) on top, every validation
+metric the log names below, against the step.
+
+  /usr/bin/python3 train/plot_curves.py ~/.cache/sightread/logs/i2a.log -o train/curves/i2a.png
+
+It reads the lines the training scripts write: "step N loss X …" and "step N validation NAME VALUE [%] …" (several
+NAME VALUE pairs may share a line: "validation SER engraved 41.2 % scan 55.0 %")."""
+
+import argparse
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+LOSS = re.compile(r"step (\d+) loss ([0-9.]+)")
+VALIDATION = re.compile(r"step (\d+) validation (.*)")
+METRIC = re.compile(r"([A-Za-z][A-Za-z ]*?) ([0-9.]+)(?: %)?(?= |$)")
+
+
+def _add(points, step, value):
+    """A run resumed from an earlier export repeats steps: the later run's points replace the lost ones."""
+    while points and points[-1][0] >= step:
+        points.pop()
+    points.append((step, value))
+
+
+def read(path):
+    losses, metrics = [], defaultdict(list)
+    for line in Path(path).expanduser().read_text().splitlines():
+        if m := LOSS.search(line):
+            _add(losses, int(m[1]), float(m[2]))
+        elif m := VALIDATION.search(line):
+            text = m[2].split("(best")[0].strip()
+            prefix = ""
+            for name, value in METRIC.findall(text):
+                # "SER engraved 41.2 % scan 55.0 %": the second metric inherits the first one's leading word.
+                words = name.split()
+                if prefix and len(words) == 1:
+                    name = f"{prefix} {name}"
+                prefix = words[0] if len(words) > 1 else prefix
+                _add(metrics[name], int(m[1]), float(value))
+    return losses, metrics
+
+
+def smooth(values, window=10):
+    out, total = [], 0.0
+    for i, v in enumerate(values):
+        total += v
+        if i >= window:
+            total -= values[i - window]
+        out.append(total / min(i + 1, window))
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("log")
+    parser.add_argument("-o", "--output", required=True)
+    parser.add_argument("--title")
+    args = parser.parse_args()
+    losses, metrics = read(args.log)
+    if not losses:
+        raise SystemExit(f"{args.log}: no 'step N loss X' lines")
+    figure, (top, bottom) = plt.subplots(2, 1, figsize=(8, 6), sharex=True)
+    steps, values = zip(*losses)
+    top.plot(steps, values, color="0.75", linewidth=0.8, label="loss")
+    top.plot(steps, smooth(list(values)), color="C0", label="loss, mean of 10 reports")
+    top.set_ylabel("training loss")
+    top.set_yscale("log")
+    top.legend()
+    for name, points in sorted(metrics.items()):
+        x, y = zip(*points)
+        bottom.plot(x, y, marker="o", label=name)
+    bottom.set_xlabel("step")
+    bottom.set_ylabel("validation")
+    if metrics:
+        bottom.legend()
+    top.set_title(args.title or Path(args.log).name)
+    figure.tight_layout()
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(args.output, dpi=100)
+    print(f"{len(losses)} loss reports, {sum(map(len, metrics.values()))} validations → {args.output}")
+
+
+if __name__ == "__main__":
+    main()
