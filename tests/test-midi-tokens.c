@@ -1,7 +1,9 @@
 /* MT3/YourMT3 event tokens as ../shared/specs/midi-tokens.md describes them. */
 #include <math.h>
+#include <string.h>
 
 #include "midi-tokens.h"
+#include "note-list-json.h"
 #include "vocabulary.h"
 
 static const SrMidiTokenConfig config = { 100, 2001 };
@@ -151,6 +153,59 @@ test_segments_longer_than_the_shift_range_are_refused (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
 }
 
+static void
+test_a_json_note_list_reads_back_what_was_written (void)
+{
+  const SrNote written[] = { { 0.25, 1.0, 60, 80, 0, 0, FALSE, 0, 0 }, { 0.5, 0.75, 36, 100, 0, 9, TRUE, 0, 0 },
+                             { 0.5, 2.0, 67, 1, 41, 0, FALSE, 0, 0 } };
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  sr_note_list_to_json (builder, written, G_N_ELEMENTS (written));
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  g_autofree char *text = json_generator_to_data (generator, NULL);
+
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) notes = sr_note_list_from_json (text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (notes->len, ==, 3);
+  /* Sorted by onset, then pitch: the drum (36) before the viola (67) at 0.5 s. */
+  const SrNote *drum = &g_array_index (notes, SrNote, 1), *viola = &g_array_index (notes, SrNote, 2);
+  g_assert_true (drum->is_drum && drum->pitch == 36 && drum->channel == 9);
+  g_assert_cmpuint (viola->program, ==, 41);
+  g_assert_cmpuint (viola->velocity, ==, 1);
+  g_assert_cmpfloat (viola->offset, ==, 2.0);
+}
+
+static void
+test_a_bad_json_note_list_names_the_note (void)
+{
+  const struct {
+    const char *text;
+    const char *message;
+  } cases[] = {
+    { "{\"notes\": []}", "expected a JSON array of notes" },
+    { "[{\"onset\": 0, \"offset\": 1, \"pitch\": 60}, {\"onset\": 2, \"offset\": 1, \"pitch\": 60}]", "note 2" },
+    { "[{\"onset\": 0, \"offset\": 1, \"pitch\": 128}]", "note 1" },
+    { "[{\"onset\": 0, \"offset\": 1, \"pitch\": 60, \"velocity\": 0}]", "note 1" },
+    { "[{\"onset\": \"0\", \"offset\": 1, \"pitch\": 60}]", "note 1" },
+    { "[{\"onset\": 0, \"offset\": 1, \"pitch\": 60, \"drum\": 1}]", "note 1" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GArray) notes = sr_note_list_from_json (cases[i].text, -1, &error);
+      g_assert_null (notes);
+      g_assert_nonnull (error);
+      g_assert_nonnull (strstr (error->message, cases[i].message));
+    }
+  /* Velocity, program and drum may be left out. */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) notes = sr_note_list_from_json ("[{\"onset\": 0, \"offset\": 0.5, \"pitch\": 60}]", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_array_index (notes, SrNote, 0).velocity, ==, 64);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -162,5 +217,7 @@ main (int argc, char **argv)
   g_test_add_func ("/midi-tokens/round-trip", test_encoding_then_decoding_gives_the_notes_on_the_10_ms_grid);
   g_test_add_func ("/midi-tokens/robust-decoding", test_decoding_shrugs_off_what_a_model_gets_wrong);
   g_test_add_func ("/midi-tokens/shift-range", test_segments_longer_than_the_shift_range_are_refused);
+  g_test_add_func ("/midi-tokens/json-notes", test_a_json_note_list_reads_back_what_was_written);
+  g_test_add_func ("/midi-tokens/json-notes-bad", test_a_bad_json_note_list_names_the_note);
   return g_test_run ();
 }

@@ -62,5 +62,21 @@ check("LMX steps can only be LMX tokens or LMX's end",
       set(allowed.tolist()) == set(range(V.LMX_START, V.LMX_START + V.LMX_SIZE)) | {V.eos(V.LMX)})
 check("greedy decoding reads the first LMX token of each training sample back",
       logits[:, 0, 0].argmax(-1).tolist() == lmx[:, 0, 0].tolist())
+model.eval()
+with torch.no_grad():
+    memory, padding = model.encode(image, V.IMAGE, image_positions, V.LMX)
+    previous = torch.cat([single_stream([V.sos(V.LMX)])[None].expand(batch, 1, 4), lmx[:, :-1]], 1)
+    full = model.decode(memory, padding, previous, V.LMX, lmx_positions)
+    cache = []
+    stepped = torch.cat([model.decode_step(memory, padding, previous[:, t], V.LMX, t, cache)
+                         for t in range(previous.shape[1])], 1)
+    reduced = model(image, V.IMAGE, image_positions, lmx, V.LMX, lmx_positions)
+    masked = torch.nn.functional.cross_entropy(model.step_logits(full, None, V.LMX)[:, :, 0].flatten(0, 1),
+                                               lmx[:, :, 0].flatten())
+check("the LMX loss over the allowed tokens equals the loss over the masked full vocabulary",
+      abs(float(reduced) - float(masked)) < 1e-5, f"{float(reduced):.6f} vs {float(masked):.6f}")
+difference = float((full - stepped).abs().max())
+check("decoding step by step with a cache gives the states of the full causal decoder", difference < 1e-4,
+      f"largest difference {difference:.2e}")
 print(f"1..{len(results)}")
 sys.exit(0 if all(results) else 1)

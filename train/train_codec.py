@@ -1,12 +1,14 @@
 """Trains, evaluates and exports the audio tokenizer (DAC-style codec) on the data factory's audio.
 
   OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 train/train_codec.py train --steps 2000   # resumes from the shipped model
+  torchrun --nproc_per_node 8 train/train_codec.py train --steps 2000              # the same with DDP
   /usr/bin/python3 train/train_codec.py eval [--model resources/models/codec.safetensors]
 
 As train_rqvae.py: resumes from the exported weights alone, exports (fp16, spec §6 metadata, golden file) whenever
 the validation mel distance improves."""
 
 import argparse
+import copy
 import datetime
 import io
 import json
@@ -24,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sightread_train import safetensors_io  # noqa: E402
 from sightread_train.codec import Codec, CodecConfig, MultiScaleMel  # noqa: E402
 from sightread_train.shards import samples, shard_paths  # noqa: E402
+from sightread_train.training import place, setup_logging, unwrap, wrap  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 MODEL = REPO / "resources" / "models" / "codec.safetensors"
@@ -114,12 +117,10 @@ def export(model, path, provenance, golden_clip):
 
 
 def train(args):
-    torch.manual_seed(args.seed)
+    where = place()
+    setup_logging(args.log, where.rank)
+    torch.manual_seed(args.seed + where.rank)
     cache = Path(args.cache).expanduser()
-    log_path = Path(args.log).expanduser()
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s",
-                        handlers=[logging.FileHandler(log_path), logging.StreamHandler()])
     target = Path(args.model)
     if target.exists() and not args.fresh:
         model, metadata = load_model(target)
@@ -128,30 +129,35 @@ def train(args):
     else:
         model, start, best = Codec(CodecConfig()), 0, 1e9
     model.train()
-    mel = MultiScaleMel(model.config.sample_rate)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.8, 0.99))
-    hop = model.config.hop
-    length = args.seconds_per_window * model.config.sample_rate // hop * hop
-    validation = validation_clips(cache, args.validation_clips, 2 * model.config.sample_rate // hop * hop)
+    config = model.config
+    mel = MultiScaleMel(config.sample_rate).to(where.device)
+    net = wrap(model, where)
+    optimizer = torch.optim.AdamW(net.parameters(), lr=args.lr, betas=(0.8, 0.99))
+    hop = config.hop
+    length = args.seconds_per_window * config.sample_rate // hop * hop
+    validation = (validation_clips(cache, args.validation_clips, 2 * config.sample_rate // hop * hop)
+                  if where.main else [])
     golden_clip = validation[0][:4 * hop] if validation else np.zeros(4 * hop, np.float32)
-    windows = training_windows(cache, int(length), args.seed + start)
+    windows = training_windows(cache, int(length), args.seed + start + 7919 * where.rank)
     started = time.time()
     for step in range(start + 1, start + args.steps + 1):
-        x = torch.from_numpy(np.stack([next(windows) for _ in range(args.batch)]))[:, None]
-        y, _, codebook_loss, commitment = model(x)
+        x = torch.from_numpy(np.stack([next(windows) for _ in range(args.batch)]))[:, None].to(where.device)
+        y, _, codebook_loss, commitment = net(x)
         loss = mel(y, x) + codebook_loss + 0.25 * commitment + (y - x).abs().mean()
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
         optimizer.step()
         if step % 10 == 0:
             logging.info("step %d loss %.4f (%.2f s/step)", step, loss.item(), (time.time() - started) / (step - start))
-        if step % args.eval_every == 0 or step == start + args.steps:
-            distance = mel_distance(model, validation, mel)
+        if where.main and (step % args.eval_every == 0 or step == start + args.steps):
+            plain = copy.deepcopy(unwrap(net)).cpu()
+            distance = mel_distance(plain, validation, mel.cpu())
+            mel.to(where.device)
             logging.info("step %d validation mel distance %.4f (best %.4f)", step, distance, best)
             if distance < best:
                 best = distance
-                export(model, target, {"steps": step, "mel_distance": f"{distance:.5f}",
+                export(plain, target, {"steps": step, "mel_distance": f"{distance:.5f}",
                                        "data": f"data factory shards in {cache}, split train",
                                        "date": datetime.date.today().isoformat()}, golden_clip)
                 logging.info("exported %s", target)

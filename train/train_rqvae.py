@@ -1,6 +1,7 @@
 """Trains, evaluates and exports the score-image tokenizer (RQVAE) on the data factory's crops.
 
   OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 train/train_rqvae.py train --steps 2000      # resumes from the shipped model
+  torchrun --nproc_per_node 8 train/train_rqvae.py train --steps 2000                 # the same with DDP
   /usr/bin/python3 train/train_rqvae.py eval [--model resources/models/rqvae.safetensors]
 
 Training resumes from the exported weights alone (resources/models/rqvae.safetensors) when they exist, so a run that
@@ -8,6 +9,7 @@ is stopped loses at most the steps since the last export. Each validation that i
 exports: fp16 weights, metadata (spec §6) and a golden file for the C parity tests."""
 
 import argparse
+import copy
 import datetime
 import json
 import logging
@@ -18,12 +20,12 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sightread_train import safetensors_io  # noqa: E402
 from sightread_train.rqvae import RQVAE, RQVAEConfig, flatten_codes, pad_to_multiple, pixels_to_ink  # noqa: E402
 from sightread_train.shards import samples, shard_paths  # noqa: E402
+from sightread_train.training import place, setup_logging, unwrap, wrap  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 MODEL = REPO / "resources" / "models" / "rqvae.safetensors"
@@ -114,12 +116,10 @@ def export(model, path, provenance, golden_crop):
 
 
 def train(args):
-    torch.manual_seed(args.seed)
+    where = place()
+    setup_logging(args.log, where.rank)
+    torch.manual_seed(args.seed + where.rank)
     cache = Path(args.cache).expanduser()
-    log_path = Path(args.log).expanduser()
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s",
-                        handlers=[logging.FileHandler(log_path), logging.StreamHandler()])
     target = Path(args.model)
     if target.exists() and not args.fresh:
         model, metadata = load_model(target)
@@ -129,15 +129,16 @@ def train(args):
     else:
         model, start, best = RQVAE(RQVAEConfig()), 0, 1.0
     model.train()
-    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.0)
-    validation = validation_crops(cache, "engraved", args.validation_crops)
+    net = wrap(model, where)
+    optimizer = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=0.0)
+    validation = validation_crops(cache, "engraved", args.validation_crops) if where.main else []
     golden_crop = validation[0][:, :64] if validation else np.full((32, 64), 255, np.uint8)
-    windows = training_windows(cache, args.height, args.width, args.seed + start)
+    windows = training_windows(cache, args.height, args.width, args.seed + start + 7919 * where.rank)
     started = time.time()
     for step in range(start + 1, start + args.steps + 1):
         batch = torch.from_numpy(np.stack([next(windows) for _ in range(args.batch)]))[:, None]
-        x = pixels_to_ink(batch)
-        y, _, commitment = model(x)
+        x = pixels_to_ink(batch).to(where.device)
+        y, _, commitment = net(x)
         # Ink is scarce: weighting its pixels keeps the model from settling for blank paper.
         weight = 1 + 4 * x
         loss = (weight * (y - x) ** 2).mean() + 0.25 * commitment
@@ -146,12 +147,13 @@ def train(args):
         optimizer.step()
         if step % 20 == 0:
             logging.info("step %d loss %.5f (%.2f s/step)", step, loss.item(), (time.time() - started) / (step - start))
-        if step % args.eval_every == 0 or step == start + args.steps:
-            error = pixel_error(model, validation)
+        if where.main and (step % args.eval_every == 0 or step == start + args.steps):
+            plain = copy.deepcopy(unwrap(net)).cpu()
+            error = pixel_error(plain, validation)
             logging.info("step %d validation pixel error %.4f (best %.4f)", step, error, best)
             if error < best:
                 best = error
-                export(model, target, {"steps": step, "pixel_error_engraved": f"{error:.5f}",
+                export(plain, target, {"steps": step, "pixel_error_engraved": f"{error:.5f}",
                                       "data": f"data factory shards in {cache}, split train",
                                       "date": datetime.date.today().isoformat()}, golden_crop)
                 logging.info("exported %s", target)

@@ -131,22 +131,21 @@ def greedy(model, pairs, device, chunk=16):
         source, source_positions, _, _ = collate(part, device)
         memory, padding = model.encode(source, V.IMAGE, source_positions, V.LMX)
         limit = min(MAX_LMX, 16 * max(len(p.codes) // p.rows for p in part) + 32)
-        previous = torch.zeros(len(part), 1, V.CODEBOOKS, dtype=torch.long, device=device)
-        previous[:, 0, 0] = V.sos(V.LMX)
+        step = torch.zeros(len(part), V.CODEBOOKS, dtype=torch.long, device=device)
+        step[:, 0] = V.sos(V.LMX)
         finished = torch.zeros(len(part), dtype=torch.bool, device=device)
+        cache, chosen_steps = [], []
         for t in range(limit):
-            positions = torch.arange(t + 1, device=device).expand(len(part), t + 1)
-            states = model.decode(memory, padding, previous, V.LMX, positions)
-            logits = model.step_logits(states[:, -1:], None, V.LMX)[:, 0, 0]
-            chosen = logits.argmax(-1)
+            state = model.decode_step(memory, padding, step, V.LMX, t, cache)
+            chosen = model.step_logits(state, None, V.LMX)[:, 0, 0].argmax(-1)
             chosen[finished] = V.PAD
             finished |= chosen == V.eos(V.LMX)
-            step = torch.zeros(len(part), 1, V.CODEBOOKS, dtype=torch.long, device=device)
-            step[:, 0, 0] = chosen
-            previous = torch.cat([previous, step], 1)
+            chosen_steps.append(chosen)
+            step = torch.zeros_like(step)
+            step[:, 0] = chosen
             if finished.all():
                 break
-        for row in previous[:, 1:, 0].tolist():
+        for row in torch.stack(chosen_steps, 1).tolist():
             readings.append([x for x in row if x not in (V.PAD, V.eos(V.LMX))])
     return readings
 

@@ -148,7 +148,8 @@ const SrCliCommand sr_cli_commands[] = {
     sr_cmd_midi_notes, NULL },
   { "midi render", "MUSICXML", 1, 1, N_("Perform a MusicXML or .mxl score as MIDI: repeats, ties, tempo, dynamics, "
                                        "pedal"), midi_render_options, 0, sr_cmd_midi_render, NULL },
-  { "midi encode", "MIDI", 1, 1, N_("Print a MIDI file as event tokens, one 20-s segment a line"),
+  { "midi encode", "MIDI|NOTES.json", 1, 1, N_("Print a MIDI file (or a JSON note list) as event tokens, one 20-s "
+                                               "segment a line"),
     midi_encode_options, 0, sr_cmd_midi_encode, NULL },
   { "midi decode", "TOKENS", 1, 1, N_("Turn event tokens back into a MIDI file"), output_option_midi, 0,
     sr_cmd_midi_decode, NULL },

@@ -6,14 +6,26 @@
 #include "cli-commands.h"
 #include "midi-tokens.h"
 #include "musicxml-read.h"
+#include "note-list-json.h"
 #include "performance.h"
 
 #define TOKEN_HEADER "# sightread midi tokens:"
 
+/* The notes of a MIDI file, or of a JSON note list (a path ending in .json, as `midi notes --json` writes). */
 static GArray *
 read_notes (SrCliArgs *args, const char *path, int *status)
 {
   g_autoptr(GError) error = NULL;
+  if (g_str_has_suffix (path, ".json"))
+    {
+      g_autofree char *text = NULL;
+      gsize length = 0;
+      GArray *notes = NULL;
+      if (g_file_get_contents (path, &text, &length, &error))
+        notes = sr_note_list_from_json (text, (gssize) length, &error);
+      *status = notes != NULL ? SR_EXIT_OK : sr_cli_fail (path, error->message);
+      return notes;
+    }
   g_autoptr(SrMidiFile) file = sr_midi_file_read (path, &error);
   if (file == NULL)
     {
@@ -51,26 +63,7 @@ sr_cmd_midi_notes (SrCliArgs *args)
     }
 
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < notes->len; i++)
-    {
-      const SrNote *note = &g_array_index (notes, SrNote, i);
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "onset");
-      json_builder_add_double_value (builder, note->onset);
-      json_builder_set_member_name (builder, "offset");
-      json_builder_add_double_value (builder, note->offset);
-      json_builder_set_member_name (builder, "pitch");
-      json_builder_add_int_value (builder, note->pitch);
-      json_builder_set_member_name (builder, "velocity");
-      json_builder_add_int_value (builder, note->velocity);
-      json_builder_set_member_name (builder, "program");
-      json_builder_add_int_value (builder, note->program);
-      json_builder_set_member_name (builder, "drum");
-      json_builder_add_boolean_value (builder, note->is_drum);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
+  sr_note_list_to_json (builder, (const SrNote *) notes->data, notes->len);
   sr_cli_print_json (builder, FALSE);
   return SR_EXIT_OK;
 }

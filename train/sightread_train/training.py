@@ -1,5 +1,6 @@
 """What every training script shares: logging to a file, the device, and PyTorch DDP when started by torchrun (one
-CPU, one GPU or many GPUs/nodes with the same code: torchrun sets WORLD_SIZE, RANK and LOCAL_RANK)."""
+CPU, one GPU or many GPUs/nodes with the same code: torchrun, or train/launch_ddp.py where Debian's torchrun is
+broken, sets WORLD_SIZE, RANK and LOCAL_RANK)."""
 
 import logging
 import os

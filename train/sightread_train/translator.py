@@ -77,6 +77,13 @@ class Translator(nn.Module):
             if m == V.IMAGE:
                 masks[m, 0, V.SEP] = 0
         self.register_buffer("logit_masks", masks, persistent=False)
+        # Single-stream targets: the tokens a step may hold, and each vocabulary index's place among them.
+        for m in (V.LMX, V.MIDI):
+            allowed = torch.isfinite(masks[m, 0]).nonzero().flatten()
+            place = torch.full((V.SIZE,), -1, dtype=torch.long)
+            place[allowed] = torch.arange(len(allowed))
+            self.register_buffer(f"allowed_{m}", allowed, persistent=False)
+            self.register_buffer(f"place_{m}", place, persistent=False)
 
     def encode(self, source, source_modality, source_positions, target_modality):
         """source (B, S, 4) token slots → memory (B, S, d) and its padding mask."""
@@ -94,18 +101,40 @@ class Translator(nn.Module):
         return self.decoder(x, memory, tgt_mask=causal, tgt_key_padding_mask=padding,
                             memory_key_padding_mask=memory_padding)
 
+    def decode_step(self, memory, memory_padding, step, target_modality, position, cache):
+        """One decoder step with a self-attention cache, as the C runtime runs it (spec §5): STEP (B, 4) is the
+        previous output step (SOS first), POSITION its index, CACHE a list (one per layer) of the layer's normalised
+        inputs so far, extended here. Pre-LayerNorm makes position j's keys and values depend on steps ≤ j only, so
+        this gives exactly what decode() gives for the last step (checked by tests/translator.py)."""
+        b = step.shape[0]
+        positions = torch.full((b, 1), position, dtype=torch.long, device=step.device)
+        x = self.embed(step[:, None]).sum(2) + self.target_positions(target_modality, positions)
+        if not cache:
+            cache.extend([] for _ in self.decoder.layers)
+        for layer, seen in zip(self.decoder.layers, cache):
+            h = layer.norm1(x)
+            seen.append(h)
+            keys = torch.cat(seen, 1)
+            x = x + layer.dropout1(layer.self_attn(h, keys, keys, need_weights=False)[0])
+            h = layer.norm2(x)
+            x = x + layer.dropout2(layer.multihead_attn(h, memory, memory, key_padding_mask=memory_padding,
+                                                        need_weights=False)[0])
+            h = layer.norm3(x)
+            x = x + layer.dropout3(layer.linear2(layer.dropout(layer.activation(layer.linear1(h)))))
+        return self.decoder.norm(x)
+
     def step_logits(self, states, target, target_modality):
-        """Logits (B, T, 4, SIZE) for every slot of every step, the sub-decoder fed the true codes before each slot
-        (teacher forcing); masked to the target modality's block per slot."""
+        """Logits (B, T, 4, SIZE) for every slot of every step ((B, T, 1, SIZE) for LMX and MIDI), the sub-decoder fed
+        the true codes before each slot (teacher forcing); masked to the target modality's block per slot."""
         b, t, _ = states.shape
         if target_modality in (V.LMX, V.MIDI):
-            logits = self.output(states)[:, :, None].expand(b, t, V.CODEBOOKS, V.SIZE)
-        else:
-            earlier = torch.cat([torch.zeros_like(target[..., :1]), target[..., :-1]], -1)  # codes before each slot
-            x = self.embed(earlier) + self.sub_position.weight[None, None] + states[:, :, None]
-            x = x.reshape(b * t, V.CODEBOOKS, -1)
-            causal = torch.triu(torch.full((V.CODEBOOKS, V.CODEBOOKS), float("-inf"), device=x.device), 1)
-            logits = self.output(self.sub_decoder(x, mask=causal)).reshape(b, t, V.CODEBOOKS, V.SIZE)
+            # One token a step: only slot 1 is predicted, so only its logits are made.
+            return self.output(states)[:, :, None] + self.logit_masks[target_modality][:1]
+        earlier = torch.cat([torch.zeros_like(target[..., :1]), target[..., :-1]], -1)  # codes before each slot
+        x = self.embed(earlier) + self.sub_position.weight[None, None] + states[:, :, None]
+        x = x.reshape(b * t, V.CODEBOOKS, -1)
+        causal = torch.triu(torch.full((V.CODEBOOKS, V.CODEBOOKS), float("-inf"), device=x.device), 1)
+        logits = self.output(self.sub_decoder(x, mask=causal)).reshape(b, t, V.CODEBOOKS, V.SIZE)
         return logits + self.logit_masks[target_modality]
 
     def forward(self, source, source_modality, source_positions, target, target_modality, target_positions):
@@ -116,12 +145,17 @@ class Translator(nn.Module):
         sos[..., 0] = V.sos(target_modality)
         previous = torch.cat([sos, target[:, :-1]], 1)
         states = self.decode(memory, memory_padding, previous, target_modality, target_positions)
+        if target_modality in (V.LMX, V.MIDI):
+            # The softmax over the unmasked tokens only: the same loss as over the masked full vocabulary, without
+            # multiplying by the 10 000 rows that the mask would zero anyway.
+            allowed = getattr(self, f"allowed_{target_modality}")
+            wanted = target[..., 0]
+            mask = wanted != V.PAD
+            logits = F.linear(states[mask], self.output.weight[allowed], self.output.bias[allowed])
+            return F.cross_entropy(logits, getattr(self, f"place_{target_modality}")[wanted[mask]])
         logits = self.step_logits(states, target, target_modality)
-        slots = 1 if target_modality in (V.LMX, V.MIDI) else V.CODEBOOKS
-        wanted = target[..., :slots]
-        chosen = logits[..., :slots, :]
-        mask = wanted != V.PAD
-        return F.cross_entropy(chosen[mask], wanted[mask])
+        mask = target != V.PAD
+        return F.cross_entropy(logits[mask], target[mask])
 
 
 def single_stream(tokens):
