@@ -4,6 +4,7 @@
 
 #include "cli-commands.h"
 #include "lmx-vocabulary.h"
+#include "midi-tokens.h"
 #include "test-files.h"
 
 static char *scratch;
@@ -201,6 +202,24 @@ test_lmx_vocabulary_lists_the_token_ids_in_order (void)
 }
 
 static void
+test_midi_vocabulary_lists_the_event_tokens_in_order (void)
+{
+  g_auto(Run) run = { 0 };
+  sightread (&run, "midi", "vocabulary");
+  g_assert_cmpint (run.status, ==, 0);
+  g_auto(GStrv) lines = g_strsplit (run.out, "\n", -1);
+  SrMidiTokenConfig config = SR_MIDI_TOKEN_CONFIG_DEFAULT;
+  g_assert_cmpuint (g_strv_length (lines), ==, sr_midi_tokens_vocabulary_size (&config) + 1);
+  for (guint id = 0; id + 1 < g_strv_length (lines); id++)
+    {
+      guint parsed = G_MAXUINT;
+      g_assert_true (sr_midi_token_parse (&config, lines[id], &parsed));
+      g_assert_cmpuint (parsed, ==, id);
+    }
+  g_assert_cmpstr (lines[3], ==, "shift:0");
+}
+
+static void
 test_pages_json_is_machine_readable (void)
 {
   g_autofree char *pdf = sr_test_write_pdf (scratch, "two.pdf", 2, 612, 792);
@@ -298,6 +317,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/not-built", test_a_command_not_built_yet_says_so_and_fails);
   g_test_add_func ("/cli/pages", test_pages_describes_the_sample_score);
   g_test_add_func ("/cli/lmx-vocabulary", test_lmx_vocabulary_lists_the_token_ids_in_order);
+  g_test_add_func ("/cli/midi-vocabulary", test_midi_vocabulary_lists_the_event_tokens_in_order);
   g_test_add_func ("/cli/pages-json", test_pages_json_is_machine_readable);
   g_test_add_func ("/cli/pages-render", test_pages_renders_every_page_to_png);
   g_test_add_func ("/cli/bad-files", test_bad_files_fail_with_exit_1_and_a_clear_message);

@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 LOSS = re.compile(r"step (\d+) loss ([0-9.]+)")
 VALIDATION = re.compile(r"step (\d+) validation (.*)")
-METRIC = re.compile(r"([A-Za-z][A-Za-z ]*?) ([0-9.]+)(?: %)?(?= |$)")
+METRIC = re.compile(r"([A-Za-z][\w\- ]*?) ([0-9.]+)(?: %)?(?= |$)")
 
 
 def _add(points, step, value):
@@ -37,11 +37,11 @@ def read(path):
             text = m[2].split("(best")[0].strip()
             prefix = ""
             for name, value in METRIC.findall(text):
-                # "SER engraved 41.2 % scan 55.0 %": the second metric inherits the first one's leading word.
+                # "SER engraved 41.2 % scan 55.0 %": the second metric inherits the first one's leading words.
                 words = name.split()
                 if prefix and len(words) == 1:
                     name = f"{prefix} {name}"
-                prefix = words[0] if len(words) > 1 else prefix
+                prefix = " ".join(words[:-1]) if len(words) > 1 else prefix
                 _add(metrics[name], int(m[1]), float(value))
     return losses, metrics
 

@@ -24,7 +24,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sightread_train import safetensors_io  # noqa: E402
-from sightread_train.codec import Codec, CodecConfig, MultiScaleMel  # noqa: E402
+from sightread_train.codec import INPUT_RMS_DBFS, Codec, CodecConfig, MultiScaleMel, normalize_loudness  # noqa: E402
 from sightread_train.shards import samples, shard_paths  # noqa: E402
 from sightread_train.training import place, setup_logging, unwrap, wrap  # noqa: E402
 
@@ -39,7 +39,8 @@ def decode_flac(data):
 
 
 def training_windows(cache, length, seed):
-    """Endless random LENGTH-sample windows of training audio, with random gain (an augmentation)."""
+    """Endless random LENGTH-sample windows of training audio, each clip brought to the codec's input level first, then
+    a random gain of ±3 dB (an augmentation)."""
     rng = random.Random(seed)
     buffer, epoch = [], 0
     while True:
@@ -53,12 +54,12 @@ def training_windows(cache, length, seed):
                 continue  # an empty clip from an early build: nothing to learn from
             if audio.size < length:
                 continue
-            buffer.append(audio)
+            buffer.append(normalize_loudness(audio))
             if len(buffer) < 64:
                 continue
             clip = buffer.pop(rng.randrange(len(buffer)))
             start = rng.randrange(clip.size - length + 1)
-            window = clip[start:start + length] * rng.uniform(0.5, 1.5)
+            window = clip[start:start + length] * 10 ** (rng.uniform(-3, 3) / 20)
             yield np.clip(window, -1, 1).astype(np.float32)
         epoch += 1
 
@@ -71,7 +72,7 @@ def validation_clips(cache, count, length):
         except soundfile.LibsndfileError:
             continue
         if audio.size >= length:
-            clips.append(audio[:length])
+            clips.append(normalize_loudness(audio[:length]))
         if len(clips) == count:
             break
     return clips
@@ -79,14 +80,21 @@ def validation_clips(cache, count, length):
 
 @torch.no_grad()
 def mel_distance(model, clips, mel):
+    """(mean multi-scale mel distance, distinct codes of the first codebook) over CLIPS; few codes means a collapsed
+    quantiser whose mel distance says little."""
     model.eval()
-    total = 0.0
+    total, used = 0.0, set()
     for clip in clips:
         x = torch.from_numpy(clip)[None, None]
-        y, _, _, _ = model(x)
+        y, codes, _, _ = model(x)
         total += float(mel(y, x))
+        used.update(codes[0, :, 0].tolist())
     model.train()
-    return total / max(len(clips), 1)
+    return total / max(len(clips), 1), len(used)
+
+
+# An export needs at least this many distinct first-codebook codes over the validation clips.
+MIN_CODES_USED = 64
 
 
 def load_model(path):
@@ -152,12 +160,13 @@ def train(args):
             logging.info("step %d loss %.4f (%.2f s/step)", step, loss.item(), (time.time() - started) / (step - start))
         if where.main and (step % args.eval_every == 0 or step == start + args.steps):
             plain = copy.deepcopy(unwrap(net)).cpu()
-            distance = mel_distance(plain, validation, mel.cpu())
+            distance, used = mel_distance(plain, validation, mel.cpu())
             mel.to(where.device)
-            logging.info("step %d validation mel distance %.4f (best %.4f)", step, distance, best)
-            if distance < best:
+            logging.info("step %d validation mel distance %.4f codes used %d (best %.4f)", step, distance, used, best)
+            if distance < best and used >= MIN_CODES_USED:
                 best = distance
-                export(plain, target, {"steps": step, "mel_distance": f"{distance:.5f}",
+                export(plain, target, {"steps": step, "mel_distance": f"{distance:.5f}", "codes_used": used,
+                                       "input_rms_dbfs": INPUT_RMS_DBFS,
                                        "data": f"data factory shards in {cache}, split train",
                                        "date": datetime.date.today().isoformat()}, golden_clip)
                 logging.info("exported %s", target)
@@ -169,7 +178,9 @@ def evaluate(args):
     mel = MultiScaleMel(model.config.sample_rate)
     clips = validation_clips(cache, args.validation_clips, 2 * model.config.sample_rate // model.config.hop
                              * model.config.hop)
-    print(f"multi-scale mel distance {mel_distance(model, clips, mel):.4f} over {len(clips)} validation clips of 2 s")
+    distance, used = mel_distance(model, clips, mel)
+    print(f"multi-scale mel distance {distance:.4f} over {len(clips)} validation clips of 2 s; {used} distinct codes "
+          f"in the first codebook" + (" (collapsed)" if used < MIN_CODES_USED else ""))
 
 
 def main():

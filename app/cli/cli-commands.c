@@ -151,6 +151,8 @@ const SrCliCommand sr_cli_commands[] = {
   { "midi encode", "MIDI|NOTES.json", 1, 1, N_("Print a MIDI file (or a JSON note list) as event tokens, one 20-s "
                                                "segment a line"),
     midi_encode_options, 0, sr_cmd_midi_encode, NULL },
+  { "midi vocabulary", "", 0, 0, N_("Print the MIDI event tokens in the order of their IDs, one a line"), NULL, 0,
+    sr_cmd_midi_vocabulary, NULL },
   { "midi decode", "TOKENS", 1, 1, N_("Turn event tokens back into a MIDI file"), output_option_midi, 0,
     sr_cmd_midi_decode, NULL },
   { "eval ser", "REF PRED", 2, 2, N_("Symbol error rate between two LMX readings, a system a line"),

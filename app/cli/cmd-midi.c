@@ -171,6 +171,20 @@ parse_header (const char *line, double *segment_seconds)
     }
 }
 
+/* The training code names the tokens it writes for `midi decode` from this list: the C table stays the only one. */
+int
+sr_cmd_midi_vocabulary (SrCliArgs *args)
+{
+  (void) args;
+  SrMidiTokenConfig config = SR_MIDI_TOKEN_CONFIG_DEFAULT;
+  for (guint token = 0; token < sr_midi_tokens_vocabulary_size (&config); token++)
+    {
+      g_autofree char *name = sr_midi_token_name (&config, token);
+      g_print ("%s\n", name);
+    }
+  return SR_EXIT_OK;
+}
+
 int
 sr_cmd_midi_decode (SrCliArgs *args)
 {

@@ -85,6 +85,22 @@ class FactorizedQuantizer(nn.Module):
         self.project_in = nn.Conv1d(dim, code_dim, 1)
         self.project_out = nn.Conv1d(code_dim, dim, 1)
         self.codebook = nn.Embedding(size, code_dim)
+        # How often each code was chosen lately (a moving average of counts per batch); not exported.
+        self.register_buffer("usage", torch.ones(size), persistent=False)
+
+    @torch.no_grad()
+    def restart_dead_codes(self, e, codes, decay=0.99, threshold=0.01):
+        """Codes nobody chose for a long while move onto projections the encoder makes now: without this, a few codes
+        win early, the rest starve, and the codebook collapses to one code (as the first exported codec did)."""
+        counts = torch.bincount(codes.flatten(), minlength=self.usage.shape[0]).type_as(self.usage)
+        self.usage.mul_(decay).add_(counts, alpha=1 - decay)
+        dead = (self.usage < threshold).nonzero().flatten()
+        if len(dead) == 0:
+            return
+        vectors = e.transpose(1, 2).reshape(-1, e.shape[1])
+        picks = vectors[torch.randint(0, vectors.shape[0], (len(dead),), device=vectors.device)]
+        self.codebook.weight[dead] = picks + 1e-3 * torch.randn_like(picks)
+        self.usage[dead] = 1.0
 
     def lookup(self, codes):
         """codes (B, T) → (B, dim, T)."""
@@ -95,6 +111,8 @@ class FactorizedQuantizer(nn.Module):
         flat = F.normalize(e.transpose(1, 2).reshape(-1, e.shape[1]), dim=1)
         book = F.normalize(self.codebook.weight, dim=1)
         codes = (flat @ book.t()).argmax(1).reshape(e.shape[0], e.shape[2])
+        if self.training:
+            self.restart_dead_codes(e, codes)
         q = self.codebook(codes).transpose(1, 2)                # (B, code_dim, T)
         codebook_loss = F.mse_loss(q, e.detach())
         commitment = F.mse_loss(e, q.detach())
@@ -145,6 +163,20 @@ class Codec(nn.Module):
         z = self.encoder(audio)
         q, codes, codebook_loss, commitment = self.quantize(z)
         return self.decoder(q), codes, codebook_loss, commitment
+
+
+INPUT_RMS_DBFS = -20.0
+
+
+def normalize_loudness(audio, target_dbfs=INPUT_RMS_DBFS, floor_dbfs=-70.0):
+    """AUDIO (numpy float32) scaled to an RMS of TARGET_DBFS, so the codec always meets one level: the synthetic
+    piano is mostly near -36 dBFS, a close-miked recording near -15. Near-silence (below FLOOR_DBFS) stays as it is;
+    peaks are limited to ±1. The C runtime does the same before encoding (issue 9)."""
+    import numpy as np
+    rms = float(np.sqrt(np.mean(np.square(audio, dtype=np.float64)))) if audio.size else 0.0
+    if rms <= 10 ** (floor_dbfs / 20):
+        return audio
+    return np.clip(audio * (10 ** (target_dbfs / 20) / rms), -1, 1).astype(np.float32)
 
 
 def mel_filterbank(sample_rate, n_fft, n_mels, f_min=30.0, f_max=None):

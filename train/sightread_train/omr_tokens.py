@@ -7,7 +7,6 @@ LMX text becomes IDs through `sightread lmx vocabulary`, the C table, so there i
 import hashlib
 import json
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +14,7 @@ import torch
 
 from . import vocabulary as V
 from .rqvae import pad_to_multiple, pixels_to_ink
+from .pairs import PairWriter, load_pairs
 from .shards import samples
 
 MAX_COLUMNS = 151   # spec §1.1: column x ≤ 150
@@ -52,8 +52,8 @@ def encode_crop(rqvae, pixels, shift=(0, 0)):
 
 
 def tokenize_shard(rqvae, shard, table, shifts, rng):
-    """One shard's systems → arrays for np.savez, and counts of what was left out and why."""
-    codes, code_offsets, rows, lmx, lmx_offsets, keys, looks = [], [0], [], [], [0], [], []
+    """One shard's systems → a PairWriter, and counts of what was left out and why."""
+    writer = PairWriter()
     skipped = {"too large": 0, "unknown LMX tokens": 0}
     for sample in samples([shard], wanted=("pgm", "lmx", "json")):
         ids = [table.get(word, -1) for word in sample["lmx"].split()]
@@ -67,53 +67,12 @@ def tokenize_shard(rqvae, shard, table, shifts, rng):
             if grid_rows > MAX_ROWS or len(steps) // grid_rows > MAX_COLUMNS or len(ids) + 1 > MAX_LMX:
                 skipped["too large"] += 1
                 break
-            codes.append(steps)
-            code_offsets.append(code_offsets[-1] + len(steps))
-            rows.append(grid_rows)
-            lmx.extend(ids)
-            lmx_offsets.append(len(lmx))
-            keys.append(sample["key"])
-            looks.append(sample["json"].get("look", ""))
-    arrays = {"codes": np.concatenate(codes) if codes else np.zeros((0, V.CODEBOOKS), np.uint16),
-              "code_offsets": np.array(code_offsets, np.int64), "rows": np.array(rows, np.int16),
-              "lmx": np.array(lmx, np.int16), "lmx_offsets": np.array(lmx_offsets, np.int64),
-              "keys": np.array(keys), "looks": np.array(looks)}
-    return arrays, skipped
+            writer.add(sample["key"], sample["json"].get("look", ""), steps, grid_rows, ids)
+    return writer, skipped
 
 
-@dataclass
-class OmrPair:
-    key: str
-    look: str
-    codes: np.ndarray   # (T, 4) codebook indices 0 … 1023
-    rows: int
-    lmx: np.ndarray     # unified LMX token indices, without EOS
-
-    def source(self):
-        """(steps (T, 4) unified indices, positions (T, 2) of (column, row))."""
-        t = len(self.codes)
-        steps = torch.from_numpy(self.codes.astype(np.int64)) + V.IMAGE_START
-        steps += torch.arange(V.CODEBOOKS) * V.CODEBOOK_SIZE
-        index = torch.arange(t)
-        return steps, torch.stack([index // self.rows, index % self.rows], 1)
-
-    def target(self):
-        steps = torch.zeros(len(self.lmx) + 1, V.CODEBOOKS, dtype=torch.long)
-        steps[:-1, 0] = torch.from_numpy(self.lmx.astype(np.int64))
-        steps[-1, 0] = V.eos(V.LMX)
-        return steps
-
-
-def load_pairs(folder, looks=None):
-    pairs = []
-    for path in sorted(Path(folder).glob("*.npz")):
-        data = np.load(path)
-        c, l = data["code_offsets"], data["lmx_offsets"]
-        for i, key in enumerate(data["keys"]):
-            if looks is None or str(data["looks"][i]) in looks:
-                pairs.append(OmrPair(str(key), str(data["looks"][i]), data["codes"][c[i]:c[i + 1]], int(data["rows"][i]),
-                                     data["lmx"][l[i]:l[i + 1]]))
-    return pairs
+def load_omr_pairs(folder, looks=None):
+    return load_pairs(folder, V.IMAGE, V.LMX, looks)
 
 
 def write_manifest(folder, rqvae_path, counts):

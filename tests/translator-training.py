@@ -1,11 +1,13 @@
-"""The OMR training pipeline end to end on one song, in a tiny size (TAP):
-- the data factory's systems become RQVAE code grids (one step per 16×16 cell, column by column, 2-D positions) and
-  LMX token IDs from the C vocabulary;
-- a translator trained on them for a few hundred steps reads those same systems back far better than chance (SER by
-  the C metric), which proves the tokens, batches, teacher forcing, greedy decoding and SER are wired together;
-- the exported weights load back, carry kind, format, steps and the RQVAE they read, and a golden file is written.
-This checks the plumbing, not music reading: the real numbers are in train/RESULTS.md.
-Usage: omr-training.py SIGHTREAD SHARED"""
+"""The translator's training pipelines end to end on one song, in a tiny size (TAP):
+- OMR: the data factory's systems become RQVAE code grids (one step per 16×16 cell, column by column, 2-D positions)
+  and LMX token IDs from the C vocabulary; a translator trained on them for 300 steps reads those same systems back
+  far better than chance (SER by the C metric); the export loads back with kind, format, steps, the RQVAE it read and
+  a golden file;
+- transcription: the same systems' audio becomes codec frames and their notes MIDI event tokens made by the C
+  tokenizer; a translator trained on them transcribes those clips back better than chance (onset F1 by the C metric).
+This proves the tokens, batches, teacher forcing, greedy decoding and metrics are wired together; it checks the
+plumbing, not music reading: the real numbers are in train/RESULTS.md.
+Usage: translator-training.py SIGHTREAD SHARED"""
 
 import json
 import shutil
@@ -19,7 +21,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "train"))
 from sightread_train import safetensors_io  # noqa: E402
 from sightread_train import vocabulary as V  # noqa: E402
-from sightread_train.omr_tokens import fingerprint, load_pairs, lmx_table  # noqa: E402
+from sightread_train.omr_tokens import fingerprint, lmx_table, load_omr_pairs  # noqa: E402
+from sightread_train.pairs import load_pairs  # noqa: E402
 
 PIECE = "lc4976777"  # a song of a few systems
 sightread, shared = sys.argv[1], sys.argv[2]
@@ -34,13 +37,16 @@ def check(name, ok, detail=""):
 
 
 def run(*arguments):
-    return subprocess.run([sys.executable, *map(str, arguments)], capture_output=True, text=True, check=True).stdout
+    done = subprocess.run([sys.executable, *map(str, arguments)], capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(map(str, arguments))} failed:\n{done.stderr}")
+    return done.stdout
 
 
 with tempfile.TemporaryDirectory() as folder:
     cache = Path(folder) / "cache"
     run(REPO / "train" / "data" / "build.py", "build", "--cache", cache, "--shared", shared, "--sightread", sightread,
-        "--only", PIECE, "--variants", "1", "--audio-variants", "0")
+        "--only", PIECE, "--variants", "1", "--audio-variants", "1")
     built = list((cache / "shards").glob("*/*.tar"))
     # Whatever split the song belongs to, it is trained on and read back here.
     for split in ("train", "validation"):
@@ -51,7 +57,7 @@ with tempfile.TemporaryDirectory() as folder:
     run(script, "tokenize", "--cache", cache, "--sightread", sightread, "--shifts", "1")
 
     tokens = cache / "tokens" / f"omr-{fingerprint(rqvae)}"
-    pairs = load_pairs(tokens / "train")
+    pairs = load_omr_pairs(tokens / "train")
     names = {v: k for k, v in lmx_table(sightread).items()}
     check("every system of the song became a pair", len(pairs) >= 3, f"{len(pairs)} pairs")
     pair = pairs[0]
@@ -65,13 +71,13 @@ with tempfile.TemporaryDirectory() as folder:
           positions[: pair.rows + 1].tolist() == [[0, r] for r in range(pair.rows)] + [[1, 0]])
     check("the grid's height follows the crop (16 px a row)", 3 <= pair.rows <= 26, f"{pair.rows} rows")
     check("the LMX IDs spell the system's LMX in the C vocabulary, a measure first",
-          names[int(pair.lmx[0])] == "measure" and pair.target()[-1, 0] == V.eos(V.LMX))
+          names[int(pair.tokens[0])] == "measure" and pair.target()[-1, 0] == V.eos(V.LMX))
 
     model = Path(folder) / "i2a.safetensors"
     out = run(script, "train", "--cache", cache, "--sightread", sightread, "--model", model, "--fresh",
               "--log", Path(folder) / "i2a.log", "--d-model", "64", "--heads", "2", "--layers", "1",
-              "--steps", "150", "--warmup", "30", "--lr", "3e-3", "--budget", "1500", "--first-cap", "2000",
-              "--eval-every", "150", "--validation-systems", "8")
+              "--steps", "300", "--warmup", "30", "--lr", "3e-3", "--budget", "1500", "--first-cap", "2000",
+              "--eval-every", "300", "--validation-systems", "8")
     log = (Path(folder) / "i2a.log").read_text()
     losses = [float(line.split(" loss ")[1].split()[0]) for line in log.splitlines() if " loss " in line]
     check("the loss falls to a fraction of where it started", losses[-1] < 0.4 * losses[0],
@@ -82,7 +88,7 @@ with tempfile.TemporaryDirectory() as folder:
 
     tensors, metadata = safetensors_io.load(model)
     check("the export is fp16 seq2seq weights that say their step and the RQVAE they read",
-          metadata["sightread.kind"] == "seq2seq" and metadata["sightread.steps"] == "150"
+          metadata["sightread.kind"] == "seq2seq" and metadata["sightread.steps"] == "300"
           and metadata["sightread.rqvae"] == fingerprint(rqvae)
           and all(t.dtype.is_floating_point and t.element_size() == 2 for t in tensors.values()))
     golden = json.loads(model.with_suffix(".golden.json").read_text())
@@ -93,8 +99,35 @@ with tempfile.TemporaryDirectory() as folder:
                     "--splits", "validation", "--json", summary)
     numbers = json.loads(summary.read_text())
     check("eval prints a SER per look and writes the same as JSON", "validation engraved: SER" in evaluated
-          and numbers["splits"]["validation"]["engraved"]["systems"] == 4 and numbers["steps"] == 150,
+          and numbers["splits"]["validation"]["engraved"]["pairs"] == 4 and numbers["steps"] == 300,
           evaluated.strip())
+
+    # Transcription, on the same song's audio.
+    run(script, "tokenize", "--task", "amt", "--cache", cache, "--sightread", sightread)
+    codec = REPO / "resources" / "models" / "codec.safetensors"
+    clips = load_pairs(cache / "tokens" / f"amt-{fingerprint(codec)}" / "train", V.AUDIO, V.MIDI)
+    check("every system's clip became at most 10 s of codec frames (86 a second) and MIDI tokens",
+          len(clips) == len(pairs) and all(0 < len(c.codes) <= 862 and c.rows == 0 and V.MIDI_START <= int(c.tokens.min())
+        and int(c.tokens.max()) < V.MIDI_START + V.MIDI_SIZE for c in clips), f"{len(clips)} clips")
+    used = len({tuple(step) for c in clips for step in c.codes.tolist()})
+    check("the shipped codec gives different codes for different sounds (not a collapsed codebook)", used >= 64,
+          f"{used} distinct code steps over {sum(len(c.codes) for c in clips)} frames")
+    midi_model = Path(folder) / "a2i.safetensors"
+    run(script, "train", "--task", "amt", "--cache", cache, "--sightread", sightread, "--model", midi_model,
+        "--fresh", "--log", Path(folder) / "a2i.log", "--d-model", "64", "--heads", "2", "--layers", "1",
+        "--steps", "300", "--warmup", "30", "--lr", "3e-3", "--budget", "3000", "--first-cap", "2000",
+        "--eval-every", "300", "--validation-systems", "8")
+    log = (Path(folder) / "a2i.log").read_text()
+    losses = [float(line.split(" loss ")[1].split()[0]) for line in log.splitlines() if " loss " in line]
+    check("the transcription loss falls to a fraction of where it started", losses[-1] < 0.4 * losses[0],
+          f"{losses[0]:.3f} → {losses[-1]:.3f}")
+    f1 = [float(line.split("onset F1 ")[1].split()[1]) for line in log.splitlines() if "validation onset F1" in line]
+    check("it transcribes its own training clips with onset F1 above chance (C metric)", f1 and f1[-1] > 20,
+          f"onset F1 {f1[-1] if f1 else None} %")
+    tensors, metadata = safetensors_io.load(midi_model)
+    check("the transcription export says its direction, task and codec",
+          metadata["sightread.direction"] == "a2i" and metadata["sightread.tasks"] == '["amt"]'
+          and metadata["sightread.codec"] == fingerprint(codec))
 
 print(f"1..{len(results)}")
 sys.exit(0 if all(results) else 1)
