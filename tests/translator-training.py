@@ -122,7 +122,9 @@ with tempfile.TemporaryDirectory() as folder:
     check("the transcription loss falls to a fraction of where it started", losses[-1] < 0.4 * losses[0],
           f"{losses[0]:.3f} → {losses[-1]:.3f}")
     f1 = [float(line.split("onset F1 ")[1].split()[1]) for line in log.splitlines() if "validation onset F1" in line]
-    check("it transcribes its own training clips with onset F1 above chance (C metric)", f1 and f1[-1] > 20,
+    # A model deaf to the audio writes the same notes for every clip: about 20 % here (measured with a collapsed codec).
+    check("it transcribes its own training clips far better than a model deaf to the audio (onset F1, C metric)",
+          f1 and f1[-1] > 40,
           f"onset F1 {f1[-1] if f1 else None} %")
     tensors, metadata = safetensors_io.load(midi_model)
     check("the transcription export says its direction, task and codec",

@@ -150,7 +150,7 @@ def train(args):
     started = time.time()
     for step in range(start + 1, start + args.steps + 1):
         x = torch.from_numpy(np.stack([next(windows) for _ in range(args.batch)]))[:, None].to(where.device)
-        y, _, codebook_loss, commitment = net(x)
+        y, _, codebook_loss, commitment = net(x, bypass=step <= args.bypass_steps)
         loss = mel(y, x) + codebook_loss + 0.25 * commitment + (y - x).abs().mean()
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
@@ -198,6 +198,8 @@ def main():
     t.add_argument("--lr", type=float, default=3e-4)
     t.add_argument("--seed", type=int, default=1)
     t.add_argument("--eval-every", type=int, default=200)
+    t.add_argument("--bypass-steps", type=int, default=0,
+                   help="for the first N steps the decoder hears the unquantised latent (a warm-up against collapse)")
     t.add_argument("--fresh", action="store_true", help="start from random weights, not the shipped model")
     t.add_argument("--log", default="~/.cache/sightread/logs/codec.log")
     args = parser.parse_args()

@@ -110,15 +110,16 @@ class Translator(nn.Module):
         positions = torch.full((b, 1), position, dtype=torch.long, device=step.device)
         x = self.embed(step[:, None]).sum(2) + self.target_positions(target_modality, positions)
         if not cache:
-            cache.extend([] for _ in self.decoder.layers)
-        for layer, seen in zip(self.decoder.layers, cache):
+            # Per layer: the normalised inputs so far, and the cross-attention keys and values of the memory, made once.
+            cache.extend({"seen": [], "cross": _project_memory(layer.multihead_attn, memory)}
+                         for layer in self.decoder.layers)
+        for layer, kept in zip(self.decoder.layers, cache):
             h = layer.norm1(x)
-            seen.append(h)
-            keys = torch.cat(seen, 1)
+            kept["seen"].append(h)
+            keys = torch.cat(kept["seen"], 1)
             x = x + layer.dropout1(layer.self_attn(h, keys, keys, need_weights=False)[0])
             h = layer.norm2(x)
-            x = x + layer.dropout2(layer.multihead_attn(h, memory, memory, key_padding_mask=memory_padding,
-                                                        need_weights=False)[0])
+            x = x + layer.dropout2(_attend(layer.multihead_attn, h, *kept["cross"], memory_padding))
             h = layer.norm3(x)
             x = x + layer.dropout3(layer.linear2(layer.dropout(layer.activation(layer.linear1(h)))))
         return self.decoder.norm(x)
@@ -156,6 +157,26 @@ class Translator(nn.Module):
         logits = self.step_logits(states, target, target_modality)
         mask = target != V.PAD
         return F.cross_entropy(logits[mask], target[mask])
+
+
+def _project_memory(attention, memory):
+    """The keys and values an nn.MultiheadAttention makes of MEMORY (B, S, d), split into heads: (B, H, S, d/H)."""
+    d, heads = attention.embed_dim, attention.num_heads
+    _, w_k, w_v = attention.in_proj_weight.split(d)
+    _, b_k, b_v = attention.in_proj_bias.split(d)
+    split = lambda t: t.reshape(t.shape[0], t.shape[1], heads, d // heads).transpose(1, 2)  # noqa: E731
+    return split(F.linear(memory, w_k, b_k)), split(F.linear(memory, w_v, b_v))
+
+
+def _attend(attention, query, keys, values, padding):
+    """nn.MultiheadAttention's output for QUERY (B, 1, d) over projected KEYS and VALUES, PADDING (B, S) masked."""
+    d, heads = attention.embed_dim, attention.num_heads
+    w_q, b_q = attention.in_proj_weight[:d], attention.in_proj_bias[:d]
+    q = F.linear(query, w_q, b_q).reshape(query.shape[0], 1, heads, d // heads).transpose(1, 2)
+    scores = q @ keys.transpose(-1, -2) / (d // heads) ** 0.5            # (B, H, 1, S)
+    scores = scores.masked_fill(padding[:, None, None, :], float("-inf"))
+    out = (scores.softmax(-1) @ values).transpose(1, 2).reshape(query.shape[0], 1, d)
+    return attention.out_proj(out)
 
 
 def single_stream(tokens):
