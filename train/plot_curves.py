@@ -65,20 +65,20 @@ def main():
     losses, metrics = read(args.log)
     if not losses:
         raise SystemExit(f"{args.log}: no 'step N loss X' lines")
-    figure, (top, bottom) = plt.subplots(2, 1, figsize=(8, 6), sharex=True)
+    # One panel for the loss, one per validation metric (their scales differ: a pixel share, a code count, a SER).
+    figure, axes = plt.subplots(1 + max(len(metrics), 1), 1, figsize=(8, 3 + 2.2 * max(len(metrics), 1)), sharex=True)
+    top = axes[0]
     steps, values = zip(*losses)
     top.plot(steps, values, color="0.75", linewidth=0.8, label="loss")
     top.plot(steps, smooth(list(values)), color="C0", label="loss, mean of 10 reports")
     top.set_ylabel("training loss")
     top.set_yscale("log")
     top.legend()
-    for name, points in sorted(metrics.items()):
+    for axis, (name, points) in zip(axes[1:], sorted(metrics.items())):
         x, y = zip(*points)
-        bottom.plot(x, y, marker="o", label=name)
-    bottom.set_xlabel("step")
-    bottom.set_ylabel("validation")
-    if metrics:
-        bottom.legend()
+        axis.plot(x, y, marker="o", color="C1")
+        axis.set_ylabel(name)
+    axes[-1].set_xlabel("step")
     top.set_title(args.title or Path(args.log).name)
     figure.tight_layout()
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
