@@ -43,6 +43,19 @@ def run(*arguments):
     return done.stdout
 
 
+def train_tiny(task, cache, model, budget):
+    """A 300-step run of a tiny translator (d 64, one layer each side) from scratch on the cache's training pairs,
+    validated once at the end; → (its log's lines, the training losses it reported)."""
+    log = model.with_suffix(".log")
+    run(script, "train", "--task", task, "--cache", cache, "--sightread", sightread, "--model", model, "--fresh",
+        "--log", log, "--d-model", "64", "--heads", "2", "--layers", "1", "--steps", "300", "--warmup", "30",
+        "--lr", "3e-3", "--budget", str(budget), "--first-cap", "2000", "--eval-every", "300",
+        "--validation-systems", "8")
+    lines = log.read_text().splitlines()
+    return lines, [float(line.split(" loss ")[1].split()[0]) for line in lines
+                   if " loss " in line and "validation" not in line]
+
+
 with tempfile.TemporaryDirectory() as folder:
     cache = Path(folder) / "cache"
     run(REPO / "train" / "data" / "build.py", "build", "--cache", cache, "--shared", shared, "--sightread", sightread,
@@ -74,16 +87,10 @@ with tempfile.TemporaryDirectory() as folder:
           names[int(pair.tokens[0])] == "measure" and pair.target()[-1, 0] == V.eos(V.LMX))
 
     model = Path(folder) / "i2a.safetensors"
-    out = run(script, "train", "--cache", cache, "--sightread", sightread, "--model", model, "--fresh",
-              "--log", Path(folder) / "i2a.log", "--d-model", "64", "--heads", "2", "--layers", "1",
-              "--steps", "300", "--warmup", "30", "--lr", "3e-3", "--budget", "1500", "--first-cap", "2000",
-              "--eval-every", "300", "--validation-systems", "8")
-    log = (Path(folder) / "i2a.log").read_text()
-    losses = [float(line.split(" loss ")[1].split()[0]) for line in log.splitlines()
-              if " loss " in line and "validation" not in line]
+    log, losses = train_tiny("omr", cache, model, 1500)
     check("the loss falls to a fraction of where it started", losses[-1] < 0.4 * losses[0],
           f"{losses[0]:.3f} → {losses[-1]:.3f}")
-    engraved = [float(line.split("SER engraved ")[1].split()[0]) for line in log.splitlines() if "SER engraved" in line]
+    engraved = [float(line.split("SER engraved ")[1].split()[0]) for line in log if "SER engraved" in line]
     check("it reads its own training systems back with SER well below 100 % (C metric)",
           engraved and engraved[-1] < 60, f"SER {engraved[-1] if engraved else None} %")
 
@@ -114,16 +121,10 @@ with tempfile.TemporaryDirectory() as folder:
     check("the shipped codec gives different codes for different sounds (not a collapsed codebook)", used >= 64,
           f"{used} distinct code steps over {sum(len(c.codes) for c in clips)} frames")
     midi_model = Path(folder) / "a2i.safetensors"
-    run(script, "train", "--task", "amt", "--cache", cache, "--sightread", sightread, "--model", midi_model,
-        "--fresh", "--log", Path(folder) / "a2i.log", "--d-model", "64", "--heads", "2", "--layers", "1",
-        "--steps", "300", "--warmup", "30", "--lr", "3e-3", "--budget", "3000", "--first-cap", "2000",
-        "--eval-every", "300", "--validation-systems", "8")
-    log = (Path(folder) / "a2i.log").read_text()
-    losses = [float(line.split(" loss ")[1].split()[0]) for line in log.splitlines()
-              if " loss " in line and "validation" not in line]
+    log, losses = train_tiny("amt", cache, midi_model, 3000)
     check("the transcription loss falls to a fraction of where it started", losses[-1] < 0.4 * losses[0],
           f"{losses[0]:.3f} → {losses[-1]:.3f}")
-    f1 = [float(line.split("onset F1 ")[1].split()[1]) for line in log.splitlines() if "validation onset F1" in line]
+    f1 = [float(line.split("onset F1 ")[1].split()[1]) for line in log if "validation onset F1" in line]
     # A model deaf to the audio writes the same notes for every clip: about 20 % here (measured with a collapsed codec).
     check("it transcribes its own training clips far better than a model deaf to the audio (onset F1, C metric)",
           f1 and f1[-1] > 40,

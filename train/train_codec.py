@@ -98,12 +98,9 @@ MIN_CODES_USED = 64
 
 
 def load_model(path):
-    tensors, metadata = safetensors_io.load(path)
-    if metadata.get("sightread.kind") != "dac" or int(metadata.get("sightread.format", -1)) != FORMAT:
-        raise SystemExit(f"{path}: kind {metadata.get('sightread.kind')} format {metadata.get('sightread.format')}, "
-                         f"expected dac format {FORMAT}")
-    model = Codec(CodecConfig(**json.loads(metadata["sightread.config"])))
-    model.load_state_dict({k: v.float() for k, v in tensors.items()})
+    state, metadata, config = safetensors_io.load_model_file(path, "dac", FORMAT)
+    model = Codec(CodecConfig(**config))
+    model.load_state_dict(state)
     return model, metadata
 
 

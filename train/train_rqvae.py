@@ -82,13 +82,9 @@ def pixel_error(model, crops):
 
 
 def load_model(path):
-    tensors, metadata = safetensors_io.load(path)
-    if metadata.get("sightread.kind") != "rqvae" or int(metadata.get("sightread.format", -1)) != FORMAT:
-        raise SystemExit(f"{path}: kind {metadata.get('sightread.kind')} format {metadata.get('sightread.format')}, "
-                         f"expected rqvae format {FORMAT}")
-    config = RQVAEConfig(**json.loads(metadata["sightread.config"]))
+    state, metadata, config = safetensors_io.load_model_file(path, "rqvae", FORMAT)
+    config = RQVAEConfig(**config)
     model = RQVAE(config)
-    state = {k: v.float() for k, v in tensors.items()}
     # The EMA sums restart from the codebooks themselves.
     state["quantizer.embed_sum"] = state["quantizer.codebooks"].clone()
     state["quantizer.cluster_size"] = torch.ones(config.codebooks, config.codebook_size)

@@ -30,8 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sightread_train import safetensors_io  # noqa: E402
 from sightread_train import vocabulary as V  # noqa: E402
 from sightread_train import amt_tokens, omr_tokens  # noqa: E402
-from sightread_train.omr_tokens import MAX_LMX, fingerprint, lmx_table, write_manifest  # noqa: E402
-from sightread_train.pairs import load_pairs  # noqa: E402
+from sightread_train.omr_tokens import MAX_LMX, fingerprint, lmx_table  # noqa: E402
+from sightread_train.pairs import load_pairs, write_manifest  # noqa: E402
 from sightread_train.shards import shard_paths  # noqa: E402
 from sightread_train.training import inverse_sqrt_lr, place, setup_logging, unwrap, wrap  # noqa: E402
 from sightread_train.translator import Translator, TranslatorConfig  # noqa: E402
@@ -230,12 +230,9 @@ def onset_f1(pairs, readings, sightread):
 
 
 def load_model(path):
-    tensors, metadata = safetensors_io.load(path)
-    if metadata.get("sightread.kind") != "seq2seq" or int(metadata.get("sightread.format", -1)) != FORMAT:
-        raise SystemExit(f"{path}: kind {metadata.get('sightread.kind')} format {metadata.get('sightread.format')}, "
-                         f"expected seq2seq format {FORMAT}")
-    model = Translator(TranslatorConfig(**json.loads(metadata["sightread.config"])))
-    model.load_state_dict({k: v.float() for k, v in tensors.items()})
+    state, metadata, config = safetensors_io.load_model_file(path, "seq2seq", FORMAT)
+    model = Translator(TranslatorConfig(**config))
+    model.load_state_dict(state)
     return model, metadata
 
 

@@ -67,7 +67,3 @@ def tokenize_shard(codec, shard, sightread):
         writer.add(sample["key"], sound, encode_audio(codec, audio), 0, tokens)
     return writer, skipped
 
-
-def fingerprint_folder(cache, kind, weights):
-    from .omr_tokens import fingerprint
-    return Path(cache).expanduser() / "tokens" / f"{kind}-{fingerprint(weights)}"

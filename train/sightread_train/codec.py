@@ -7,6 +7,7 @@ import json
 import math
 from dataclasses import asdict, dataclass, field
 
+import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -181,7 +182,6 @@ def normalize_loudness(audio, target_dbfs=INPUT_RMS_DBFS, floor_dbfs=-70.0):
     """AUDIO (numpy float32) scaled to an RMS of TARGET_DBFS, so the codec always meets one level: the synthetic
     piano is mostly near -36 dBFS, a close-miked recording near -15. Near-silence (below FLOOR_DBFS) stays as it is;
     peaks are limited to ±1. The C runtime does the same before encoding (issue 9)."""
-    import numpy as np
     rms = float(np.sqrt(np.mean(np.square(audio, dtype=np.float64)))) if audio.size else 0.0
     if rms <= 10 ** (floor_dbfs / 20):
         return audio

@@ -5,7 +5,6 @@ cache, because encoding the crops at every training step would cost more than th
 LMX text becomes IDs through `sightread lmx vocabulary`, the C table, so there is one vocabulary."""
 
 import hashlib
-import json
 import subprocess
 from pathlib import Path
 
@@ -74,6 +73,3 @@ def tokenize_shard(rqvae, shard, table, shifts, rng):
 def load_omr_pairs(folder, looks=None):
     return load_pairs(folder, V.IMAGE, V.LMX, looks)
 
-
-def write_manifest(folder, rqvae_path, counts):
-    (Path(folder) / "manifest.json").write_text(json.dumps({"rqvae": str(rqvae_path), **counts}, indent=1))

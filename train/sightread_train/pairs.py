@@ -3,6 +3,7 @@ or audio frames) and a single-stream target (LMX or MIDI tokens). One .npz per d
 codes (ΣT, 4) codebook indices, code_offsets, rows (image grid rows; 0 for audio), tokens (unified indices),
 token_offsets, keys, looks."""
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,6 +67,11 @@ class PairWriter:
         partial = Path(target).with_suffix(".partial.npz")
         np.savez(partial, **arrays)
         partial.rename(target)
+
+
+def write_manifest(folder, tokenizer_path, counts):
+    """What a token folder was made from (the tokenizer's file) and how many pairs each split got."""
+    (Path(folder) / "manifest.json").write_text(json.dumps({"tokenizer": str(tokenizer_path), **counts}, indent=1))
 
 
 def load_pairs(folder, source_modality, target_modality, looks=None):

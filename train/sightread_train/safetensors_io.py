@@ -47,3 +47,13 @@ def load(path):
         array = np.frombuffer(data[base + start:base + end], dtype=np_dtype).reshape(info["shape"])
         tensors[name] = torch.from_numpy(array.copy())
     return tensors, metadata
+
+
+def load_model_file(path, kind, format_version):
+    """(tensors as fp32, metadata, config dict) of an exported model, refused with a message naming the file when its
+    kind or format is not KIND / FORMAT_VERSION (spec §6)."""
+    tensors, metadata = load(path)
+    if metadata.get("sightread.kind") != kind or int(metadata.get("sightread.format", -1)) != format_version:
+        raise SystemExit(f"{path}: kind {metadata.get('sightread.kind')} format {metadata.get('sightread.format')}, "
+                         f"expected {kind} format {format_version}")
+    return {k: v.float() for k, v in tensors.items()}, metadata, json.loads(metadata["sightread.config"])
