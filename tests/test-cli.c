@@ -177,6 +177,41 @@ test_a_command_not_built_yet_says_so_and_fails (void)
 }
 
 static void
+test_devices_lists_the_cpu_and_says_what_the_choice_opens (void)
+{
+  g_auto(Run) run = { 0 };
+  sightread (&run, "devices", "--device", "cpu");
+  g_assert_cmpint (run.status, ==, 0);
+  assert_contains (run.out, "cpu\tCPU, ");
+  assert_contains (run.out, "--device cpu opens: cpu");
+  /* lavapipe on the test machines: listed, and opened when Vulkan is asked for by name */
+  g_auto(Run) vulkan = { 0 };
+  sightread (&vulkan, "devices", "--device", "vulkan");
+  g_assert_cmpint (vulkan.status, ==, 0);
+  assert_contains (vulkan.out, "vulkan:0\t");
+  assert_contains (vulkan.out, "--device vulkan opens: vulkan");
+}
+
+static void
+test_a_missing_vulkan_device_falls_back_to_the_cpu_with_a_note (void)
+{
+  g_auto(Run) run = { 0 };
+  sightread (&run, "devices", "--device", "vulkan:63");
+  g_assert_cmpint (run.status, ==, 0);
+  assert_contains (run.out, "--device vulkan:63 opens: cpu");
+  assert_contains (run.out, "note: there is no Vulkan device 63");
+}
+
+static void
+test_bench_refuses_an_unknown_benchmark (void)
+{
+  g_auto(Run) run = { 0 };
+  sightread (&run, "bench", "fft");
+  g_assert_cmpint (run.status, ==, 2);
+  assert_contains (run.err, "no benchmark 'fft' (expected gemm, attention, conv or norm)");
+}
+
+static void
 test_pages_describes_the_sample_score (void)
 {
   g_autofree char *pdf = sr_test_sample_path ("minuet-in-g.pdf");
@@ -315,6 +350,9 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/bad-usage", test_bad_usage_exits_2_with_a_one_line_hint);
   g_test_add_func ("/cli/bad-device-env", test_a_bad_device_in_the_environment_is_bad_usage);
   g_test_add_func ("/cli/not-built", test_a_command_not_built_yet_says_so_and_fails);
+  g_test_add_func ("/cli/devices", test_devices_lists_the_cpu_and_says_what_the_choice_opens);
+  g_test_add_func ("/cli/devices-fallback", test_a_missing_vulkan_device_falls_back_to_the_cpu_with_a_note);
+  g_test_add_func ("/cli/bench-unknown", test_bench_refuses_an_unknown_benchmark);
   g_test_add_func ("/cli/pages", test_pages_describes_the_sample_score);
   g_test_add_func ("/cli/lmx-vocabulary", test_lmx_vocabulary_lists_the_token_ids_in_order);
   g_test_add_func ("/cli/midi-vocabulary", test_midi_vocabulary_lists_the_event_tokens_in_order);

@@ -4,7 +4,6 @@
 #include <glib/gi18n.h>
 
 #define ROADMAP_SYMBOLIC N_("the symbolic music core (roadmap step 2)")
-#define ROADMAP_COMPUTE N_("the compute engine (roadmap step 6)")
 #define ROADMAP_IMPORT N_("score import and system detection (roadmap step 8)")
 #define ROADMAP_TASKS N_("the end-to-end tasks (roadmap step 10)")
 #define ROADMAP_ENGRAVER N_("the engraver (roadmap step 11)")
@@ -122,6 +121,11 @@ static const SrCliOption videoset_options[] = {
   { NULL }
 };
 
+static const SrCliOption bench_options[] = {
+  { "json", 0, NULL, N_("Print machine-readable JSON") },
+  { NULL }
+};
+
 const SrCliCommand sr_cli_commands[] = {
   { "pages", "SCORE", 1, 1, N_("List a score's pages and render them to PNG"), pages_options, 0, sr_cmd_pages, NULL },
   { "systems", "SCORE", 1, 1, N_("Detected systems with page-pixel boxes"), systems_options, 0, sr_cmd_systems,
@@ -163,9 +167,11 @@ const SrCliCommand sr_cli_commands[] = {
     eval_notes_options, 0, sr_cmd_eval_notes, NULL },
   { "videoset", "VIDEO…", 1, -1, N_("Turn score-following videos into aligned system-image / audio pairs"),
     videoset_options, 0, NULL, ROADMAP_VIDEOSET },
-  { "devices", "", 0, 0, N_("List the compute devices"), NULL, SR_CLI_USES_DEVICE, NULL, ROADMAP_COMPUTE },
-  { "bench", "[WHAT…]", 0, -1, N_("Run the benchmarks"), NULL, SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS, NULL,
-    ROADMAP_COMPUTE },
+  { "devices", "", 0, 0, N_("List the compute devices, and what --device opens"), NULL, SR_CLI_USES_DEVICE,
+    sr_cmd_devices, NULL },
+  { "bench", "[gemm|attention|conv|norm…]", 0, -1, N_("Measure the compute kernels on the CPU backend and every "
+                                                       "Vulkan device (GEMM beside OpenBLAS itself)"),
+    bench_options, SR_CLI_USES_DEVICE, sr_cmd_bench, NULL },
   { NULL }
 };
 

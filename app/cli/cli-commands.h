@@ -29,3 +29,5 @@ int sr_cmd_eval_ser (SrCliArgs *args);
 int sr_cmd_eval_emd (SrCliArgs *args);
 int sr_cmd_crop (SrCliArgs *args);
 int sr_cmd_systems (SrCliArgs *args);
+int sr_cmd_devices (SrCliArgs *args);
+int sr_cmd_bench (SrCliArgs *args);

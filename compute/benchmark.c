@@ -1,0 +1,360 @@
+/* The benchmarks; see benchmark.h. Each case is timed as the median of repetitions after one warm-up (which also
+ * creates the Vulkan pipelines), each repetition ending in sr_backend_sync so that queued GPU work is counted. */
+#include "benchmark.h"
+
+#include <cblas.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { MAX_REPETITIONS = 25 };
+#define TIME_BUDGET_SECONDS 1.5
+
+static double
+now_seconds (void)
+{
+  struct timespec t;
+  clock_gettime (CLOCK_MONOTONIC, &t);
+  return (double) t.tv_sec + 1e-9 * (double) t.tv_nsec;
+}
+
+static int
+compare_doubles (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+typedef bool (*CaseRun) (void *state);
+
+/* Median seconds of RUN, or a negative number when it failed. */
+static double
+time_case (CaseRun run, void *state)
+{
+  if (!run (state))
+    return -1;
+  double times[MAX_REPETITIONS];
+  int count = 0;
+  double started = now_seconds ();
+  while (count < MAX_REPETITIONS && (count < 3 || now_seconds () - started < TIME_BUDGET_SECONDS))
+    {
+      double t0 = now_seconds ();
+      if (!run (state))
+        return -1;
+      times[count++] = now_seconds () - t0;
+    }
+  qsort (times, (size_t) count, sizeof *times, compare_doubles);
+  return times[count / 2];
+}
+
+static SrTensor *
+random_tensor (SrBackend *backend, SrDType dtype, int dims, const int64_t *shape)
+{
+  SrTensor *tensor = sr_tensor_new (backend, dtype, dims, shape);
+  if (tensor == NULL)
+    return NULL;
+  float *values = malloc (tensor->count * sizeof *values);
+  if (values == NULL)
+    {
+      sr_tensor_free (tensor);
+      return NULL;
+    }
+  unsigned state = 12345;
+  for (size_t i = 0; i < tensor->count; i++)
+    {
+      state = state * 1103515245u + 12345u;
+      values[i] = (float) ((state >> 9) & 0xffff) / 65536.0f - 0.5f;
+    }
+  bool written = sr_tensor_write_f32 (tensor, values);
+  free (values);
+  if (!written)
+    {
+      sr_tensor_free (tensor);
+      return NULL;
+    }
+  return tensor;
+}
+
+/* ---- GEMM ---- */
+
+typedef struct {
+  SrBackend *backend;
+  SrGemm gemm;
+  float *a, *b, *c; /* OpenBLAS's own case */
+  int m, n, k;
+} GemmState;
+
+static bool
+run_gemm (void *data)
+{
+  GemmState *s = data;
+  return sr_gemm (s->backend, &s->gemm) && sr_backend_sync (s->backend);
+}
+
+static bool
+run_openblas (void *data)
+{
+  GemmState *s = data;
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, s->m, s->n, s->k, 1.0f, s->a, s->k, s->b, s->n, 0.0f, s->c,
+               s->n);
+  return true;
+}
+
+typedef struct {
+  const char *group;
+  SrBackend *const *backends;
+  int n_backends;
+  SrBenchReport report;
+  void *context;
+  char *message;
+} Run;
+
+static void
+emit (Run *run, const char *name, const char *backend, const char *device, double seconds, double work,
+      const char *unit)
+{
+  SrBenchResult result = { run->group, name, backend, device, seconds * 1e3, work / seconds * 1e-9, unit };
+  run->report (run->context, &result);
+}
+
+static bool
+failed (Run *run, SrBackend *backend, const char *name)
+{
+  snprintf (run->message, SR_MESSAGE_SIZE, "%s on %s: %s", name, sr_backend_name (backend),
+            sr_backend_error (backend));
+  return false;
+}
+
+static bool
+bench_gemm_case (Run *run, int m, int k, int n, SrDType b_type, bool transpose_b, bool with_openblas)
+{
+  char name[96];
+  snprintf (name, sizeof name, "%d×%d×%d%s%s", m, k, n, b_type == SR_DTYPE_F16 ? " fp16 B" : " fp32",
+            transpose_b ? ", B transposed" : "");
+  double flops = 2.0 * m * n * k;
+  if (with_openblas)
+    {
+      GemmState s = { .m = m, .n = n, .k = k };
+      s.a = malloc (sizeof (float) * (size_t) m * k);
+      s.b = malloc (sizeof (float) * (size_t) k * n);
+      s.c = malloc (sizeof (float) * (size_t) m * n);
+      if (s.a && s.b && s.c)
+        {
+          for (size_t i = 0; i < (size_t) m * k; i++)
+            s.a[i] = (float) (i % 17) * 0.01f;
+          for (size_t i = 0; i < (size_t) k * n; i++)
+            s.b[i] = (float) (i % 13) * 0.01f;
+          double seconds = time_case (run_openblas, &s);
+          emit (run, name, "openblas", "cblas_sgemm", seconds, flops, "GFLOP/s");
+        }
+      free (s.a), free (s.b), free (s.c);
+    }
+  for (int i = 0; i < run->n_backends; i++)
+    {
+      SrBackend *backend = run->backends[i];
+      int64_t sa[2] = { m, k }, sb[2] = { transpose_b ? n : k, transpose_b ? k : n }, sc[2] = { m, n };
+      GemmState s = { .backend = backend };
+      SrTensor *a = random_tensor (backend, SR_DTYPE_F32, 2, sa), *b = random_tensor (backend, b_type, 2, sb);
+      SrTensor *c = sr_tensor_new (backend, SR_DTYPE_F32, 2, sc);
+      s.gemm = (SrGemm) { .a = a, .b = b, .c = c, .transpose_b = transpose_b };
+      double seconds = a && b && c ? time_case (run_gemm, &s) : -1;
+      sr_tensor_free (a), sr_tensor_free (b), sr_tensor_free (c);
+      if (seconds < 0)
+        return failed (run, backend, name);
+      emit (run, name, sr_backend_name (backend), sr_backend_device_name (backend), seconds, flops, "GFLOP/s");
+    }
+  return true;
+}
+
+static bool
+bench_gemm (Run *run)
+{
+  return bench_gemm_case (run, 1024, 1024, 1024, SR_DTYPE_F32, false, true)
+         && bench_gemm_case (run, 1024, 512, 1024, SR_DTYPE_F32, false, true)
+         && bench_gemm_case (run, 1024, 512, 1024, SR_DTYPE_F16, false, false)
+         && bench_gemm_case (run, 1024, 512, 1024, SR_DTYPE_F32, true, false);
+}
+
+/* ---- attention ---- */
+
+typedef struct {
+  SrBackend *backend;
+  SrAttention attention;
+} AttentionState;
+
+static bool
+run_attention (void *data)
+{
+  AttentionState *s = data;
+  return sr_attention (s->backend, &s->attention) && sr_backend_sync (s->backend);
+}
+
+static bool
+bench_attention_case (Run *run, const char *name, int heads, int head_size, int queries, int keys, bool causal,
+                      bool probabilities)
+{
+  /* the work of Q·Kᵀ and P·V; a causal mask halves what must be done but is counted whole, as is usual */
+  double flops = 4.0 * heads * head_size * (double) queries * keys;
+  for (int i = 0; i < run->n_backends; i++)
+    {
+      SrBackend *backend = run->backends[i];
+      int64_t sq[3] = { 1, queries, heads * head_size }, sk[3] = { 1, keys, heads * head_size };
+      int64_t sp[2] = { 1, keys };
+      SrTensor *q = random_tensor (backend, SR_DTYPE_F32, 3, sq), *k = random_tensor (backend, SR_DTYPE_F32, 3, sk);
+      SrTensor *v = random_tensor (backend, SR_DTYPE_F32, 3, sk), *out = sr_tensor_new (backend, SR_DTYPE_F32, 3, sq);
+      SrTensor *p = probabilities ? sr_tensor_new (backend, SR_DTYPE_F32, 2, sp) : NULL;
+      AttentionState s = { backend, { .q = q, .k = k, .v = v, .out = out, .probabilities = p, .heads = heads,
+                                      .key_count = keys, .causal = causal,
+                                      .query_offset = causal ? keys - queries : 0 } };
+      double seconds = q && k && v && out ? time_case (run_attention, &s) : -1;
+      sr_tensor_free (q), sr_tensor_free (k), sr_tensor_free (v), sr_tensor_free (out), sr_tensor_free (p);
+      if (seconds < 0)
+        return failed (run, backend, name);
+      emit (run, name, sr_backend_name (backend), sr_backend_device_name (backend), seconds, flops, "GFLOP/s");
+    }
+  return true;
+}
+
+static bool
+bench_attention (Run *run)
+{
+  return bench_attention_case (run, "8 heads × 64, 512 queries × 512 keys", 8, 64, 512, 512, false, false)
+         && bench_attention_case (run, "8 heads × 64, decode step: 1 query × 1024 keys, heat map", 8, 64, 1, 1024,
+                                  false, true)
+         && bench_attention_case (run, "4 heads × 64, causal, 256 queries × 256 keys", 4, 64, 256, 256, true,
+                                  false);
+}
+
+/* ---- convolutions ---- */
+
+typedef struct {
+  SrBackend *backend;
+  SrConv conv;
+} ConvState;
+
+static bool
+run_conv (void *data)
+{
+  ConvState *s = data;
+  return sr_conv (s->backend, &s->conv) && sr_backend_sync (s->backend);
+}
+
+static bool
+bench_conv_case (Run *run, const char *name, int dims, const int64_t *x_shape, const int64_t *w_shape,
+                 const int64_t *y_shape, SrConv params, double flops)
+{
+  for (int i = 0; i < run->n_backends; i++)
+    {
+      SrBackend *backend = run->backends[i];
+      SrTensor *x = random_tensor (backend, SR_DTYPE_F32, dims, x_shape);
+      SrTensor *w = random_tensor (backend, SR_DTYPE_F16, dims, w_shape);
+      SrTensor *y = sr_tensor_new (backend, SR_DTYPE_F32, dims, y_shape);
+      ConvState s = { backend, params };
+      s.conv.x = x, s.conv.weight = w, s.conv.y = y;
+      double seconds = x && w && y ? time_case (run_conv, &s) : -1;
+      sr_tensor_free (x), sr_tensor_free (w), sr_tensor_free (y);
+      if (seconds < 0)
+        return failed (run, backend, name);
+      emit (run, name, sr_backend_name (backend), sr_backend_device_name (backend), seconds, flops, "GFLOP/s");
+    }
+  return true;
+}
+
+static bool
+bench_conv (Run *run)
+{
+  int64_t x2[4] = { 1, 64, 128, 128 }, w2[4] = { 64, 64, 3, 3 };
+  SrConv same2 = { .padding = { 1, 1 } };
+  int64_t x1[3] = { 1, 64, 44100 }, w1[3] = { 64, 64, 7 };
+  SrConv same1 = { .padding = { 9, 0 }, .dilation = { 3, 0 } };
+  int64_t xt[3] = { 1, 128, 5513 }, wt[3] = { 128, 64, 16 }, yt[3] = { 1, 64, 44104 };
+  SrConv up = { .transposed = true, .stride = { 8, 0 }, .padding = { 4, 0 } };
+  return bench_conv_case (run, "conv2d 3×3, 64 → 64 channels at 128×128", 4, x2, w2, x2, same2,
+                          2.0 * 64 * 64 * 9 * 128 * 128)
+         && bench_conv_case (run, "conv1d k7 dilation 3, 64 → 64 channels over 44 100 steps", 3, x1, w1, x1, same1,
+                             2.0 * 64 * 64 * 7 * 44100)
+         && bench_conv_case (run, "transposed conv1d k16 stride 8, 128 → 64 channels, 5 513 → 44 104 steps", 3, xt,
+                             wt, yt, up, 2.0 * 128 * 64 * 16 * 5513);
+}
+
+/* ---- normalisation ---- */
+
+typedef struct {
+  SrBackend *backend;
+  SrTensor *x, *y, *gamma, *beta;
+  int kind; /* 0 LayerNorm, 1 softmax, 2 GroupNorm */
+} NormState;
+
+static bool
+run_norm (void *data)
+{
+  NormState *s = data;
+  bool ok = s->kind == 0   ? sr_layer_norm (s->backend, s->x, s->gamma, s->beta, 1e-5f, s->y)
+            : s->kind == 1 ? sr_softmax (s->backend, s->x, s->y)
+                           : sr_group_norm (s->backend, s->x, 8, s->gamma, s->beta, 1e-5f, s->y);
+  return ok && sr_backend_sync (s->backend);
+}
+
+static bool
+bench_norm_case (Run *run, const char *name, int kind, int dims, const int64_t *shape, int64_t affine)
+{
+  for (int i = 0; i < run->n_backends; i++)
+    {
+      SrBackend *backend = run->backends[i];
+      NormState s = { backend, random_tensor (backend, SR_DTYPE_F32, dims, shape),
+                      sr_tensor_new (backend, SR_DTYPE_F32, dims, shape),
+                      random_tensor (backend, SR_DTYPE_F32, 1, &affine),
+                      random_tensor (backend, SR_DTYPE_F32, 1, &affine), kind };
+      double seconds = s.x && s.y && s.gamma && s.beta ? time_case (run_norm, &s) : -1;
+      double bytes = 2.0 * (double) (s.x ? s.x->count : 0) * 4;
+      sr_tensor_free (s.x), sr_tensor_free (s.y), sr_tensor_free (s.gamma), sr_tensor_free (s.beta);
+      if (seconds < 0)
+        return failed (run, backend, name);
+      emit (run, name, sr_backend_name (backend), sr_backend_device_name (backend), seconds, bytes, "GB/s");
+    }
+  return true;
+}
+
+static bool
+bench_norm (Run *run)
+{
+  int64_t rows[2] = { 512, 1024 }, planes[4] = { 1, 128, 64, 256 };
+  return bench_norm_case (run, "LayerNorm 512×1024", 0, 2, rows, 1024)
+         && bench_norm_case (run, "softmax 512×1024", 1, 2, rows, 1024)
+         && bench_norm_case (run, "GroupNorm 8 groups, 128 channels × 64×256", 2, 4, planes, 128);
+}
+
+static const struct {
+  const char *group;
+  bool (*run) (Run *run);
+} groups[] = {
+  { "gemm", bench_gemm },
+  { "attention", bench_attention },
+  { "conv", bench_conv },
+  { "norm", bench_norm },
+};
+
+bool
+sr_bench_is_group (const char *group)
+{
+  for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
+    if (strcmp (groups[i].group, group) == 0)
+      return true;
+  return false;
+}
+
+bool
+sr_bench_run (const char *group, SrBackend *const *backends, int n_backends, SrBenchReport report, void *context,
+              char message[SR_MESSAGE_SIZE])
+{
+  message[0] = '\0';
+  for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
+    if (strcmp (groups[i].group, group) == 0)
+      {
+        Run run = { groups[i].group, backends, n_backends, report, context, message };
+        return groups[i].run (&run);
+      }
+  snprintf (message, SR_MESSAGE_SIZE, "no benchmark '%s' (expected gemm, attention, conv or norm)", group);
+  return false;
+}

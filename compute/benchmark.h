@@ -1,0 +1,24 @@
+/* The compute engine's benchmarks on the shapes that matter for the models (ENVIRONMENT.md's anchor shapes):
+ * each case runs on every given backend, and GEMM also on OpenBLAS called directly, so ratios come from one run. */
+#pragma once
+
+#include "backend.h"
+
+typedef struct {
+  const char *group;     /* "gemm", "attention", "conv", "norm" */
+  const char *name;      /* e.g. "1024×1024×1024 fp32" */
+  const char *backend;   /* "openblas", "cpu", "vulkan" */
+  const char *device;
+  double milliseconds;   /* median of the repetitions */
+  double rate;           /* in UNIT */
+  const char *unit;      /* "GFLOP/s" or "GB/s" */
+} SrBenchResult;
+
+typedef void (*SrBenchReport) (void *context, const SrBenchResult *result);
+
+/* True when GROUP names a benchmark group. */
+bool sr_bench_is_group (const char *group);
+/* Runs GROUP's cases on BACKENDS (and OpenBLAS alone, for GEMM), reporting each result as it comes; false with
+ * MESSAGE when a backend fails. */
+bool sr_bench_run (const char *group, SrBackend *const *backends, int n_backends, SrBenchReport report,
+                   void *context, char message[SR_MESSAGE_SIZE]);

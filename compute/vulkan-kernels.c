@@ -1,0 +1,69 @@
+/* The embedded SPIR-V of every kernel variant (see shaders/meson.build) and its dispatch facts. */
+#include "vulkan-kernels.h"
+
+static const uint32_t gemm_spv[] =
+#include "gemm.spv.inc"
+;
+static const uint32_t gemm_vec4_spv[] =
+#include "gemm_vec4.spv.inc"
+;
+static const uint32_t gemm_vec4_half_spv[] =
+#include "gemm_vec4_half.spv.inc"
+;
+static const uint32_t attention_spv[] =
+#include "attention.spv.inc"
+;
+static const uint32_t attention_head64_spv[] =
+#include "attention_head64.spv.inc"
+;
+static const uint32_t attention_probabilities_spv[] =
+#include "attention_probabilities.spv.inc"
+;
+static const uint32_t norm_spv[] =
+#include "norm.spv.inc"
+;
+static const uint32_t softmax_spv[] =
+#include "softmax.spv.inc"
+;
+static const uint32_t elementwise_spv[] =
+#include "elementwise.spv.inc"
+;
+static const uint32_t embed_spv[] =
+#include "embed.spv.inc"
+;
+static const uint32_t conv_spv[] =
+#include "conv.spv.inc"
+;
+static const uint32_t nearest_code_spv[] =
+#include "nearest_code.spv.inc"
+;
+static const uint32_t top_k_spv[] =
+#include "top_k.spv.inc"
+;
+
+/* Push-constant sizes: 4-byte fields, `halves` first, as declared in each shader. */
+#define WORDS(n) ((size_t) (n) * 4)
+#define KERNEL(id, spv, bindings, words, lanes, rows, columns) \
+  [id] = { #spv, spv##_spv, sizeof spv##_spv, bindings, WORDS (words), lanes, rows, columns }
+
+static const SrKernelInfo kernels[SR_N_KERNELS] = {
+  KERNEL (SR_KERNEL_GEMM, gemm, 4, 13, SR_LANES_GEMM, 32, 1),
+  KERNEL (SR_KERNEL_GEMM_VEC4, gemm_vec4, 4, 13, SR_LANES_GEMM, 32, 4),
+  KERNEL (SR_KERNEL_GEMM_VEC4_HALF, gemm_vec4_half, 4, 13, SR_LANES_GEMM, 32, 4),
+  KERNEL (SR_KERNEL_ATTENTION, attention, 6, 11, SR_LANES_DEVICE, 0, 0),
+  KERNEL (SR_KERNEL_ATTENTION_HEAD64, attention_head64, 6, 11, SR_LANES_DEVICE, 0, 0),
+  KERNEL (SR_KERNEL_ATTENTION_PROBABILITIES, attention_probabilities, 7, 11, SR_LANES_DEVICE, 0, 0),
+  KERNEL (SR_KERNEL_NORM, norm, 4, 7, SR_LANES_DEVICE, 0, 0),
+  KERNEL (SR_KERNEL_SOFTMAX, softmax, 2, 2, SR_LANES_DEVICE, 0, 0),
+  KERNEL (SR_KERNEL_ELEMENTWISE, elementwise, 3, 10, SR_LANES_DEVICE, 0, 0),
+  KERNEL (SR_KERNEL_EMBED, embed, 3, 5, SR_LANES_DEVICE, 0, 0),
+  KERNEL (SR_KERNEL_CONV, conv, 4, 17, SR_LANES_DEVICE, 0, 0),
+  KERNEL (SR_KERNEL_NEAREST_CODE, nearest_code, 3, 5, SR_LANES_DEVICE, 0, 0),
+  KERNEL (SR_KERNEL_TOP_K, top_k, 3, 5, SR_LANES_DEVICE, 0, 0),
+};
+
+const SrKernelInfo *
+sr_kernel_info (SrKernel kernel)
+{
+  return &kernels[kernel];
+}
