@@ -28,7 +28,8 @@ cpu_i (const SrTensor *tensor)
 float *sr_cpu_scratch (SrCpuBackend *cpu, size_t count);
 
 float sr_cpu_activate (SrActivation activation, float value);
-void sr_cpu_activate_rows (SrCpuBackend *cpu, SrActivation activation, float *values, int64_t count);
+/* y = activation(x) over COUNT values on the thread pool; y may be x. */
+void sr_cpu_activate_values (SrCpuBackend *cpu, SrActivation activation, const float *x, float *y, int64_t count);
 
 bool sr_cpu_gemm (SrBackend *backend, const SrGemm *gemm);
 bool sr_cpu_attention (SrBackend *backend, const SrAttention *attention);

@@ -22,12 +22,17 @@ activation_range (void *context, int64_t begin, int64_t end)
     job->y[i] = sr_cpu_activate (job->activation, job->x[i]);
 }
 
+void
+sr_cpu_activate_values (SrCpuBackend *cpu, SrActivation activation, const float *x, float *y, int64_t count)
+{
+  ActivationJob job = { activation, x, y };
+  sr_parallel_for (cpu->pool, count, ELEMENT_GRAIN, activation_range, &job);
+}
+
 bool
 sr_cpu_activation (SrBackend *backend, SrActivation activation, const SrTensor *x, SrTensor *y)
 {
-  SrCpuBackend *cpu = (SrCpuBackend *) backend;
-  ActivationJob job = { activation, cpu_f (x), cpu_f (y) };
-  sr_parallel_for (cpu->pool, (int64_t) x->count, ELEMENT_GRAIN, activation_range, &job);
+  sr_cpu_activate_values ((SrCpuBackend *) backend, activation, cpu_f (x), cpu_f (y), (int64_t) x->count);
   return true;
 }
 

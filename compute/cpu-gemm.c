@@ -23,28 +23,6 @@ sr_cpu_activate (SrActivation activation, float value)
     }
 }
 
-typedef struct {
-  SrActivation activation;
-  float *values;
-} ActivateJob;
-
-static void
-activate_range (void *context, int64_t begin, int64_t end)
-{
-  const ActivateJob *job = context;
-  for (int64_t i = begin; i < end; i++)
-    job->values[i] = sr_cpu_activate (job->activation, job->values[i]);
-}
-
-void
-sr_cpu_activate_rows (SrCpuBackend *cpu, SrActivation activation, float *values, int64_t count)
-{
-  if (activation == SR_ACTIVATION_NONE)
-    return;
-  ActivateJob job = { activation, values };
-  sr_parallel_for (cpu->pool, count, 16384, activate_range, &job);
-}
-
 bool
 sr_cpu_gemm (SrBackend *backend, const SrGemm *gemm)
 {
@@ -87,7 +65,8 @@ sr_cpu_gemm (SrBackend *backend, const SrGemm *gemm)
       cblas_sgemm (CblasRowMajor, gemm->transpose_a ? CblasTrans : CblasNoTrans,
                    gemm->transpose_b ? CblasTrans : CblasNoTrans, (int) m, (int) n, (int) k, alpha, pa,
                    (int) cols_a, pb, (int) cols_b, beta, out, (int) n);
-      sr_cpu_activate_rows (cpu, gemm->activation, out, m * n);
+      if (gemm->activation != SR_ACTIVATION_NONE)
+        sr_cpu_activate_values (cpu, gemm->activation, out, out, m * n);
       if (separate)
         for (int64_t j = 0; j < m * n; j++)
           pc[j] += product[j];

@@ -69,6 +69,18 @@ create_instance (char message[SR_MESSAGE_SIZE])
   return instance;
 }
 
+/* The instance's physical devices, at most 64. */
+static uint32_t
+enumerate_devices (VkInstance instance, VkPhysicalDevice devices[64])
+{
+  uint32_t count = 0;
+  vkEnumeratePhysicalDevices (instance, &count, NULL);
+  if (count > 64)
+    count = 64;
+  vkEnumeratePhysicalDevices (instance, &count, devices);
+  return count;
+}
+
 int
 sr_backend_list_devices (SrDeviceVisitor visit, void *context, char message[SR_MESSAGE_SIZE])
 {
@@ -76,12 +88,8 @@ sr_backend_list_devices (SrDeviceVisitor visit, void *context, char message[SR_M
   VkInstance instance = create_instance (message);
   if (instance == VK_NULL_HANDLE)
     return 0;
-  uint32_t count = 0;
-  vkEnumeratePhysicalDevices (instance, &count, NULL);
   VkPhysicalDevice devices[64];
-  if (count > 64)
-    count = 64;
-  vkEnumeratePhysicalDevices (instance, &count, devices);
+  uint32_t count = enumerate_devices (instance, devices);
   for (uint32_t i = 0; i < count; i++)
     {
       VkPhysicalDeviceProperties properties;
@@ -185,12 +193,8 @@ sr_vulkan_backend_new (const SrDeviceChoice *choice, char message[SR_MESSAGE_SIZ
       free (vk);
       return NULL;
     }
-  uint32_t count = 0;
-  vkEnumeratePhysicalDevices (vk->instance, &count, NULL);
   VkPhysicalDevice devices[64];
-  if (count > 64)
-    count = 64;
-  vkEnumeratePhysicalDevices (vk->instance, &count, devices);
+  uint32_t count = enumerate_devices (vk->instance, devices);
   int chosen = choose_device (devices, count, choice, message);
   if (chosen < 0)
     {

@@ -3,6 +3,7 @@
 // column (or of four adjacent columns with VEC4); A is read at the same address by every lane of a work group, which
 // CPU drivers (lavapipe) turn into one broadcast load, and B as vec4 where it is row-major. No shared memory: on
 // lavapipe that measured fastest (≈ 17 GFLOP/s against 2–3 for a GPU-style shared-memory tile).
+#extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"
 
 layout(constant_id = 1) const uint ROWS = 32;
@@ -58,11 +59,11 @@ void main() {
     return;
 #ifdef VEC4
   vec4 sums[ROWS];
-  for (uint r = 0; r < ROWS; r++)
+  [[unroll]] for (uint r = 0; r < ROWS; r++)
     sums[r] = vec4(0.0);
 #else
   float sums[ROWS];
-  for (uint r = 0; r < ROWS; r++)
+  [[unroll]] for (uint r = 0; r < ROWS; r++)
     sums[r] = 0.0;
 #endif
   uint last_row = pc.m - 1;
@@ -75,7 +76,7 @@ void main() {
       uint b_index = z * pc.b_batch + p * pc.b_inner + column;
       vec4 b0 = load_b4(b_index), b1 = load_b4(b_index + pc.b_inner);
       vec4 b2 = load_b4(b_index + 2 * pc.b_inner), b3 = load_b4(b_index + 3 * pc.b_inner);
-      for (uint r = 0; r < ROWS; r++) {
+      [[unroll]] for (uint r = 0; r < ROWS; r++) {
         vec4 av = a_vec4[a_base + r * a_step + (p >> 2)];
         sums[r] += av.x * b0 + av.y * b1 + av.z * b2 + av.w * b3;
       }
@@ -90,15 +91,15 @@ void main() {
     float b_value = b_at(b_index);
 #endif
     uint a_at = z * pc.a_batch + p * pc.a_inner;
-    for (uint r = 0; r < ROWS; r++)
+    [[unroll]] for (uint r = 0; r < ROWS; r++)
       sums[r] += a[a_at + min(first_row + r, last_row) * pc.a_row] * b_value;
   }
-  for (uint r = 0; r < ROWS; r++) {
+  [[unroll]] for (uint r = 0; r < ROWS; r++) {
     uint row = first_row + r;
     if (row >= pc.m)
       break;
 #ifdef VEC4
-    for (uint j = 0; j < 4; j++)
+    [[unroll]] for (uint j = 0; j < 4; j++)
       store(z, row, column + j, pc.alpha * sums[r][j]);
 #else
     store(z, row, column, pc.alpha * sums[r]);
