@@ -2,6 +2,8 @@
  * creates the Vulkan pipelines), each repetition ending in sr_backend_sync so that queued GPU work is counted. */
 #include "benchmark.h"
 
+#include "translator.h"
+
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -323,6 +325,74 @@ bench_norm (Run *run)
   return bench_norm_case (run, "LayerNorm 512×1024", 0, 2, rows, 1024)
          && bench_norm_case (run, "softmax 512×1024", 1, 2, rows, 1024)
          && bench_norm_case (run, "GroupNorm 8 groups, 128 channels × 64×256", 2, 4, planes, 128);
+}
+
+/* ---- the translator ---- */
+
+static bool
+bench_translator_on (SrBackend *backend, const char *model_path, int source_steps, int decode_steps,
+                     double *encoder_seconds, double *decode_seconds, char message[SR_MESSAGE_SIZE])
+{
+  SrTranslator *model = sr_translator_load (backend, model_path, message);
+  if (model == NULL)
+    return false;
+  SrTranslatorState *state = sr_translator_state_new (model, source_steps, decode_steps, message);
+  int32_t *tokens = malloc ((size_t) source_steps * SR_VOCAB_CODEBOOKS * sizeof *tokens);
+  int32_t *positions = malloc ((size_t) source_steps * 2 * sizeof *positions);
+  bool ok = state != NULL && tokens != NULL && positions != NULL;
+  for (int i = 0; ok && i < source_steps; i++)
+    {
+      for (int k = 0; k < SR_VOCAB_CODEBOOKS; k++)
+        tokens[i * SR_VOCAB_CODEBOOKS + k] = SR_VOCAB_IMAGE_CODE (k, (i * 37 + k * 101) % SR_VOCAB_CODEBOOK_SIZE);
+      positions[2 * i] = (i / 4) % sr_translator_config (model)->image_columns;
+      positions[2 * i + 1] = i % 4;
+    }
+  /* a warm-up encode (pipelines, buffer pool), then the timed one; the decoder steps are timed together */
+  ok = ok && sr_translator_encode (state, SR_MODALITY_IMAGE, SR_MODALITY_LMX, tokens, positions, source_steps);
+  double t0 = now_seconds ();
+  ok = ok && sr_translator_encode (state, SR_MODALITY_IMAGE, SR_MODALITY_LMX, tokens, positions, source_steps)
+       && sr_backend_sync (backend);
+  double t1 = now_seconds ();
+  int32_t previous[SR_VOCAB_CODEBOOKS] = { SR_VOCAB_SOS (SR_MODALITY_LMX) }, chosen[SR_VOCAB_CODEBOOKS];
+  for (int t = 0; ok && t < decode_steps; t++)
+    {
+      int32_t position[2] = { t, 0 };
+      ok = sr_translator_step (state, previous, position, NULL, NULL, chosen);
+      previous[0] = chosen[0] >= 0 ? chosen[0] : SR_VOCAB_PAD; /* an early EOS does not stop the measurement */
+    }
+  double t2 = now_seconds ();
+  if (!ok && state != NULL)
+    snprintf (message, SR_MESSAGE_SIZE, "%s", sr_translator_state_error (state));
+  *encoder_seconds = t1 - t0;
+  *decode_seconds = t2 - t1;
+  free (tokens);
+  free (positions);
+  sr_translator_state_free (state);
+  sr_translator_free (model);
+  return ok;
+}
+
+bool
+sr_bench_translator (const char *model_path, int source_steps, int decode_steps, SrBackend *const *backends,
+                     int n_backends, SrBenchReport report, void *context, char message[SR_MESSAGE_SIZE])
+{
+  message[0] = '\0';
+  Run run = { "translator", backends, n_backends, report, context, message };
+  char encoder_name[96], decode_name[96];
+  snprintf (encoder_name, sizeof encoder_name, "encoder, %d image steps", source_steps);
+  snprintf (decode_name, sizeof decode_name, "decode, %d steps, batch 1", decode_steps);
+  for (int i = 0; i < n_backends; i++)
+    {
+      double encoder_seconds, decode_seconds;
+      if (!bench_translator_on (backends[i], model_path, source_steps, decode_steps, &encoder_seconds,
+                                &decode_seconds, message))
+        return false;
+      const char *name = sr_backend_name (backends[i]), *device = sr_backend_device_name (backends[i]);
+      /* rates in steps per second (emit scales by 1e-9) */
+      emit (&run, encoder_name, name, device, encoder_seconds, source_steps * 1e9, "steps/s");
+      emit (&run, decode_name, name, device, decode_seconds, decode_steps * 1e9, "steps/s");
+    }
+  return true;
 }
 
 static const struct {

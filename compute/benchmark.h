@@ -16,6 +16,12 @@ typedef struct {
 
 typedef void (*SrBenchReport) (void *context, const SrBenchResult *result);
 
+/* The translator at MODEL_PATH on each backend: the encoder over SOURCE_STEPS image steps (a grid of 4 rows), then
+ * DECODE_STEPS greedy decoder steps; reported as two results per backend, "encoder" (source steps per second) and
+ * "decode" (steps per second). */
+bool sr_bench_translator (const char *model_path, int source_steps, int decode_steps, SrBackend *const *backends,
+                          int n_backends, SrBenchReport report, void *context, char message[SR_MESSAGE_SIZE]);
+
 /* True when GROUP names a benchmark group. */
 bool sr_bench_is_group (const char *group);
 /* Runs GROUP's cases on BACKENDS (and OpenBLAS alone, for GEMM), reporting each result as it comes; false with

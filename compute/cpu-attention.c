@@ -88,7 +88,9 @@ sr_cpu_attention (SrBackend *backend, const SrAttention *attention)
   job.scale = attention->scale != 0 ? attention->scale : 1.0f / sqrtf ((float) job.head_size);
   int64_t pairs = q->shape[0] * job.heads;
   int threads = sr_thread_pool_size (cpu->pool);
-  bool side_by_side = pairs >= threads && threads > 1;
+  /* Small attention (a decoder step) is cheaper on one thread than the hand-over to two. */
+  double work = (double) job.queries * (double) job.keys * (double) q->shape[2];
+  bool side_by_side = pairs >= threads && threads > 1 && work >= 1 << 20;
   job.pairs = pairs;
   job.pieces = side_by_side ? threads : 1;
   size_t per_piece = (size_t) (job.block * job.keys);

@@ -62,9 +62,14 @@ sr_cpu_gemm (SrBackend *backend, const SrGemm *gemm)
             }
           beta = 1.0f;
         }
-      cblas_sgemm (CblasRowMajor, gemm->transpose_a ? CblasTrans : CblasNoTrans,
-                   gemm->transpose_b ? CblasTrans : CblasNoTrans, (int) m, (int) n, (int) k, alpha, pa,
-                   (int) cols_a, pb, (int) cols_b, beta, out, (int) n);
+      if (m == 1)
+        /* a row vector times B (a decoder step): OpenBLAS's matrix-vector kernel, not a 1-row GEMM */
+        cblas_sgemv (CblasRowMajor, gemm->transpose_b ? CblasNoTrans : CblasTrans, (int) rows_b, (int) cols_b, alpha,
+                     pb, (int) cols_b, pa, gemm->transpose_a ? (int) cols_a : 1, beta, out, 1);
+      else
+        cblas_sgemm (CblasRowMajor, gemm->transpose_a ? CblasTrans : CblasNoTrans,
+                     gemm->transpose_b ? CblasTrans : CblasNoTrans, (int) m, (int) n, (int) k, alpha, pa,
+                     (int) cols_a, pb, (int) cols_b, beta, out, (int) n);
       if (gemm->activation != SR_ACTIVATION_NONE)
         sr_cpu_activate_values (cpu, gemm->activation, out, out, m * n);
       if (separate)

@@ -10,6 +10,10 @@ typedef enum {
   SR_KERNEL_GEMM,
   SR_KERNEL_GEMM_VEC4,
   SR_KERNEL_GEMM_VEC4_HALF,
+  /* the same three with one row per invocation: matrix-vector products (a decoder step) */
+  SR_KERNEL_GEMV,
+  SR_KERNEL_GEMV_VEC4,
+  SR_KERNEL_GEMV_VEC4_HALF,
   SR_KERNEL_ATTENTION,
   SR_KERNEL_ATTENTION_HEAD64,
   SR_KERNEL_ATTENTION_PROBABILITIES,

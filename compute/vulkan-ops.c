@@ -52,6 +52,9 @@ vk_gemm (SrBackend *backend, const SrGemm *gemm)
   /* four adjacent columns per invocation where B's rows are contiguous and vec4-aligned */
   bool vec4 = !gemm->transpose_b && n % 4 == 0;
   SrKernel kernel = !vec4 ? SR_KERNEL_GEMM : b->dtype == SR_DTYPE_F16 ? SR_KERNEL_GEMM_VEC4_HALF : SR_KERNEL_GEMM_VEC4;
+  /* a few rows (a decoder step): one row per invocation rather than 31 clamped copies of the last */
+  if (m < 8)
+    kernel += SR_KERNEL_GEMV - SR_KERNEL_GEMM;
   const SrKernelInfo *info = sr_kernel_info (kernel);
   uint32_t lanes = sr_vulkan_lanes (vk, kernel), batch = (uint32_t) sr_tensor_batch (a, 2);
   /* work groups down the rows first, so that consecutive ones share a panel of B in the cache */

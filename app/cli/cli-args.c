@@ -1,5 +1,6 @@
 /* Parses one sub-command's arguments with GOptionContext; see cli-args.h. */
 #include "cli-args.h"
+#include "sr-config.h"
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
@@ -237,4 +238,15 @@ sr_cli_print_json (gpointer builder, gboolean pretty)
   json_generator_set_pretty (generator, pretty);
   g_autofree char *text = json_generator_to_data (generator, NULL);
   g_print ("%s\n", text);
+}
+
+char *
+sr_cli_default_models_folder (void)
+{
+  const char *chosen = g_getenv ("SIGHTREAD_MODELS");
+  if (chosen != NULL && *chosen != '\0')
+    return g_strdup (chosen);
+  if (g_file_test (SR_MODELS_DIR, G_FILE_TEST_IS_DIR))
+    return g_strdup (SR_MODELS_DIR);
+  return g_strdup (SR_SOURCE_MODELS_DIR);
 }

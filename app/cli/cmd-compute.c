@@ -118,15 +118,23 @@ open_backends (const SrDeviceChoice *choice)
   return backends;
 }
 
+/* The shipped models' folder, or --models DIR. */
+static char *
+models_folder (SrCliArgs *args)
+{
+  const char *chosen = sr_cli_args_get (args, "models");
+  return chosen != NULL ? g_strdup (chosen) : sr_cli_default_models_folder ();
+}
+
 int
 sr_cmd_bench (SrCliArgs *args)
 {
-  static const char *all[] = { "gemm", "attention", "conv", "norm" };
+  static const char *all[] = { "gemm", "attention", "conv", "norm", "translator" };
   guint n_groups = args->positional->len;
   for (guint i = 0; i < n_groups; i++)
-    if (!sr_bench_is_group (args->positional->pdata[i]))
+    if (!sr_bench_is_group (args->positional->pdata[i]) && !g_str_equal (args->positional->pdata[i], "translator"))
       {
-        g_printerr (_("sightread bench: no benchmark '%s' (expected gemm, attention, conv or norm)\n"),
+        g_printerr (_("sightread bench: no benchmark '%s' (expected gemm, attention, conv, norm or translator)\n"),
                     (const char *) args->positional->pdata[i]);
         return SR_EXIT_USAGE;
       }
@@ -145,8 +153,18 @@ sr_cmd_bench (SrCliArgs *args)
     {
       const char *group = n_groups ? args->positional->pdata[i] : all[i];
       char message[SR_MESSAGE_SIZE];
-      if (!sr_bench_run (group, (SrBackend *const *) backends->pdata, (int) backends->len, report_result, &out,
-                         message))
+      bool ran;
+      if (g_str_equal (group, "translator"))
+        {
+          g_autofree char *folder = models_folder (args);
+          g_autofree char *model = g_build_filename (folder, "i2a.safetensors", NULL);
+          ran = sr_bench_translator (model, 256, 128, (SrBackend *const *) backends->pdata, (int) backends->len,
+                                     report_result, &out, message);
+        }
+      else
+        ran = sr_bench_run (group, (SrBackend *const *) backends->pdata, (int) backends->len, report_result, &out,
+                            message);
+      if (!ran)
         {
           status = sr_cli_fail ("bench", message);
           break;
