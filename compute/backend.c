@@ -133,6 +133,20 @@ sr_tensor_free (SrTensor *tensor)
   free (tensor);
 }
 
+bool
+sr_tensor_reshape (SrTensor *tensor, int dims, const int64_t *shape)
+{
+  int64_t count = 1;
+  for (int i = 0; i < dims; i++)
+    count *= shape[i] > 0 ? shape[i] : 0;
+  if (dims < 1 || dims > SR_MAX_DIMS || count != (int64_t) tensor->count)
+    return sr_backend_fail (tensor->backend, "cannot reshape %zu values into that shape", tensor->count);
+  tensor->dims = dims;
+  for (int i = 0; i < SR_MAX_DIMS; i++)
+    tensor->shape[i] = i < dims ? shape[i] : 0;
+  return true;
+}
+
 int64_t
 sr_tensor_columns (const SrTensor *tensor)
 {
@@ -213,6 +227,8 @@ same_backend (SrBackend *backend, const SrTensor *tensor, const char *name)
 static bool
 has_dtype (SrBackend *backend, const SrTensor *tensor, const char *name, bool f32, bool f16, bool i32)
 {
+  if (tensor == NULL)
+    return sr_backend_fail (backend, "%s is missing", name);
   bool fits = (tensor->dtype == SR_DTYPE_F32 && f32) || (tensor->dtype == SR_DTYPE_F16 && f16)
               || (tensor->dtype == SR_DTYPE_I32 && i32);
   return fits || sr_backend_fail (backend, "%s has the wrong element type", name);
@@ -506,6 +522,7 @@ sr_top_k (SrBackend *backend, const SrTensor *x, int k, SrTensor *values, SrTens
 bool
 sr_copy_rows (SrBackend *backend, const SrTensor *src, SrTensor *dst, int64_t first_row)
 {
+  CHECK (src != NULL && dst != NULL, "copying rows from or to a missing tensor");
   CHECK (src->backend == backend && dst->backend == backend, "copying between backends");
   CHECK (src->dtype == dst->dtype && sr_tensor_columns (src) == sr_tensor_columns (dst),
          "copied rows differ in type or width");

@@ -99,6 +99,8 @@ bool sr_backend_sync (SrBackend *backend);                       /* waits for al
 SrTensor *sr_tensor_new (SrBackend *backend, SrDType dtype, int dims, const int64_t *shape);
 SrTensor *sr_tensor_new_2d (SrBackend *backend, SrDType dtype, int64_t rows, int64_t columns);
 void sr_tensor_free (SrTensor *tensor);
+/* Gives TENSOR another shape with the same number of values (its storage is row-major, so nothing moves). */
+bool sr_tensor_reshape (SrTensor *tensor, int dims, const int64_t *shape);
 size_t sr_dtype_size (SrDType dtype);
 int64_t sr_tensor_rows (const SrTensor *tensor);     /* product of all but the last dimension */
 int64_t sr_tensor_columns (const SrTensor *tensor);  /* the last dimension */

@@ -45,25 +45,25 @@ void main() {
   float largest = -1.0 / 0.0, total = 0.0;
 #ifdef HEAD_SIZE
   vec4 query_vec[PIECES], sum[PIECES];
-  for (uint d = 0; d < PIECES; d++) {
+  [[unroll]] for (uint d = 0; d < PIECES; d++) {
     query_vec[d] = q4[q_base / 4 + d] * pc.scale;
     sum[d] = vec4(0.0);
   }
   for (uint j = 0; j < visible; j++) {
     uint at = (kv_base + j * pc.width) / 4;
     float score = 0.0;
-    for (uint d = 0; d < PIECES; d++)
+    [[unroll]] for (uint d = 0; d < PIECES; d++)
       score += dot(query_vec[d], k4[at + d]);
     if (score > largest) {
       float shrink = exp(largest - score);
       total *= shrink;
-      for (uint d = 0; d < PIECES; d++)
+      [[unroll]] for (uint d = 0; d < PIECES; d++)
         sum[d] *= shrink;
       largest = score;
     }
     float weight = exp(score - largest);
     total += weight;
-    for (uint d = 0; d < PIECES; d++)
+    [[unroll]] for (uint d = 0; d < PIECES; d++)
       sum[d] += weight * v4[at + d];
   }
   float inverse = total > 0.0 ? 1.0 / total : 0.0;
@@ -71,6 +71,7 @@ void main() {
     o4[q_base / 4 + d] = sum[d] * inverse;
 #else
   float query_vec[MAX_HEAD], sum[MAX_HEAD];
+  uint whole = pc.head_size / CHUNK * CHUNK;
   for (uint d = 0; d < pc.head_size; d++) {
     query_vec[d] = q[q_base + d] * pc.scale;
     sum[d] = 0.0;
@@ -78,18 +79,27 @@ void main() {
   for (uint j = 0; j < visible; j++) {
     uint at = kv_base + j * pc.width;
     float score = 0.0;
-    for (uint d = 0; d < pc.head_size; d++)
+    for (uint start = 0; start < whole; start += CHUNK)
+      [[unroll]] for (uint i = 0; i < CHUNK; i++)
+        score += query_vec[start + i] * k[at + start + i];
+    for (uint d = whole; d < pc.head_size; d++)
       score += query_vec[d] * k[at + d];
     if (score > largest) {
       float shrink = exp(largest - score);
       total *= shrink;
-      for (uint d = 0; d < pc.head_size; d++)
+      for (uint start = 0; start < whole; start += CHUNK)
+        [[unroll]] for (uint i = 0; i < CHUNK; i++)
+          sum[start + i] *= shrink;
+      for (uint d = whole; d < pc.head_size; d++)
         sum[d] *= shrink;
       largest = score;
     }
     float weight = exp(score - largest);
     total += weight;
-    for (uint d = 0; d < pc.head_size; d++)
+    for (uint start = 0; start < whole; start += CHUNK)
+      [[unroll]] for (uint i = 0; i < CHUNK; i++)
+        sum[start + i] += weight * v[at + start + i];
+    for (uint d = whole; d < pc.head_size; d++)
       sum[d] += weight * v[at + d];
   }
   float inverse = total > 0.0 ? 1.0 / total : 0.0;

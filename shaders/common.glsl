@@ -13,6 +13,12 @@ layout(local_size_x_id = 0) in;
     return ((pc.halves >> binding_) & 1u) != 0u ? unpackHalf2x16(name##_u32[i >> 1])[i & 1u] : name##_f32[i]; \
   }
 
+// llvmpipe (lavapipe) stops any loop after 65 535 iterations counted over a whole invocation, inner loops included
+// (its guard against endless loops), so a nested loop whose total runs past that silently computes a wrong
+// result. Kernels whose loops nest deeply walk the inner dimension in unrolled chunks of CHUNK.
+#extension GL_EXT_control_flow_attributes : require
+const uint CHUNK = 16;
+
 // Large element counts are dispatched as a 2-D grid of work groups (maxComputeWorkGroupCount[0] is often 65 535).
 uint linear_index() {
   return (gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x) * gl_WorkGroupSize.x + gl_LocalInvocationID.x;

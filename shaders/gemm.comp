@@ -3,7 +3,6 @@
 // column (or of four adjacent columns with VEC4); A is read at the same address by every lane of a work group, which
 // CPU drivers (lavapipe) turn into one broadcast load, and B as vec4 where it is row-major. No shared memory: on
 // lavapipe that measured fastest (≈ 17 GFLOP/s against 2–3 for a GPU-style shared-memory tile).
-#extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"
 
 layout(constant_id = 1) const uint ROWS = 32;

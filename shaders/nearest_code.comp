@@ -19,9 +19,15 @@ void main() {
     return;
   float best = 1.0 / 0.0;
   uint best_code = 0;
+  uint whole = pc.width / CHUNK * CHUNK;
   for (uint code = 0; code < pc.codes; code++) {
     float score = 0.0;
-    for (uint d = 0; d < pc.width; d++) {
+    for (uint start = 0; start < whole; start += CHUNK)
+      [[unroll]] for (uint i = 0; i < CHUNK; i++) {
+        float xv = x[row * pc.width + start + i], cv = codebook_at(code * pc.width + start + i);
+        score += pc.metric == 0u ? (xv - cv) * (xv - cv) : -xv * cv;
+      }
+    for (uint d = whole; d < pc.width; d++) {
       float xv = x[row * pc.width + d], cv = codebook_at(code * pc.width + d);
       score += pc.metric == 0u ? (xv - cv) * (xv - cv) : -xv * cv;
     }

@@ -1,7 +1,7 @@
-"""The C translator (compute/translator.c) against PyTorch (train/sightread_train/translator.py) on the CPU backend
-and on Vulkan (lavapipe): tiny random models for image → LMX, LMX → audio and audio → MIDI exported here with their
+"""The C models against PyTorch on the CPU backend and on Vulkan (lavapipe): the shipped RQVAE on its golden crop
+(tests/rqvae-parity.c), and the translator (compute/translator.c against train/sightread_train/translator.py): tiny random models for image → LMX, LMX → audio and audio → MIDI exported here with their
 golden outputs (image targets wait for the PyTorch decode_step to take 2-D target positions), and the shipped I2A model on its own golden file. Each case runs tests/translator-parity.c. TAP.
-Usage: translator-parity.py PARITY-PROGRAM MODELS-DIR"""
+Usage: translator-parity.py TRANSLATOR-PARITY RQVAE-PARITY MODELS-DIR"""
 
 import json
 import subprocess
@@ -16,7 +16,7 @@ from sightread_train import safetensors_io  # noqa: E402
 from sightread_train import vocabulary as V  # noqa: E402
 from sightread_train.translator import Translator, TranslatorConfig, single_stream  # noqa: E402
 
-program, models = sys.argv[1], Path(sys.argv[2])
+program, rqvae_program, models = sys.argv[1], sys.argv[2], Path(sys.argv[3])
 results = []
 
 
@@ -73,6 +73,12 @@ def golden(model, source, source_modality, positions, target_modality):
             "greedy": [s[0] for s in chosen_steps if s[0] != V.eos(target_modality)][:32],
             "greedy_steps": chosen_steps}
 
+
+for device in ("cpu", "vulkan"):
+    run = subprocess.run([rqvae_program, str(models / "rqvae.safetensors"), str(models / "rqvae.golden.json"), device],
+                         capture_output=True, text=True)
+    check(f"shipped RQVAE, its golden crop, on {device}", run.returncode == 0,
+          (run.stdout + run.stderr).strip().replace("\n", " "))
 
 torch.manual_seed(3)
 config = TranslatorConfig(d_model=64, heads=2, ffn=96, encoder_layers=2, decoder_layers=2, sub_decoder_heads=4,

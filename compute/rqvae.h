@@ -1,0 +1,18 @@
+/* The score-image tokenizer at inference (../shared/specs/model.md §1.1), exactly the maths of
+ * train/sightread_train/rqvae.py: a normalised system crop → a grid of 4 residual codes per 16×16 cell. */
+#pragma once
+
+#include "backend.h"
+
+typedef struct SrRqvae SrRqvae;
+
+SrRqvae *sr_rqvae_load (SrBackend *backend, const char *path, char message[SR_MESSAGE_SIZE]);
+void sr_rqvae_free (SrRqvae *model);
+/* The file's fingerprint-bearing metadata value KEY (e.g. "sightread.steps"), or NULL. */
+const char *sr_rqvae_metadata (const SrRqvae *model, const char *key);
+
+/* Encodes a crop of HEIGHT × WIDTH grey pixels (0 black … 255 white; padded with paper to multiples of 16) into
+ * *CODES: rows × columns cells, 4 codebook indices (0 … 1023) each, read column by column and top to bottom inside
+ * a column (the order of the translator's image tokens). Free *CODES with free(). */
+bool sr_rqvae_encode (SrRqvae *model, const uint8_t *pixels, int height, int width, int32_t **codes, int *rows,
+                      int *columns, char message[SR_MESSAGE_SIZE]);
