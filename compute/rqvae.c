@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "safetensors.h"
+#include "model-weights.h"
 
 #define RQVAE_FORMAT "1"
 #define GROUP_NORM_EPS 1e-5f
@@ -32,75 +32,30 @@ struct SrRqvae {
   GHashTable *metadata;
 };
 
-typedef struct {
-  SrRqvae *model;
-  SrSafetensors *file;
-  char *message;
-} Loader;
-
-static SrTensor *
-upload (Loader *loader, const float *values, int dims, const int64_t *shape)
-{
-  SrTensor *tensor = sr_tensor_new (loader->model->backend, SR_DTYPE_F16, dims, shape);
-  if (tensor == NULL || !sr_tensor_write_f32 (tensor, values))
-    {
-      snprintf (loader->message, SR_MESSAGE_SIZE, "%s: %s", sr_safetensors_name (loader->file),
-                sr_backend_error (loader->model->backend));
-      sr_tensor_free (tensor);
-      return NULL;
-    }
-  g_ptr_array_add (loader->model->owned, tensor);
-  return tensor;
-}
-
-static SrTensor *
-load (Loader *loader, const char *name, int dims, const int64_t *shape)
-{
-  const SrSafetensor *stored = sr_safetensors_expect (loader->file, name, dims, shape, loader->message);
-  if (stored == NULL)
-    return NULL;
-  g_autofree float *values = g_new (float, stored->count);
-  sr_safetensor_to_f32 (stored, values);
-  return upload (loader, values, dims, shape);
-}
-
 static bool
-load_conv (Loader *loader, const char *prefix, int64_t in, int64_t out, int64_t kernel, SrTensor **weight,
+load_conv (SrWeightLoader *loader, const char *prefix, int64_t in, int64_t out, int64_t kernel, SrTensor **weight,
            SrTensor **bias)
 {
   g_autofree char *weight_name = g_strconcat (prefix, ".weight", NULL);
   g_autofree char *bias_name = g_strconcat (prefix, ".bias", NULL);
   int64_t shape[4] = { out, in, kernel, kernel };
-  return (*weight = load (loader, weight_name, 4, shape)) != NULL
-         && (*bias = load (loader, bias_name, 1, &out)) != NULL;
+  return (*weight = sr_weights_load (loader, weight_name, 4, shape)) != NULL
+         && (*bias = sr_weights_load (loader, bias_name, 1, &out)) != NULL;
 }
 
 static bool
-load_norm (Loader *loader, const char *prefix, int64_t channels, SrTensor **weight, SrTensor **bias)
+load_norm (SrWeightLoader *loader, const char *prefix, int64_t channels, SrTensor **weight, SrTensor **bias)
 {
   g_autofree char *weight_name = g_strconcat (prefix, ".weight", NULL);
   g_autofree char *bias_name = g_strconcat (prefix, ".bias", NULL);
-  return (*weight = load (loader, weight_name, 1, &channels)) != NULL
-         && (*bias = load (loader, bias_name, 1, &channels)) != NULL;
+  return (*weight = sr_weights_load (loader, weight_name, 1, &channels)) != NULL
+         && (*bias = sr_weights_load (loader, bias_name, 1, &channels)) != NULL;
 }
 
 static bool
-read_config (Loader *loader)
+read_config (SrWeightLoader *loader, SrRqvae *model)
 {
-  SrRqvae *model = loader->model;
-  const char *kind = sr_safetensors_metadata (loader->file, "sightread.kind");
-  const char *format = sr_safetensors_metadata (loader->file, "sightread.format");
-  if (kind == NULL || format == NULL || !g_str_equal (kind, "rqvae") || !g_str_equal (format, RQVAE_FORMAT))
-    {
-      snprintf (loader->message, SR_MESSAGE_SIZE, "%s: kind %s format %s, expected rqvae format %s",
-                sr_safetensors_name (loader->file), kind ? kind : "(none)", format ? format : "(none)",
-                RQVAE_FORMAT);
-      return false;
-    }
-  const char *text = sr_safetensors_metadata (loader->file, "sightread.config");
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root = text && json_parser_load_from_data (parser, text, -1, NULL) ? json_parser_get_root (parser) : NULL;
-  JsonObject *config = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  JsonObject *config = sr_weight_loader_config (loader);
   JsonArray *channels = config && json_object_has_member (config, "channels")
                           ? json_object_get_array_member (config, "channels") : NULL;
   bool ok = channels != NULL && json_array_get_length (channels) >= 1 && json_array_get_length (channels) <= MAX_LEVELS;
@@ -129,10 +84,9 @@ read_config (Loader *loader)
 }
 
 static bool
-load_all (Loader *loader)
+load_all (SrWeightLoader *loader, SrRqvae *model)
 {
-  SrRqvae *model = loader->model;
-  if (!read_config (loader) || !load_conv (loader, "encoder.conv_in", 1, model->channels[0], 3,
+  if (!read_config (loader, model) || !load_conv (loader, "encoder.conv_in", 1, model->channels[0], 3,
                                            &model->conv_in_weight, &model->conv_in_bias))
     return false;
   for (int i = 0; i < model->levels; i++)
@@ -169,25 +123,22 @@ load_all (Loader *loader)
     for (int64_t c = 0; c < top; c++)
       flipped[c * dim + o] = kernel[o * top + c];
   int64_t flipped_shape[2] = { top, dim };
-  if ((model->conv_out_weight = upload (loader, flipped, 2, flipped_shape)) == NULL
-      || (model->conv_out_bias = load (loader, "encoder.conv_out.bias", 1, &dim)) == NULL)
+  if ((model->conv_out_weight = sr_weights_upload (loader, flipped, 2, flipped_shape)) == NULL
+      || (model->conv_out_bias = sr_weights_load (loader, "encoder.conv_out.bias", 1, &dim)) == NULL)
     return false;
   int64_t books_shape[3] = { DEPTH, model->codebook_size, dim };
-  const SrSafetensor *books = sr_safetensors_expect (loader->file, "quantizer.codebooks", 3, books_shape,
-                                                     loader->message);
-  if (books == NULL)
+  g_autofree float *values = sr_weights_read (loader, "quantizer.codebooks", 3, books_shape);
+  if (values == NULL)
     return false;
-  g_autofree float *values = g_new (float, books->count);
-  sr_safetensor_to_f32 (books, values);
   int64_t book_shape[2] = { model->codebook_size, dim }, book_size = model->codebook_size * dim;
   for (int d = 0; d < DEPTH; d++)
     {
       float *book = values + d * book_size;
-      if ((model->codebooks[d] = upload (loader, book, 2, book_shape)) == NULL)
+      if ((model->codebooks[d] = sr_weights_upload (loader, book, 2, book_shape)) == NULL)
         return false;
       for (int64_t i = 0; i < book_size; i++)
         book[i] = -book[i];
-      if ((model->negated[d] = upload (loader, book, 2, book_shape)) == NULL)
+      if ((model->negated[d] = sr_weights_upload (loader, book, 2, book_shape)) == NULL)
         return false;
     }
   return true;
@@ -196,19 +147,16 @@ load_all (Loader *loader)
 SrRqvae *
 sr_rqvae_load (SrBackend *backend, const char *path, char message[SR_MESSAGE_SIZE])
 {
-  SrSafetensors *file = sr_safetensors_open (path, message);
-  if (file == NULL)
-    return NULL;
+  SrWeightLoader loader;
   SrRqvae *model = g_new0 (SrRqvae, 1);
   model->backend = backend;
-  model->owned = g_ptr_array_new_with_free_func ((GDestroyNotify) sr_tensor_free);
   model->metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  Loader loader = { model, file, message };
-  bool loaded = load_all (&loader);
-  const char *steps = sr_safetensors_metadata (file, "sightread.steps");
+  bool loaded = sr_weight_loader_open (&loader, backend, path, "rqvae", RQVAE_FORMAT, message)
+                && load_all (&loader, model);
+  const char *steps = loader.file ? sr_safetensors_metadata (loader.file, "sightread.steps") : NULL;
   if (steps != NULL)
     g_hash_table_insert (model->metadata, g_strdup ("sightread.steps"), g_strdup (steps));
-  sr_safetensors_close (file);
+  model->owned = sr_weight_loader_close (&loader);
   if (!loaded)
     {
       sr_rqvae_free (model);
@@ -222,7 +170,8 @@ sr_rqvae_free (SrRqvae *model)
 {
   if (model == NULL)
     return;
-  g_ptr_array_unref (model->owned);
+  if (model->owned != NULL)
+    g_ptr_array_unref (model->owned);
   g_hash_table_unref (model->metadata);
   g_free (model);
 }

@@ -8,16 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "half.h"
-#include "safetensors.h"
+#include "model-weights.h"
 
 #define TRANSLATOR_FORMAT "1"
 
+/* The loader and the model being filled. */
 typedef struct {
+  SrWeightLoader weights;
   SrTranslator *model;
-  SrSafetensors *file;
-  char *message;
-  GPtrArray *owned; /* every tensor made, freed with the model */
 } Loader;
 
 struct SrTranslatorMetadata {
@@ -25,51 +23,28 @@ struct SrTranslatorMetadata {
   GPtrArray *tensors;
 };
 
-/* Uploads VALUES (host fp32, COUNT of them) as an fp16 tensor of the given shape. */
-static SrTensor *
-upload (Loader *loader, const float *values, int dims, const int64_t *shape)
-{
-  SrTensor *tensor = sr_tensor_new (loader->model->backend, SR_DTYPE_F16, dims, shape);
-  if (tensor == NULL || !sr_tensor_write_f32 (tensor, values))
-    {
-      snprintf (loader->message, SR_MESSAGE_SIZE, "%s: %s", sr_safetensors_name (loader->file),
-                sr_backend_error (loader->model->backend));
-      sr_tensor_free (tensor);
-      return NULL;
-    }
-  g_ptr_array_add (loader->owned, tensor);
-  return tensor;
-}
-
-/* The stored tensor NAME (checked to be SHAPE) as host fp32; NULL with the loader's message set. */
 static float *
 read_values (Loader *loader, const char *name, int dims, const int64_t *shape)
 {
-  const SrSafetensor *stored = sr_safetensors_expect (loader->file, name, dims, shape, loader->message);
-  if (stored == NULL)
-    return NULL;
-  float *values = g_new (float, stored->count);
-  sr_safetensor_to_f32 (stored, values);
-  return values;
+  return sr_weights_read (&loader->weights, name, dims, shape);
+}
+
+static SrTensor *
+upload (Loader *loader, const float *values, int dims, const int64_t *shape)
+{
+  return sr_weights_upload (&loader->weights, values, dims, shape);
 }
 
 static SrTensor *
 load_as_is (Loader *loader, const char *name, int dims, const int64_t *shape)
 {
-  g_autofree float *values = read_values (loader, name, dims, shape);
-  return values != NULL ? upload (loader, values, dims, shape) : NULL;
+  return sr_weights_load (&loader->weights, name, dims, shape);
 }
 
-/* Rows FIRST … FIRST + ROWS of a [*, in] PyTorch weight, transposed to [in, ROWS]. */
 static SrTensor *
 transposed_rows (Loader *loader, const float *weight, int64_t first, int64_t rows, int64_t in)
 {
-  g_autofree float *flipped = g_new (float, rows * in);
-  for (int64_t r = 0; r < rows; r++)
-    for (int64_t c = 0; c < in; c++)
-      flipped[c * rows + r] = weight[(first + r) * in + c];
-  int64_t shape[2] = { in, rows };
-  return upload (loader, flipped, 2, shape);
+  return sr_weights_transposed (&loader->weights, weight, first, rows, in, 1.0f);
 }
 
 static bool
@@ -180,25 +155,9 @@ load_positions (Loader *loader, const char *prefix, SrPositionWeights *positions
 static bool
 read_config (Loader *loader)
 {
-  const char *kind = sr_safetensors_metadata (loader->file, "sightread.kind");
-  const char *format = sr_safetensors_metadata (loader->file, "sightread.format");
-  if (kind == NULL || format == NULL || !g_str_equal (kind, "seq2seq") || !g_str_equal (format, TRANSLATOR_FORMAT))
-    {
-      snprintf (loader->message, SR_MESSAGE_SIZE, "%s: kind %s format %s, expected seq2seq format %s",
-                sr_safetensors_name (loader->file), kind ? kind : "(none)", format ? format : "(none)",
-                TRANSLATOR_FORMAT);
-      return false;
-    }
-  const char *text = sr_safetensors_metadata (loader->file, "sightread.config");
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root = text && json_parser_load_from_data (parser, text, -1, NULL) ? json_parser_get_root (parser) : NULL;
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      snprintf (loader->message, SR_MESSAGE_SIZE, "%s: sightread.config is missing or not JSON",
-                sr_safetensors_name (loader->file));
-      return false;
-    }
-  JsonObject *object = json_node_get_object (root);
+  JsonObject *object = sr_weight_loader_config (&loader->weights);
+  if (object == NULL)
+    return false;
   SrTranslatorConfig *c = &loader->model->config;
   struct { const char *key; int *value; int low, high; } fields[] = {
     { "d_model", &c->d_model, 8, 4096 }, { "heads", &c->heads, 1, 64 }, { "ffn", &c->ffn, 8, 16384 },
@@ -213,16 +172,16 @@ read_config (Loader *loader)
                        ? json_node_get_int (node) : -1;
       if (value < fields[i].low || value > fields[i].high)
         {
-          snprintf (loader->message, SR_MESSAGE_SIZE, "%s: sightread.config has no sensible %s",
-                    sr_safetensors_name (loader->file), fields[i].key);
+          snprintf (loader->weights.message, SR_MESSAGE_SIZE, "%s: sightread.config has no sensible %s",
+                    sr_safetensors_name (loader->weights.file), fields[i].key);
           return false;
         }
       *fields[i].value = (int) value;
     }
   if (c->d_model % c->heads != 0 || c->d_model % c->sub_decoder_heads != 0)
     {
-      snprintf (loader->message, SR_MESSAGE_SIZE, "%s: %d heads do not divide d_model %d",
-                sr_safetensors_name (loader->file), c->heads, c->d_model);
+      snprintf (loader->weights.message, SR_MESSAGE_SIZE, "%s: %d heads do not divide d_model %d",
+                sr_safetensors_name (loader->weights.file), c->heads, c->d_model);
       return false;
     }
   c->vocabulary = SR_VOCAB_SIZE;
@@ -268,23 +227,20 @@ load_all (Loader *loader)
 bool
 sr_translator_weights_load (SrTranslator *model, const char *path, char message[SR_MESSAGE_SIZE])
 {
-  SrSafetensors *file = sr_safetensors_open (path, message);
-  if (file == NULL)
-    return false;
+  Loader loader = { .model = model };
   model->metadata = g_new0 (struct SrTranslatorMetadata, 1);
   model->metadata->values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  model->metadata->tensors = g_ptr_array_new_with_free_func ((GDestroyNotify) sr_tensor_free);
-  Loader loader = { model, file, message, model->metadata->tensors };
   /* the vocabulary is the compiled one; the file must agree (checked through embed.weight's shape) */
   model->config.vocabulary = SR_VOCAB_SIZE;
-  bool loaded = load_all (&loader);
+  bool loaded = sr_weight_loader_open (&loader.weights, model->backend, path, "seq2seq", TRANSLATOR_FORMAT, message)
+                && load_all (&loader);
   const char *keys[] = { "sightread.direction", "sightread.steps", "sightread.tasks", "sightread.date",
                          "sightread.rqvae", "sightread.codec" };
-  for (size_t i = 0; i < G_N_ELEMENTS (keys); i++)
-    if (sr_safetensors_metadata (file, keys[i]) != NULL)
+  for (size_t i = 0; loader.weights.file != NULL && i < G_N_ELEMENTS (keys); i++)
+    if (sr_safetensors_metadata (loader.weights.file, keys[i]) != NULL)
       g_hash_table_insert (model->metadata->values, g_strdup (keys[i]),
-                           g_strdup (sr_safetensors_metadata (file, keys[i])));
-  sr_safetensors_close (file);
+                           g_strdup (sr_safetensors_metadata (loader.weights.file, keys[i])));
+  model->metadata->tensors = sr_weight_loader_close (&loader.weights);
   return loaded;
 }
 
@@ -294,7 +250,8 @@ sr_translator_weights_free (SrTranslator *model)
   if (model->metadata != NULL)
     {
       g_hash_table_unref (model->metadata->values);
-      g_ptr_array_unref (model->metadata->tensors);
+      if (model->metadata->tensors != NULL)
+        g_ptr_array_unref (model->metadata->tensors);
       g_free (model->metadata);
     }
   g_free (model->encoder);

@@ -1,7 +1,8 @@
 """The C models against PyTorch on the CPU backend and on Vulkan (lavapipe): the shipped RQVAE on its golden crop
-(tests/rqvae-parity.c), and the translator (compute/translator.c against train/sightread_train/translator.py): tiny random models for image → LMX, LMX → audio and audio → MIDI exported here with their
+(tests/rqvae-parity.c); the codec (tests/codec-parity.c) as a tiny random model made here and as shipped; and the
+translator (compute/translator.c against train/sightread_train/translator.py): tiny random models for image → LMX, LMX → audio and audio → MIDI exported here with their
 golden outputs (image targets wait for the PyTorch decode_step to take 2-D target positions), and the shipped I2A model on its own golden file. Each case runs tests/translator-parity.c. TAP.
-Usage: translator-parity.py TRANSLATOR-PARITY RQVAE-PARITY MODELS-DIR"""
+Usage: model-parity.py TRANSLATOR-PARITY RQVAE-PARITY CODEC-PARITY MODELS-DIR"""
 
 import json
 import subprocess
@@ -14,9 +15,10 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "train"))
 from sightread_train import safetensors_io  # noqa: E402
 from sightread_train import vocabulary as V  # noqa: E402
+from sightread_train.codec import Codec, CodecConfig  # noqa: E402
 from sightread_train.translator import Translator, TranslatorConfig, single_stream  # noqa: E402
 
-program, rqvae_program, models = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+program, rqvae_program, codec_program, models = sys.argv[1], sys.argv[2], sys.argv[3], Path(sys.argv[4])
 results = []
 
 
@@ -74,6 +76,43 @@ def golden(model, source, source_modality, positions, target_modality):
             "greedy_steps": chosen_steps}
 
 
+def run_case(name, command):
+    run = subprocess.run(command, capture_output=True, text=True)
+    check(name, run.returncode == 0, (run.stdout + run.stderr).strip().replace("\n", " "))
+
+
+@torch.no_grad()
+def tiny_codec(folder):
+    """A tiny random codec (the shipped one's layers, fewer and narrower), its codebooks few and far apart so that
+    every code is chosen by a clear margin, and a golden clip written at full precision."""
+    torch.manual_seed(5)
+    codec = Codec(CodecConfig(channels=4, strides=[2, 4], latent_dim=16, codebooks=4, codebook_size=24,
+                              code_dim=4)).eval()
+    for module in codec.modules():  # the exported codec has trained biases: so should this one
+        if isinstance(module, (torch.nn.Conv1d, torch.nn.ConvTranspose1d)):
+            module.bias.normal_(0, 0.05)
+    path = folder / "codec.safetensors"
+    metadata = {"sightread.kind": "dac", "sightread.format": "1", "sightread.config": codec.config.to_json()}
+    safetensors_io.save({k: v.half() for k, v in codec.state_dict().items()}, path, metadata)
+    tensors, _ = safetensors_io.load(path)
+    codec.load_state_dict({k: v.float() for k, v in tensors.items()})
+    t = torch.arange(8 * 160, dtype=torch.float32) / 44100
+    clip = (0.1 * torch.sin(2 * torch.pi * 440 * t) + 0.05 * torch.sin(2 * torch.pi * 1320 * t))
+    codes = codec.encode(clip[None, None])
+    golden = {"input": clip.tolist(), "codes": codes[0].tolist(),
+              "decoded": codec.decode(codes).flatten().tolist()}
+    (folder / "codec.golden.json").write_text(json.dumps(golden))
+    return path, folder / "codec.golden.json"
+
+
+with tempfile.TemporaryDirectory() as folder:
+    weights, golden_path = tiny_codec(Path(folder))
+    for device in ("cpu", "vulkan"):
+        run_case(f"tiny random codec on {device}", [codec_program, str(weights), str(golden_path), device, "exact"])
+for device in ("cpu", "vulkan"):
+    run_case(f"shipped codec, its golden clip, on {device}",
+             [codec_program, str(models / "codec.safetensors"), str(models / "codec.golden.json"), device,
+              "first-stage"])
 for device in ("cpu", "vulkan"):
     run = subprocess.run([rqvae_program, str(models / "rqvae.safetensors"), str(models / "rqvae.golden.json"), device],
                          capture_output=True, text=True)
