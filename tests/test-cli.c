@@ -208,7 +208,7 @@ test_bench_refuses_an_unknown_benchmark (void)
   g_auto(Run) run = { 0 };
   sightread (&run, "bench", "fft");
   g_assert_cmpint (run.status, ==, 2);
-  assert_contains (run.err, "no benchmark 'fft' (expected gemm, attention, conv or norm)");
+  assert_contains (run.err, "no benchmark 'fft' (expected gemm, attention, conv, norm or translator)");
 }
 
 static void
@@ -289,6 +289,43 @@ test_pages_renders_every_page_to_png (void)
 }
 
 static void
+test_omr_reads_every_system_of_the_sample_into_valid_musicxml (void)
+{
+  g_autofree char *pdf = sr_test_sample_path ("minuet-in-g.pdf");
+  g_autofree char *lmx = g_build_filename (scratch, "minuet.lmx", NULL);
+  g_autofree char *xml = g_build_filename (scratch, "minuet.musicxml", NULL);
+  g_auto(Run) run = { 0 };
+  sightread (&run, "omr", pdf, "--lmx", lmx, "-o", xml);
+  g_assert_cmpint (run.status, ==, 0);
+  g_autofree char *reading = NULL;
+  g_assert_true (g_file_get_contents (lmx, &reading, NULL, NULL));
+  /* the sample's three systems, each a header line and a line of LMX that opens a measure */
+  for (int system = 1; system <= 3; system++)
+    {
+      g_autofree char *header = g_strdup_printf ("# page 1, system %d: x ", system);
+      assert_contains (reading, header);
+    }
+  assert_contains (reading, "\nmeasure ");
+  g_autofree char *score = NULL;
+  g_assert_true (g_file_get_contents (xml, &score, NULL, NULL));
+  assert_contains (score, "<score-partwise version=\"4.0\">");
+  assert_contains (score, "<measure number=\"1\"");
+  g_remove (lmx);
+  g_remove (xml);
+}
+
+static void
+test_omr_without_its_models_names_the_missing_file (void)
+{
+  g_autofree char *pdf = sr_test_sample_path ("minuet-in-g.pdf");
+  g_auto(Run) run = { 0 };
+  sightread (&run, "omr", "--models", scratch, pdf);
+  g_assert_cmpint (run.status, ==, 1);
+  assert_contains (run.err, "sightread: omr: ");
+  assert_contains (run.err, "rqvae.safetensors");
+}
+
+static void
 test_bad_files_fail_with_exit_1_and_a_clear_message (void)
 {
   g_autofree char *sample = sr_test_sample_path ("minuet-in-g.pdf");
@@ -359,6 +396,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/pages-json", test_pages_json_is_machine_readable);
   g_test_add_func ("/cli/pages-render", test_pages_renders_every_page_to_png);
   g_test_add_func ("/cli/bad-files", test_bad_files_fail_with_exit_1_and_a_clear_message);
+  g_test_add_func ("/cli/omr", test_omr_reads_every_system_of_the_sample_into_valid_musicxml);
+  g_test_add_func ("/cli/omr-without-models", test_omr_without_its_models_names_the_missing_file);
   g_test_add_func ("/cli/german", test_german_users_get_german_help_and_errors);
   int status = g_test_run ();
 

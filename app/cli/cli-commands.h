@@ -31,3 +31,4 @@ int sr_cmd_crop (SrCliArgs *args);
 int sr_cmd_systems (SrCliArgs *args);
 int sr_cmd_devices (SrCliArgs *args);
 int sr_cmd_bench (SrCliArgs *args);
+int sr_cmd_omr (SrCliArgs *args);

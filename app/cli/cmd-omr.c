@@ -1,0 +1,92 @@
+/* `sightread omr SCORE`: every system of every page (or --page) read as LMX by the shipped models, joined in reading
+ * order into one score: MusicXML with -o, the LMX reading with --lmx (a line a system), the LMX on standard output
+ * when neither is given. */
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+#include "cli-commands.h"
+#include "lmx-delinearize.h"
+#include "lmx-vocabulary.h"
+#include "omr.h"
+#include "score-document.h"
+
+static void
+append_reading (GString *lmx, GArray *all_tokens, const SrOmrSystem *system, guint number, const char *score)
+{
+  g_string_append_printf (lmx, "# page %u, system %u: x %.0f, y %.0f, %.0f × %.0f px\n", system->page_index + 1,
+                          number, system->box.x, system->box.y, system->box.width, system->box.height);
+  for (guint t = 0; t < system->lmx->len; t++)
+    g_string_append_printf (lmx, "%s%s", t ? " " : "", sr_lmx_token_text (g_array_index (system->lmx, guint, t)));
+  g_string_append_c (lmx, '\n');
+  g_array_append_vals (all_tokens, system->lmx->data, system->lmx->len);
+  if (system->lmx->len == 0)
+    g_printerr (_("sightread: %s: warning: page %u, system %u: nothing was read; it stays an empty stretch\n"), score,
+                system->page_index + 1, number);
+  else if (system->reached_limit)
+    g_printerr (_("sightread: %s: warning: page %u, system %u: the reading stopped at its length limit\n"), score,
+                system->page_index + 1, number);
+}
+
+int
+sr_cmd_omr (SrCliArgs *args)
+{
+  const char *name = sr_cli_args_positional (args, 0);
+  const char *output = sr_cli_args_get (args, "output");
+  const char *lmx_path = sr_cli_args_get (args, "lmx");
+  int only = 0;
+  if (!sr_cli_args_get_int (args, "page", 0, 1, G_MAXINT, &only))
+    return SR_EXIT_USAGE;
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (name);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrScoreDocument) document = sr_score_document_new_for_file (file, NULL, &error);
+  if (document == NULL)
+    return sr_cli_fail (name, error->message);
+  guint n_pages = sr_score_document_get_n_pages (document);
+  if (only > (int) n_pages)
+    {
+      g_autofree char *message = g_strdup_printf (_("the score has %u pages, not %d"), n_pages, only);
+      return sr_cli_fail (name, message);
+    }
+  const char *chosen_models = sr_cli_args_get (args, "models");
+  g_autofree char *models = chosen_models ? g_strdup (chosen_models) : sr_cli_default_models_folder ();
+  g_autofree char *notice = NULL;
+  g_autoptr(SrOmrReader) reader = sr_omr_reader_new (&args->device, models, &notice, &error);
+  if (reader == NULL)
+    return sr_cli_fail ("omr", error->message);
+  if (notice != NULL)
+    g_printerr (_("sightread: omr: note: %s\n"), notice);
+
+  g_autoptr(GString) lmx = g_string_new (NULL);
+  g_autoptr(GArray) all_tokens = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint number = 0;
+  for (guint p = 0; p < n_pages; p++)
+    {
+      if (only > 0 && p + 1 != (guint) only)
+        continue;
+      g_autoptr(GArray) systems = sr_omr_read_page (reader, document, p, &error);
+      if (systems == NULL)
+        return sr_cli_fail (name, error->message);
+      if (systems->len == 0)
+        g_printerr (_("sightread: %s: warning: page %u: no systems were found\n"), name, p + 1);
+      for (guint i = 0; i < systems->len; i++)
+        append_reading (lmx, all_tokens, &g_array_index (systems, SrOmrSystem, i), ++number, name);
+    }
+  if (lmx_path != NULL && !g_file_set_contents (lmx_path, lmx->str, (gssize) lmx->len, &error))
+    return sr_cli_fail (lmx_path, error->message);
+  if (output != NULL)
+    {
+      guint repairs = 0;
+      SrLmxDelinearizeOptions options = { NULL, 0, 0 };
+      xmlDoc *score = sr_lmx_delinearize (all_tokens, &options, &repairs);
+      g_autofree char *xml = sr_musicxml_to_text (score);
+      xmlFreeDoc (score);
+      if (repairs > 0)
+        g_printerr (_("sightread: %s: note: %u misplaced tokens of the reading were dropped or repaired\n"), name,
+                    repairs);
+      if (!g_file_set_contents (output, xml, -1, &error))
+        return sr_cli_fail (output, error->message);
+    }
+  if (output == NULL && lmx_path == NULL)
+    fputs (lmx->str, stdout);
+  return SR_EXIT_OK;
+}

@@ -1,0 +1,165 @@
+/* The OMR task; see omr.h. */
+#include "omr.h"
+
+#include <glib/gi18n.h>
+
+#include "backend.h"
+#include "rqvae.h"
+#include "system-detect.h"
+#include "translator.h"
+
+/* As train_translator.reading_limit: 16 LMX tokens an image column, and some. */
+#define TOKENS_PER_COLUMN 16
+#define TOKENS_EXTRA 32
+
+struct _SrOmrReader {
+  SrBackend *backend;
+  SrRqvae *rqvae;
+  SrTranslator *translator;
+};
+
+void
+sr_omr_reader_free (SrOmrReader *reader)
+{
+  if (reader == NULL)
+    return;
+  sr_translator_free (reader->translator);
+  sr_rqvae_free (reader->rqvae);
+  sr_backend_free (reader->backend);
+  g_free (reader);
+}
+
+static char *
+file_fingerprint (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return NULL;
+  g_autofree char *digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+  return g_strndup (digest, 12);
+}
+
+SrOmrReader *
+sr_omr_reader_new (const SrDeviceChoice *device, const char *models_folder, char **notice, GError **error)
+{
+  g_autoptr(GString) notes = g_string_new (NULL);
+  char message[SR_MESSAGE_SIZE];
+  SrOmrReader *reader = g_new0 (SrOmrReader, 1);
+  reader->backend = sr_backend_open (device, message);
+  if (message[0] != '\0')
+    g_string_append (notes, message);
+  g_autofree char *rqvae_path = g_build_filename (models_folder, "rqvae.safetensors", NULL);
+  g_autofree char *i2a_path = g_build_filename (models_folder, "i2a.safetensors", NULL);
+  if (reader->backend == NULL
+      || (reader->rqvae = sr_rqvae_load (reader->backend, rqvae_path, message)) == NULL
+      || (reader->translator = sr_translator_load (reader->backend, i2a_path, message)) == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, reader->backend ? message
+                                                                                 : _("no compute backend"));
+      sr_omr_reader_free (reader);
+      return NULL;
+    }
+  /* The translator learned the image tokens of one RQVAE: another one's tokens read as noise. */
+  const char *wanted = sr_translator_metadata (reader->translator, "sightread.rqvae");
+  g_autofree char *have = file_fingerprint (rqvae_path);
+  if (wanted != NULL && have != NULL && !g_str_equal (wanted, have))
+    g_string_append_printf (notes, "%s%s was trained on the image tokens of RQVAE %s, not of %s", notes->len ? "; " : "",
+                            i2a_path, wanted, have);
+  if (notice != NULL)
+    *notice = notes->len ? g_strdup (notes->str) : NULL;
+  return reader;
+}
+
+const char *
+sr_omr_reader_device (const SrOmrReader *reader)
+{
+  return sr_backend_device_name (reader->backend);
+}
+
+static void
+clear_system (gpointer data)
+{
+  SrOmrSystem *system = data;
+  g_clear_pointer (&system->lmx, g_array_unref);
+}
+
+/* Reads one normalised crop into SYSTEM->lmx. */
+static gboolean
+read_crop (SrOmrReader *reader, const SrGrayImage *crop, SrOmrSystem *system, GError **error)
+{
+  char message[SR_MESSAGE_SIZE];
+  int32_t *codes = NULL;
+  if (!sr_rqvae_encode (reader->rqvae, crop->pixels, crop->height, crop->width, &codes, &system->grid_rows,
+                        &system->grid_columns, message))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, message);
+      return FALSE;
+    }
+  int steps = system->grid_rows * system->grid_columns;
+  g_autofree int32_t *tokens = g_new (int32_t, steps * SR_VOCAB_CODEBOOKS);
+  g_autofree int32_t *positions = g_new (int32_t, steps * 2);
+  for (int s = 0; s < steps; s++)
+    {
+      for (int k = 0; k < SR_VOCAB_CODEBOOKS; k++)
+        tokens[s * SR_VOCAB_CODEBOOKS + k] = SR_VOCAB_IMAGE_CODE (k, codes[s * SR_VOCAB_CODEBOOKS + k]);
+      positions[2 * s] = s / system->grid_rows;     /* column */
+      positions[2 * s + 1] = s % system->grid_rows; /* row */
+    }
+  free (codes);
+  const SrTranslatorConfig *config = sr_translator_config (reader->translator);
+  int limit = MIN (TOKENS_PER_COLUMN * system->grid_columns + TOKENS_EXTRA, config->max_positions);
+  SrTranslatorState *state = sr_translator_state_new (reader->translator, steps, limit, message);
+  g_autofree int32_t *read = g_new (int32_t, limit);
+  int count = state != NULL && sr_translator_encode (state, SR_MODALITY_IMAGE, SR_MODALITY_LMX, tokens, positions,
+                                                     steps)
+                ? sr_translator_read (state, NULL, NULL, read, limit) : -1;
+  if (count < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("the reader failed: %s"),
+                   state ? sr_translator_state_error (state) : message);
+      sr_translator_state_free (state);
+      return FALSE;
+    }
+  sr_translator_state_free (state);
+  system->reached_limit = count >= limit;
+  system->lmx = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (int i = 0; i < count; i++)
+    {
+      guint id = (guint) (read[i] - SR_VOCAB_LMX_START); /* the masked logits allow LMX tokens only */
+      g_array_append_val (system->lmx, id);
+    }
+  return TRUE;
+}
+
+GArray *
+sr_omr_read_page (SrOmrReader *reader, SrScoreDocument *document, guint page_index, GError **error)
+{
+  double scale = sr_score_document_get_native_scale (document, page_index);
+  cairo_surface_t *surface = sr_score_document_render_page (document, page_index, scale, error);
+  if (surface == NULL)
+    return NULL;
+  g_autoptr(SrGrayImage) page = sr_gray_image_new_from_surface (surface);
+  cairo_surface_destroy (surface);
+  g_autoptr(GArray) staves = sr_detect_staves (page);
+  g_autoptr(GArray) detected = sr_detect_systems (page, staves);
+  GArray *systems = g_array_new (FALSE, TRUE, sizeof (SrOmrSystem));
+  g_array_set_clear_func (systems, clear_system);
+  for (guint i = 0; i < detected->len; i++)
+    {
+      const SrDetectedSystem *found = &g_array_index (detected, SrDetectedSystem, i);
+      SrOmrSystem system = { page_index, found->box, found->staff_height };
+      gboolean shrunk = FALSE;
+      g_autoptr(SrGrayImage) crop = sr_system_image_normalize (page, &found->box, found->staff_height,
+                                                               &system.placement, &shrunk);
+      if (crop == NULL)
+        continue;
+      if (!read_crop (reader, crop, &system, error))
+        {
+          g_array_unref (systems);
+          return NULL;
+        }
+      g_array_append_val (systems, system);
+    }
+  return systems;
+}

@@ -1,0 +1,37 @@
+/* Reading a score image as notation (DESIGN §2): each detected system cut and normalised as in training, encoded by
+ * the RQVAE into image tokens, read by the I2A translator into LMX. The models run on the compute backend the user
+ * chose; this file knows nothing of how. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "device-choice.h"
+#include "score-document.h"
+#include "system-image.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  guint page_index;
+  SrPageBox box;             /* page pixels */
+  double staff_height;
+  SrCropPlacement placement; /* crop ↔ page, for the overlay */
+  int grid_rows, grid_columns;
+  GArray *lmx;               /* guint LMX token ids, in reading order (EOS dropped) */
+  gboolean reached_limit;    /* the reading stopped at the length limit, not at the model's end token */
+} SrOmrSystem;
+
+typedef struct _SrOmrReader SrOmrReader;
+
+/* Loads MODELS_FOLDER/rqvae.safetensors and i2a.safetensors on the chosen device. NOTICE (may be NULL) receives a
+ * line worth telling the user (a device that could not be used, weights of another RQVAE), or NULL. */
+SrOmrReader *sr_omr_reader_new (const SrDeviceChoice *device, const char *models_folder, char **notice,
+                                GError **error);
+void sr_omr_reader_free (SrOmrReader *reader);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrOmrReader, sr_omr_reader_free)
+const char *sr_omr_reader_device (const SrOmrReader *reader);
+
+/* The systems of page PAGE_INDEX, top to bottom, each read (an array of SrOmrSystem; free with g_array_unref). */
+GArray *sr_omr_read_page (SrOmrReader *reader, SrScoreDocument *document, guint page_index, GError **error);
+
+G_END_DECLS
