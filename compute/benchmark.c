@@ -2,6 +2,8 @@
  * creates the Vulkan pipelines), each repetition ending in sr_backend_sync so that queued GPU work is counted. */
 #include "benchmark.h"
 
+#include "codec.h"
+#include "rqvae.h"
 #include "translator.h"
 
 #include <cblas.h>
@@ -391,6 +393,69 @@ sr_bench_translator (const char *model_path, int source_steps, int decode_steps,
       /* rates in steps per second (emit scales by 1e-9) */
       emit (&run, encoder_name, name, device, encoder_seconds, source_steps * 1e9, "steps/s");
       emit (&run, decode_name, name, device, decode_seconds, decode_steps * 1e9, "steps/s");
+    }
+  return true;
+}
+
+/* ---- memory ---- */
+
+/* A field of /proc/self/status in kB (VmRSS, VmHWM), or -1. */
+static long
+status_kb (const char *field)
+{
+  FILE *status = fopen ("/proc/self/status", "r");
+  char line[256];
+  long value = -1;
+  size_t length = strlen (field);
+  while (status != NULL && fgets (line, sizeof line, status) != NULL)
+    if (strncmp (line, field, length) == 0 && line[length] == ':')
+      value = strtol (line + length + 1, NULL, 10);
+  if (status != NULL)
+    fclose (status);
+  return value;
+}
+
+static long
+file_size (const char *path)
+{
+  FILE *file = fopen (path, "rb");
+  if (file == NULL)
+    return -1;
+  fseek (file, 0, SEEK_END);
+  long size = ftell (file);
+  fclose (file);
+  return size;
+}
+
+bool
+sr_bench_memory (const char *models_folder, SrBackend *const *backends, int n_backends, SrBenchReport report,
+                 void *context, char message[SR_MESSAGE_SIZE])
+{
+  message[0] = '\0';
+  char rqvae_path[4096], codec_path[4096], i2a_path[4096];
+  snprintf (rqvae_path, sizeof rqvae_path, "%s/rqvae.safetensors", models_folder);
+  snprintf (codec_path, sizeof codec_path, "%s/codec.safetensors", models_folder);
+  snprintf (i2a_path, sizeof i2a_path, "%s/i2a.safetensors", models_folder);
+  long files = file_size (rqvae_path) + file_size (codec_path) + file_size (i2a_path);
+  double limit_mib = 1.5 * (double) files / (1 << 20) + 200;
+  for (int i = 0; i < n_backends; i++)
+    {
+      SrRqvae *rqvae = sr_rqvae_load (backends[i], rqvae_path, message);
+      SrCodec *codec = rqvae ? sr_codec_load (backends[i], codec_path, message) : NULL;
+      SrTranslator *i2a = codec ? sr_translator_load (backends[i], i2a_path, message) : NULL;
+      long rss = status_kb ("VmRSS"), peak = status_kb ("VmHWM");
+      sr_translator_free (i2a);
+      sr_codec_free (codec);
+      sr_rqvae_free (rqvae);
+      if (i2a == NULL)
+        return false;
+      const char *name = sr_backend_name (backends[i]), *device = sr_backend_device_name (backends[i]);
+      char label[128];
+      snprintf (label, sizeof label, "resident with rqvae, codec and i2a loaded (limit %.0f MiB)", limit_mib);
+      SrBenchResult resident = { "memory", label, name, device, 0, rss / 1024.0, "MiB" };
+      SrBenchResult highest = { "memory", "peak resident so far", name, device, 0, peak / 1024.0, "MiB" };
+      report (context, &resident);
+      report (context, &highest);
     }
   return true;
 }

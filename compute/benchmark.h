@@ -22,6 +22,11 @@ typedef void (*SrBenchReport) (void *context, const SrBenchResult *result);
 bool sr_bench_translator (const char *model_path, int source_steps, int decode_steps, SrBackend *const *backends,
                           int n_backends, SrBenchReport report, void *context, char message[SR_MESSAGE_SIZE]);
 
+/* Loads every shipped model in MODELS_FOLDER (rqvae, codec, i2a) on each backend in turn and reports the process's
+ * resident memory with them loaded ("MiB", and the limit of issue 9: 1.5 × their files + 200 MiB) and its peak. */
+bool sr_bench_memory (const char *models_folder, SrBackend *const *backends, int n_backends, SrBenchReport report,
+                      void *context, char message[SR_MESSAGE_SIZE]);
+
 /* True when GROUP names a benchmark group. */
 bool sr_bench_is_group (const char *group);
 /* Runs GROUP's cases on BACKENDS (and OpenBLAS alone, for GEMM), reporting each result as it comes; false with

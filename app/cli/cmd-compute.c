@@ -85,8 +85,11 @@ report_result (void *context, const SrBenchResult *result)
   if (out->openblas_rate > 0 && !g_str_equal (result->backend, "openblas") && strstr (result->name, "fp32")
       && !strstr (result->name, "transposed"))
     ratio = g_strdup_printf (_("  (%.0f %% of OpenBLAS)"), 100.0 * result->rate / out->openblas_rate);
-  g_print ("%-10s %-62s %-9s %9.2f %-8s %10.3f ms%s\n", result->group, result->name, result->backend, result->rate,
-           result->unit, result->milliseconds, ratio ? ratio : "");
+  if (result->milliseconds > 0)
+    g_print ("%-10s %-62s %-9s %9.2f %-8s %10.3f ms%s\n", result->group, result->name, result->backend, result->rate,
+             result->unit, result->milliseconds, ratio ? ratio : "");
+  else
+    g_print ("%-10s %-62s %-9s %9.2f %s\n", result->group, result->name, result->backend, result->rate, result->unit);
   fflush (stdout);
 }
 
@@ -129,12 +132,14 @@ models_folder (SrCliArgs *args)
 int
 sr_cmd_bench (SrCliArgs *args)
 {
-  static const char *all[] = { "gemm", "attention", "conv", "norm", "translator" };
+  static const char *all[] = { "gemm", "attention", "conv", "norm", "translator", "memory" };
   guint n_groups = args->positional->len;
   for (guint i = 0; i < n_groups; i++)
-    if (!sr_bench_is_group (args->positional->pdata[i]) && !g_str_equal (args->positional->pdata[i], "translator"))
+    if (!sr_bench_is_group (args->positional->pdata[i]) && !g_str_equal (args->positional->pdata[i], "translator")
+        && !g_str_equal (args->positional->pdata[i], "memory"))
       {
-        g_printerr (_("sightread bench: no benchmark '%s' (expected gemm, attention, conv, norm or translator)\n"),
+        g_printerr (_("sightread bench: no benchmark '%s' (expected gemm, attention, conv, norm, translator or "
+                      "memory)\n"),
                     (const char *) args->positional->pdata[i]);
         return SR_EXIT_USAGE;
       }
@@ -160,6 +165,12 @@ sr_cmd_bench (SrCliArgs *args)
           g_autofree char *model = g_build_filename (folder, "i2a.safetensors", NULL);
           ran = sr_bench_translator (model, 256, 128, (SrBackend *const *) backends->pdata, (int) backends->len,
                                      report_result, &out, message);
+        }
+      else if (g_str_equal (group, "memory"))
+        {
+          g_autofree char *folder = models_folder (args);
+          ran = sr_bench_memory (folder, (SrBackend *const *) backends->pdata, (int) backends->len, report_result,
+                                 &out, message);
         }
       else
         ran = sr_bench_run (group, (SrBackend *const *) backends->pdata, (int) backends->len, report_result, &out,
