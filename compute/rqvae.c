@@ -28,6 +28,13 @@ struct SrRqvae {
   SrTensor *norm_out_weight, *norm_out_bias;
   SrTensor *conv_out_weight, *conv_out_bias; /* [channels, code_dim] (transposed 1×1 kernel), [code_dim] */
   SrTensor *codebooks[DEPTH], *negated[DEPTH]; /* [codebook_size, code_dim] */
+  /* the decoder: its levels mirror the encoder's (channels reversed), upsampling then a 3×3 convolution between */
+  SrTensor *all_codebooks;                      /* [DEPTH · codebook_size, code_dim]: one gather sums a cell */
+  SrTensor *identity;                           /* fp32 [code_dim, code_dim]: rows of cells → channels */
+  SrTensor *decoder_in_weight, *decoder_in_bias;
+  ResBlock decoder_blocks[MAX_LEVELS];
+  SrTensor *up_weight[MAX_LEVELS], *up_bias[MAX_LEVELS];
+  SrTensor *decoder_norm_weight, *decoder_norm_bias, *decoder_out_weight, *decoder_out_bias;
   GPtrArray *owned;
   GHashTable *metadata;
 };
@@ -84,6 +91,57 @@ read_config (SrWeightLoader *loader, SrRqvae *model)
 }
 
 static bool
+load_block (SrWeightLoader *loader, const char *prefix, int64_t ch, ResBlock *block)
+{
+  g_autofree char *norm1 = g_strconcat (prefix, ".norm1", NULL), *norm2 = g_strconcat (prefix, ".norm2", NULL);
+  g_autofree char *conv1 = g_strconcat (prefix, ".conv1", NULL), *conv2 = g_strconcat (prefix, ".conv2", NULL);
+  return load_norm (loader, norm1, ch, &block->norm1_weight, &block->norm1_bias)
+         && load_conv (loader, conv1, ch, ch, 3, &block->conv1_weight, &block->conv1_bias)
+         && load_norm (loader, norm2, ch, &block->norm2_weight, &block->norm2_bias)
+         && load_conv (loader, conv2, ch, ch, 3, &block->conv2_weight, &block->conv2_bias);
+}
+
+static bool
+load_decoder (SrWeightLoader *loader, SrRqvae *model)
+{
+  int levels = model->levels;
+  int64_t top = model->channels[levels - 1], dim = model->code_dim;
+  if (!load_conv (loader, "decoder.conv_in", dim, top, 3, &model->decoder_in_weight, &model->decoder_in_bias))
+    return false;
+  for (int i = 0; i < levels; i++)
+    {
+      int64_t ch = model->channels[levels - 1 - i];
+      g_autofree char *prefix = g_strdup_printf ("decoder.levels.%d.0", i);
+      if (!load_block (loader, prefix, ch, &model->decoder_blocks[i]))
+        return false;
+      if (i + 1 < levels)
+        {
+          g_autofree char *up = g_strdup_printf ("decoder.levels.%d.2", i);
+          if (!load_conv (loader, up, ch, model->channels[levels - 2 - i], 3, &model->up_weight[i], &model->up_bias[i]))
+            return false;
+        }
+    }
+  int64_t bottom = model->channels[0], identity_shape[2] = { dim, dim };
+  if (!load_norm (loader, "decoder.norm_out", bottom, &model->decoder_norm_weight, &model->decoder_norm_bias)
+      || !load_conv (loader, "decoder.conv_out", bottom, 1, 3, &model->decoder_out_weight, &model->decoder_out_bias))
+    return false;
+  g_autofree float *identity = g_new0 (float, dim * dim);
+  for (int64_t i = 0; i < dim; i++)
+    identity[i * dim + i] = 1.0f;
+  /* fp32: GEMM's A */
+  model->identity = sr_tensor_new (loader->backend, SR_DTYPE_F32, 2, identity_shape);
+  if (model->identity == NULL || !sr_tensor_write (model->identity, identity))
+    {
+      snprintf (loader->message, SR_MESSAGE_SIZE, "%s: %s", sr_safetensors_name (loader->file),
+                sr_backend_error (loader->backend));
+      sr_tensor_free (model->identity);
+      return false;
+    }
+  g_ptr_array_add (loader->owned, model->identity);
+  return true;
+}
+
+static bool
 load_all (SrWeightLoader *loader, SrRqvae *model)
 {
   if (!read_config (loader, model) || !load_conv (loader, "encoder.conv_in", 1, model->channels[0], 3,
@@ -92,14 +150,8 @@ load_all (SrWeightLoader *loader, SrRqvae *model)
   for (int i = 0; i < model->levels; i++)
     {
       int64_t ch = model->channels[i];
-      ResBlock *block = &model->blocks[i];
       g_autofree char *prefix = g_strdup_printf ("encoder.levels.%d.0", i);
-      g_autofree char *norm1 = g_strconcat (prefix, ".norm1", NULL), *norm2 = g_strconcat (prefix, ".norm2", NULL);
-      g_autofree char *conv1 = g_strconcat (prefix, ".conv1", NULL), *conv2 = g_strconcat (prefix, ".conv2", NULL);
-      if (!load_norm (loader, norm1, ch, &block->norm1_weight, &block->norm1_bias)
-          || !load_conv (loader, conv1, ch, ch, 3, &block->conv1_weight, &block->conv1_bias)
-          || !load_norm (loader, norm2, ch, &block->norm2_weight, &block->norm2_bias)
-          || !load_conv (loader, conv2, ch, ch, 3, &block->conv2_weight, &block->conv2_bias))
+      if (!load_block (loader, prefix, ch, &model->blocks[i]))
         return false;
       if (i + 1 < model->levels)
         {
@@ -131,6 +183,9 @@ load_all (SrWeightLoader *loader, SrRqvae *model)
   if (values == NULL)
     return false;
   int64_t book_shape[2] = { model->codebook_size, dim }, book_size = model->codebook_size * dim;
+  int64_t all_shape[2] = { DEPTH * model->codebook_size, dim };
+  if ((model->all_codebooks = sr_weights_upload (loader, values, 2, all_shape)) == NULL)
+    return false;
   for (int d = 0; d < DEPTH; d++)
     {
       float *book = values + d * book_size;
@@ -141,7 +196,7 @@ load_all (SrWeightLoader *loader, SrRqvae *model)
       if ((model->negated[d] = sr_weights_upload (loader, book, 2, book_shape)) == NULL)
         return false;
     }
-  return true;
+  return load_decoder (loader, model);
 }
 
 SrRqvae *
@@ -325,4 +380,86 @@ sr_rqvae_encode (SrRqvae *model, const uint8_t *pixels, int height, int width, i
   *rows = (int) grid_h;
   *columns = (int) grid_w;
   return ok && *codes != NULL;
+}
+
+bool
+sr_rqvae_decode (SrRqvae *model, const int32_t *codes, int rows, int columns, float **ink,
+                 char message[SR_MESSAGE_SIZE])
+{
+  *ink = NULL;
+  int64_t cells = (int64_t) rows * columns, dim = model->code_dim;
+  int downsampling = 1 << (model->levels - 1);
+  if (rows < 1 || columns < 1 || cells * downsampling * downsampling > MAX_PIXELS)
+    {
+      snprintf (message, SR_MESSAGE_SIZE, "a grid of %d × %d cells is outside what the image decoder takes", rows,
+                columns);
+      return false;
+    }
+  /* cells row by row, each its four codes offset into the joined codebooks */
+  int32_t *ids = malloc ((size_t) (cells * DEPTH) * sizeof *ids);
+  if (ids == NULL)
+    {
+      snprintf (message, SR_MESSAGE_SIZE, "out of memory for %lld cells", (long long) cells);
+      return false;
+    }
+  bool valid = true;
+  for (int x = 0; x < columns; x++)
+    for (int y = 0; y < rows; y++)
+      for (int d = 0; d < DEPTH; d++)
+        {
+          int32_t code = codes[((int64_t) x * rows + y) * DEPTH + d];
+          valid &= code >= 0 && code < model->codebook_size;
+          ids[((int64_t) y * columns + x) * DEPTH + d] = d * model->codebook_size + code;
+        }
+  if (!valid)
+    {
+      free (ids);
+      snprintf (message, SR_MESSAGE_SIZE, "a code outside the codebooks (0 … %d)", model->codebook_size - 1);
+      return false;
+    }
+  Pass pass = { model, model->backend, g_ptr_array_new_with_free_func ((GDestroyNotify) sr_tensor_free) };
+  int64_t ids_shape[2] = { cells, DEPTH }, rows_shape[2] = { cells, dim }, z_shape[2] = { dim, cells };
+  SrTensor *id_tensor = sr_tensor_new (model->backend, SR_DTYPE_I32, 2, ids_shape);
+  SrTensor *vectors = sr_tensor_new (model->backend, SR_DTYPE_F32, 2, rows_shape);
+  SrTensor *z = sr_tensor_new (model->backend, SR_DTYPE_F32, 2, z_shape);
+  SrTensor *made[] = { id_tensor, vectors, z };
+  for (int i = 0; i < 3; i++)
+    if (made[i] != NULL)
+      g_ptr_array_add (pass.made, made[i]);
+  SrGemm transpose = { .a = model->identity, .b = vectors, .c = z, .transpose_b = true };
+  int64_t map_shape[4] = { 1, dim, rows, columns };
+  int levels = model->levels, top = model->channels[levels - 1];
+  SrTensor *h = feature_map (&pass, top, rows, columns);
+  bool ok = id_tensor && vectors && z && h && sr_tensor_write (id_tensor, ids)
+            && sr_embed_sum (model->backend, model->all_codebooks, id_tensor, vectors)
+            && sr_gemm (model->backend, &transpose) && sr_tensor_reshape (z, 4, map_shape)
+            && conv (&pass, z, model->decoder_in_weight, model->decoder_in_bias, 1, 1, h);
+  free (ids);
+  for (int i = 0; ok && i < levels; i++)
+    {
+      ok = res_block (&pass, &model->decoder_blocks[i], h);
+      if (ok && i + 1 < levels)
+        {
+          int64_t ch = h->shape[1], height = 2 * h->shape[2], width = 2 * h->shape[3];
+          SrTensor *big = feature_map (&pass, ch, height, width);
+          SrTensor *next = feature_map (&pass, model->channels[levels - 2 - i], height, width);
+          ok = big && next && sr_upsample2x (model->backend, h, big)
+               && conv (&pass, big, model->up_weight[i], model->up_bias[i], 1, 1, next);
+          h = next;
+        }
+    }
+  int64_t height = (int64_t) rows * downsampling, width = (int64_t) columns * downsampling;
+  SrTensor *t = ok ? feature_map (&pass, model->channels[0], height, width) : NULL;
+  SrTensor *out = ok ? feature_map (&pass, 1, height, width) : NULL;
+  ok = ok && t && out && norm_silu (&pass, h, model->decoder_norm_weight, model->decoder_norm_bias, t)
+       && conv (&pass, t, model->decoder_out_weight, model->decoder_out_bias, 1, 1, out)
+       && (*ink = malloc ((size_t) (height * width) * sizeof **ink)) != NULL && sr_tensor_read (out, *ink);
+  if (!ok)
+    {
+      free (*ink);
+      *ink = NULL;
+      snprintf (message, SR_MESSAGE_SIZE, "the image decoder failed: %s", sr_backend_error (model->backend));
+    }
+  g_ptr_array_unref (pass.made);
+  return ok;
 }

@@ -16,3 +16,8 @@ const char *sr_rqvae_metadata (const SrRqvae *model, const char *key);
  * a column (the order of the translator's image tokens). Free *CODES with free(). */
 bool sr_rqvae_encode (SrRqvae *model, const uint8_t *pixels, int height, int width, int32_t **codes, int *rows,
                       int *columns, char message[SR_MESSAGE_SIZE]);
+/* The picture a grid of codes stands for (the translator's image output, audio → image): CODES as sr_rqvae_encode
+ * gives them (ROWS × COLUMNS cells, column by column) → *INK, (16·ROWS) × (16·COLUMNS) values row by row in the
+ * model's units (0 paper … 1 ink; not clamped). Free *INK with free(). */
+bool sr_rqvae_decode (SrRqvae *model, const int32_t *codes, int rows, int columns, float **ink,
+                      char message[SR_MESSAGE_SIZE]);
