@@ -36,6 +36,7 @@ struct SrBackend {
   const SrBackendOps *ops;
   char device_name[SR_MESSAGE_SIZE];
   char error[SR_MESSAGE_SIZE];
+  bool lost; /* the device is gone (a GPU reset, a driver crash): nothing more will run here */
 };
 
 bool sr_backend_fail (SrBackend *backend, const char *format, ...) __attribute__ ((format (printf, 2, 3)));

@@ -71,6 +71,12 @@ sr_backend_error (const SrBackend *backend)
 }
 
 bool
+sr_backend_lost (const SrBackend *backend)
+{
+  return backend->lost;
+}
+
+bool
 sr_backend_sync (SrBackend *backend)
 {
   return backend->ops->sync (backend);

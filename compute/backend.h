@@ -95,6 +95,8 @@ const char *sr_backend_name (const SrBackend *backend);          /* "cpu" or "vu
 const char *sr_backend_device_name (const SrBackend *backend);   /* e.g. "llvmpipe (LLVM 15.0.6, 256 bits)" */
 const char *sr_backend_error (const SrBackend *backend);         /* why the last failed call failed */
 bool sr_backend_sync (SrBackend *backend);                       /* waits for all queued work */
+/* True once the device is lost: the caller's way back is another backend (the CPU), with the models loaded again. */
+bool sr_backend_lost (const SrBackend *backend);
 
 SrTensor *sr_tensor_new (SrBackend *backend, SrDType dtype, int dims, const int64_t *shape);
 SrTensor *sr_tensor_new_2d (SrBackend *backend, SrDType dtype, int64_t rows, int64_t columns);

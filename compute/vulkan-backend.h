@@ -37,7 +37,8 @@ typedef struct {
   VkCommandBuffer commands;
   VkFence fence;
   bool recording;
-  bool lost;
+  unsigned submissions;
+  unsigned lose_after; /* SIGHTREAD_VULKAN_LOSE_AFTER: a lost device, on purpose, for the tests of the way back */
 
   SrVulkanBuffer staging;
   SrVulkanBuffer *dummy; /* bound where a kernel's optional operand is absent */

@@ -168,7 +168,7 @@ vulkan_destroy (SrBackend *backend)
   SrVulkanBackend *vk = (SrVulkanBackend *) backend;
   if (vk->device != VK_NULL_HANDLE)
     {
-      if (!vk->lost)
+      if (!vk->base.lost)
         vkDeviceWaitIdle (vk->device);
       sr_vulkan_dispatch_destroy (vk);
       sr_vulkan_buffers_destroy (vk);
@@ -222,6 +222,8 @@ sr_vulkan_backend_new (const SrDeviceChoice *choice, char message[SR_MESSAGE_SIZ
       vulkan_destroy (&vk->base);
       return NULL;
     }
+  const char *lose_after = getenv ("SIGHTREAD_VULKAN_LOSE_AFTER");
+  vk->lose_after = lose_after != NULL ? (unsigned) strtoul (lose_after, NULL, 10) : 0;
   snprintf (vk->base.device_name, sizeof vk->base.device_name, "%.200s (%s, Vulkan %u.%u)", vk->properties.deviceName,
             type_name (vk->properties.deviceType), VK_API_VERSION_MAJOR (vk->properties.apiVersion),
             VK_API_VERSION_MINOR (vk->properties.apiVersion));

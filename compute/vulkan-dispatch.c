@@ -13,7 +13,7 @@ check (SrVulkanBackend *vk, VkResult result, const char *what)
   if (result == VK_SUCCESS)
     return true;
   if (result == VK_ERROR_DEVICE_LOST)
-    vk->lost = true;
+    vk->base.lost = true;
   return sr_backend_fail (&vk->base, "%s: %s failed (%s)", vk->properties.deviceName, what,
                           result == VK_ERROR_DEVICE_LOST ? "the device was lost"
                           : result == VK_ERROR_OUT_OF_DEVICE_MEMORY ? "out of device memory"
@@ -123,7 +123,7 @@ begin_recording (SrVulkanBackend *vk)
 {
   if (vk->recording)
     return true;
-  if (vk->lost)
+  if (vk->base.lost)
     return sr_backend_fail (&vk->base, "%s: the device was lost", vk->properties.deviceName);
   VkCommandBufferBeginInfo begin = { .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
                                      .flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT };
@@ -149,12 +149,17 @@ bool
 sr_vulkan_submit_and_wait (SrVulkanBackend *vk)
 {
   if (!vk->recording)
-    return !vk->lost || sr_backend_fail (&vk->base, "%s: the device was lost", vk->properties.deviceName);
+    return !vk->base.lost || sr_backend_fail (&vk->base, "%s: the device was lost", vk->properties.deviceName);
   vk->recording = false;
   bool ok = check (vk, vkEndCommandBuffer (vk->commands), "vkEndCommandBuffer");
   VkSubmitInfo submit = { .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO, .commandBufferCount = 1,
                           .pCommandBuffers = &vk->commands };
   ok = ok && check (vk, vkQueueSubmit (vk->queue, 1, &submit, vk->fence), "vkQueueSubmit");
+  if (ok && vk->lose_after > 0 && ++vk->submissions >= vk->lose_after)
+    {
+      vkWaitForFences (vk->device, 1, &vk->fence, VK_TRUE, UINT64_MAX);
+      ok = check (vk, VK_ERROR_DEVICE_LOST, "vkQueueSubmit");
+    }
   ok = ok && check (vk, vkWaitForFences (vk->device, 1, &vk->fence, VK_TRUE, UINT64_MAX), "waiting for the device");
   vkResetFences (vk->device, 1, &vk->fence);
   vkResetCommandBuffer (vk->commands, 0);

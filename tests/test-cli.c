@@ -321,6 +321,23 @@ test_omr_reads_every_system_of_the_sample_into_valid_musicxml (void)
 }
 
 static void
+test_omr_goes_on_on_the_cpu_when_the_gpu_is_lost (void)
+{
+  g_autofree char *pdf = sr_test_sample_path ("minuet-in-g.pdf");
+  g_autofree char *lmx = g_build_filename (scratch, "lost.lmx", NULL);
+  /* the Vulkan backend reports its device lost at its third submission, mid-way through the first system */
+  const char *const env[] = { "ASAN_OPTIONS=detect_leaks=0", "SIGHTREAD_VULKAN_LOSE_AFTER=3", NULL };
+  g_auto(Run) run = { 0 };
+  run_sightread (&run, env, "omr", "--device", "vulkan", pdf, "--lmx", lmx, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  assert_contains (run.err, "was lost; reading goes on with the CPU backend");
+  g_autofree char *reading = NULL;
+  g_assert_true (g_file_get_contents (lmx, &reading, NULL, NULL));
+  assert_contains (reading, "# page 1, system 3: x ");
+  g_remove (lmx);
+}
+
+static void
 test_omr_without_its_models_names_the_missing_file (void)
 {
   g_autofree char *pdf = sr_test_sample_path ("minuet-in-g.pdf");
@@ -404,6 +421,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/bad-files", test_bad_files_fail_with_exit_1_and_a_clear_message);
   g_test_add_func ("/cli/omr", test_omr_reads_every_system_of_the_sample_into_valid_musicxml);
   g_test_add_func ("/cli/omr-without-models", test_omr_without_its_models_names_the_missing_file);
+  g_test_add_func ("/cli/omr-lost-gpu", test_omr_goes_on_on_the_cpu_when_the_gpu_is_lost);
   g_test_add_func ("/cli/german", test_german_users_get_german_help_and_errors);
   int status = g_test_run ();
 

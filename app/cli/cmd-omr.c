@@ -64,6 +64,9 @@ sr_cmd_omr (SrCliArgs *args)
       if (only > 0 && p + 1 != (guint) only)
         continue;
       g_autoptr(GArray) systems = sr_omr_read_page (reader, document, p, &error);
+      g_autofree char *page_notice = sr_omr_reader_take_notice (reader);
+      if (page_notice != NULL)
+        g_printerr (_("sightread: omr: note: %s\n"), page_notice);
       if (systems == NULL)
         return sr_cli_fail (name, error->message);
       if (systems->len == 0)

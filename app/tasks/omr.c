@@ -16,6 +16,8 @@ struct _SrOmrReader {
   SrBackend *backend;
   SrRqvae *rqvae;
   SrTranslator *translator;
+  char *models_folder;
+  char *notice;
 };
 
 void
@@ -26,6 +28,8 @@ sr_omr_reader_free (SrOmrReader *reader)
   sr_translator_free (reader->translator);
   sr_rqvae_free (reader->rqvae);
   sr_backend_free (reader->backend);
+  g_free (reader->models_folder);
+  g_free (reader->notice);
   g_free (reader);
 }
 
@@ -46,6 +50,7 @@ sr_omr_reader_new (const SrDeviceChoice *device, const char *models_folder, char
   g_autoptr(GString) notes = g_string_new (NULL);
   char message[SR_MESSAGE_SIZE];
   SrOmrReader *reader = g_new0 (SrOmrReader, 1);
+  reader->models_folder = g_strdup (models_folder);
   reader->backend = sr_backend_open (device, message);
   if (message[0] != '\0')
     g_string_append (notes, message);
@@ -75,6 +80,38 @@ const char *
 sr_omr_reader_device (const SrOmrReader *reader)
 {
   return sr_backend_device_name (reader->backend);
+}
+
+char *
+sr_omr_reader_take_notice (SrOmrReader *reader)
+{
+  return g_steal_pointer (&reader->notice);
+}
+
+/* After a lost GPU: the same models on the CPU backend. */
+static gboolean
+fall_back_to_cpu (SrOmrReader *reader, GError **error)
+{
+  g_autofree char *lost = g_strdup (sr_backend_device_name (reader->backend));
+  sr_translator_free (reader->translator);
+  sr_rqvae_free (reader->rqvae);
+  sr_backend_free (reader->backend);
+  reader->translator = NULL;
+  reader->rqvae = NULL;
+  reader->backend = sr_backend_open_cpu (0);
+  char message[SR_MESSAGE_SIZE] = "";
+  g_autofree char *rqvae_path = g_build_filename (reader->models_folder, "rqvae.safetensors", NULL);
+  g_autofree char *i2a_path = g_build_filename (reader->models_folder, "i2a.safetensors", NULL);
+  if (reader->backend == NULL || (reader->rqvae = sr_rqvae_load (reader->backend, rqvae_path, message)) == NULL
+      || (reader->translator = sr_translator_load (reader->backend, i2a_path, message)) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("%s was lost, and the CPU backend could not take over: %s"),
+                   lost, message);
+      return FALSE;
+    }
+  g_free (reader->notice);
+  reader->notice = g_strdup_printf (_("%s was lost; reading goes on with the CPU backend"), lost);
+  return TRUE;
 }
 
 static void
@@ -154,8 +191,16 @@ sr_omr_read_page (SrOmrReader *reader, SrScoreDocument *document, guint page_ind
                                                                &system.placement, &shrunk);
       if (crop == NULL)
         continue;
-      if (!read_crop (reader, crop, &system, error))
+      g_autoptr(GError) failure = NULL;
+      gboolean read = read_crop (reader, crop, &system, &failure);
+      if (!read && sr_backend_lost (reader->backend))
         {
+          g_clear_error (&failure);
+          read = fall_back_to_cpu (reader, &failure) && read_crop (reader, crop, &system, &failure);
+        }
+      if (!read)
+        {
+          g_propagate_error (error, g_steal_pointer (&failure));
           g_array_unref (systems);
           return NULL;
         }

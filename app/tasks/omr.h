@@ -30,8 +30,12 @@ SrOmrReader *sr_omr_reader_new (const SrDeviceChoice *device, const char *models
 void sr_omr_reader_free (SrOmrReader *reader);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrOmrReader, sr_omr_reader_free)
 const char *sr_omr_reader_device (const SrOmrReader *reader);
+/* A line worth telling the user that reading has produced since the last call (the caller frees it), or NULL. */
+char *sr_omr_reader_take_notice (SrOmrReader *reader);
 
-/* The systems of page PAGE_INDEX, top to bottom, each read (an array of SrOmrSystem; free with g_array_unref). */
+/* The systems of page PAGE_INDEX, top to bottom, each read (an array of SrOmrSystem; free with g_array_unref). A
+ * GPU lost on the way (a reset, a driver crash) is replaced by the CPU backend and the system read again; the
+ * reader then has a notice to give (sr_omr_reader_take_notice). */
 GArray *sr_omr_read_page (SrOmrReader *reader, SrScoreDocument *document, guint page_index, GError **error);
 
 G_END_DECLS
