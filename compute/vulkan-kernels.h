@@ -42,7 +42,7 @@ typedef struct {
   size_t push_size;
   SrLaneRule lanes;
   uint32_t rows;         /* GEMM: rows per invocation (specialisation constant 1); 0 otherwise */
-  uint32_t columns;      /* GEMM: columns per invocation (1, or 4 for the vec4 variants) */
+  uint32_t columns;      /* GEMM: columns per invocation (1, or 8 for the vec4 variants: two groups of four) */
 } SrKernelInfo;
 
 const SrKernelInfo *sr_kernel_info (SrKernel kernel);
