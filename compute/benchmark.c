@@ -438,7 +438,7 @@ sr_bench_memory (const char *models_folder, SrBackend *const *backends, int n_ba
   snprintf (i2a_path, sizeof i2a_path, "%s/i2a.safetensors", models_folder);
   long files = file_size (rqvae_path) + file_size (codec_path) + file_size (i2a_path);
   double limit_mib = 1.5 * (double) files / (1 << 20) + 200;
-  for (int i = 0; i < n_backends; i++)
+  for (int i = 0; i < n_backends && i < 1; i++)
     {
       SrRqvae *rqvae = sr_rqvae_load (backends[i], rqvae_path, message);
       SrCodec *codec = rqvae ? sr_codec_load (backends[i], codec_path, message) : NULL;

@@ -22,8 +22,9 @@ typedef void (*SrBenchReport) (void *context, const SrBenchResult *result);
 bool sr_bench_translator (const char *model_path, int source_steps, int decode_steps, SrBackend *const *backends,
                           int n_backends, SrBenchReport report, void *context, char message[SR_MESSAGE_SIZE]);
 
-/* Loads every shipped model in MODELS_FOLDER (rqvae, codec, i2a) on each backend in turn and reports the process's
- * resident memory with them loaded ("MiB", and the limit of issue 9: 1.5 × their files + 200 MiB) and its peak. */
+/* Loads every shipped model in MODELS_FOLDER (rqvae, codec, i2a) on the first backend and reports the process's
+ * resident memory with them loaded ("MiB", beside issue 9's limit: 1.5 × their files + 200 MiB) and its peak. The
+ * process's memory counts everything before it too, so it is measured first, and on one backend only. */
 bool sr_bench_memory (const char *models_folder, SrBackend *const *backends, int n_backends, SrBenchReport report,
                       void *context, char message[SR_MESSAGE_SIZE]);
 

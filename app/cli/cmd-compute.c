@@ -132,7 +132,8 @@ models_folder (SrCliArgs *args)
 int
 sr_cmd_bench (SrCliArgs *args)
 {
-  static const char *all[] = { "gemm", "attention", "conv", "norm", "translator", "memory" };
+  /* memory first: it reads the whole process's resident size */
+  static const char *all[] = { "memory", "gemm", "attention", "conv", "norm", "translator" };
   guint n_groups = args->positional->len;
   for (guint i = 0; i < n_groups; i++)
     if (!sr_bench_is_group (args->positional->pdata[i]) && !g_str_equal (args->positional->pdata[i], "translator")
