@@ -1,6 +1,7 @@
 /* The command line as a user meets it: help, version, exit statuses, bad usage and bad files, in two languages. */
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "cli-commands.h"
 #include "lmx-vocabulary.h"
@@ -300,8 +301,9 @@ test_omr_reads_every_system_of_the_sample_into_valid_musicxml (void)
   g_autofree char *lmx = g_build_filename (scratch, "minuet.lmx", NULL);
   g_autofree char *xml = g_build_filename (scratch, "minuet.musicxml", NULL);
   g_auto(Run) run = { 0 };
+  g_autofree char *json = g_build_filename (scratch, "minuet.json", NULL);
   /* on the CPU backend, so that the sanitizer build checks the whole reading for leaks */
-  sightread (&run, "omr", "--device", "cpu", pdf, "--lmx", lmx, "-o", xml);
+  sightread (&run, "omr", "--device", "cpu", pdf, "--lmx", lmx, "-o", xml, "--json", json);
   g_assert_cmpint (run.status, ==, 0);
   g_autofree char *reading = NULL;
   g_assert_true (g_file_get_contents (lmx, &reading, NULL, NULL));
@@ -316,8 +318,34 @@ test_omr_reads_every_system_of_the_sample_into_valid_musicxml (void)
   g_assert_true (g_file_get_contents (xml, &score, NULL, NULL));
   assert_contains (score, "<score-partwise version=\"4.0\">");
   assert_contains (score, "<measure number=\"1\"");
+  /* every token's focus: a cell of its own system's crop, so on the page inside the system's box (give or take the
+   * padding of the crop's last cells) */
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_file (parser, json, NULL));
+  JsonArray *systems = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "systems");
+  g_assert_cmpuint (json_array_get_length (systems), >=, 3);
+  for (guint i = 0; i < json_array_get_length (systems); i++)
+    {
+      JsonObject *system = json_array_get_object_element (systems, i);
+      double x = json_object_get_double_member (system, "x"), y = json_object_get_double_member (system, "y");
+      double right = x + json_object_get_double_member (system, "width");
+      double bottom = y + json_object_get_double_member (system, "height");
+      JsonArray *tokens = json_object_get_array_member (system, "tokens");
+      g_assert_cmpuint (json_array_get_length (tokens), >, 0);
+      for (guint t = 0; t < json_array_get_length (tokens); t++)
+        {
+          JsonObject *focus = json_object_get_object_member (json_array_get_object_element (tokens, t), "focus");
+          double fx = json_object_get_double_member (focus, "x"), fy = json_object_get_double_member (focus, "y");
+          double cell = json_object_get_double_member (focus, "width");
+          g_assert_cmpfloat (fx, >=, x - 1);
+          g_assert_cmpfloat (fy, >=, y - 1);
+          g_assert_cmpfloat (fx, <=, right + cell);
+          g_assert_cmpfloat (fy, <=, bottom + cell);
+        }
+    }
   g_remove (lmx);
   g_remove (xml);
+  g_remove (json);
 }
 
 static void

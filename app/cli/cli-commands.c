@@ -27,6 +27,7 @@ static const SrCliOption omr_options[] = {
   { "page", 0, "N", N_("Only page N (from 1)") },
   { "output", 'o', "OUT.musicxml", N_("Write the reading as MusicXML") },
   { "lmx", 0, "OUT.lmx", N_("Write the reading as LMX tokens") },
+  { "json", 0, "OUT.json", N_("Write the systems, their tokens and where on the page the reader looked for each") },
   { NULL }
 };
 

@@ -1,7 +1,10 @@
 /* `sightread omr SCORE`: every system of every page (or --page) read as LMX by the shipped models, joined in reading
- * order into one score: MusicXML with -o, the LMX reading with --lmx (a line a system), the LMX on standard output
- * when neither is given. */
+ * order into one score: MusicXML with -o, the LMX reading with --lmx (a line a system), the systems with each
+ * token's place on the page with --json (what the inspector and the overlay show), the LMX on standard output when
+ * none is given. */
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
 #include <stdio.h>
 
 #include "cli-commands.h"
@@ -27,12 +30,57 @@ append_reading (GString *lmx, GArray *all_tokens, const SrOmrSystem *system, gui
                 system->page_index + 1, number);
 }
 
+static void
+add_box (JsonBuilder *builder, const SrPageBox *box)
+{
+  const char *names[] = { "x", "y", "width", "height" };
+  double values[] = { box->x, box->y, box->width, box->height };
+  for (int i = 0; i < 4; i++)
+    {
+      json_builder_set_member_name (builder, names[i]);
+      json_builder_add_double_value (builder, round (values[i] * 10) / 10);
+    }
+}
+
+/* One system in the --json output: its box, and each token with the page cell the reader looked at. */
+static void
+add_system_json (JsonBuilder *builder, const SrOmrSystem *system)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "page");
+  json_builder_add_int_value (builder, system->page_index + 1);
+  add_box (builder, &system->box);
+  json_builder_set_member_name (builder, "staff_height");
+  json_builder_add_double_value (builder, system->staff_height);
+  json_builder_set_member_name (builder, "complete");
+  json_builder_add_boolean_value (builder, !system->reached_limit);
+  json_builder_set_member_name (builder, "tokens");
+  json_builder_begin_array (builder);
+  for (guint t = 0; t < system->lmx->len; t++)
+    {
+      const SrOmrFocus *focus = &g_array_index (system->focus, SrOmrFocus, t);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "token");
+      json_builder_add_string_value (builder, sr_lmx_token_text (g_array_index (system->lmx, guint, t)));
+      json_builder_set_member_name (builder, "focus");
+      json_builder_begin_object (builder);
+      add_box (builder, &focus->box);
+      json_builder_set_member_name (builder, "weight");
+      json_builder_add_double_value (builder, round (focus->weight * 1000) / 1000);
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+}
+
 int
 sr_cmd_omr (SrCliArgs *args)
 {
   const char *name = sr_cli_args_positional (args, 0);
   const char *output = sr_cli_args_get (args, "output");
   const char *lmx_path = sr_cli_args_get (args, "lmx");
+  const char *json_path = sr_cli_args_get (args, "json");
   int only = 0;
   if (!sr_cli_args_get_int (args, "page", 0, 1, G_MAXINT, &only))
     return SR_EXIT_USAGE;
@@ -57,6 +105,12 @@ sr_cmd_omr (SrCliArgs *args)
     g_printerr (_("sightread: omr: note: %s\n"), notice);
 
   g_autoptr(GString) lmx = g_string_new (NULL);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "score");
+  json_builder_add_string_value (builder, name);
+  json_builder_set_member_name (builder, "systems");
+  json_builder_begin_array (builder);
   g_autoptr(GArray) all_tokens = g_array_new (FALSE, FALSE, sizeof (guint));
   guint number = 0;
   for (guint p = 0; p < n_pages; p++)
@@ -72,7 +126,20 @@ sr_cmd_omr (SrCliArgs *args)
       if (systems->len == 0)
         g_printerr (_("sightread: %s: warning: page %u: no systems were found\n"), name, p + 1);
       for (guint i = 0; i < systems->len; i++)
-        append_reading (lmx, all_tokens, &g_array_index (systems, SrOmrSystem, i), ++number, name);
+        {
+          append_reading (lmx, all_tokens, &g_array_index (systems, SrOmrSystem, i), ++number, name);
+          add_system_json (builder, &g_array_index (systems, SrOmrSystem, i));
+        }
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  if (json_path != NULL)
+    {
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autoptr(JsonNode) root = json_builder_get_root (builder);
+      json_generator_set_root (generator, root);
+      if (!json_generator_to_file (generator, json_path, &error))
+        return sr_cli_fail (json_path, error->message);
     }
   if (lmx_path != NULL && !g_file_set_contents (lmx_path, lmx->str, (gssize) lmx->len, &error))
     return sr_cli_fail (lmx_path, error->message);
@@ -89,7 +156,7 @@ sr_cmd_omr (SrCliArgs *args)
       if (!g_file_set_contents (output, xml, -1, &error))
         return sr_cli_fail (output, error->message);
     }
-  if (output == NULL && lmx_path == NULL)
+  if (output == NULL && lmx_path == NULL && json_path == NULL)
     fputs (lmx->str, stdout);
   return SR_EXIT_OK;
 }

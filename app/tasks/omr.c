@@ -2,6 +2,7 @@
 #include "omr.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "backend.h"
 #include "rqvae.h"
@@ -11,6 +12,8 @@
 /* As train_translator.reading_limit: 16 LMX tokens an image column, and some. */
 #define TOKENS_PER_COLUMN 16
 #define TOKENS_EXTRA 32
+/* crop pixels per image token, each way: the RQVAE's downsampling */
+#define CELL_PIXELS 16.0
 
 struct _SrOmrReader {
   SrBackend *backend;
@@ -119,9 +122,28 @@ clear_system (gpointer data)
 {
   SrOmrSystem *system = data;
   g_clear_pointer (&system->lmx, g_array_unref);
+  g_clear_pointer (&system->focus, g_array_unref);
 }
 
-/* Reads one normalised crop into SYSTEM->lmx. */
+/* The page rectangle of the source cell ATTENTION (one weight per source step, column by column) weighs most. */
+static void
+focus_of (const SrOmrSystem *system, const float *attention, int steps, SrOmrFocus *focus)
+{
+  if (attention == NULL)
+    return;
+  int best = 0;
+  for (int s = 1; s < steps; s++)
+    if (attention[s] > attention[best])
+      best = s;
+  /* a cell is 16 × 16 crop pixels; page = origin + crop / scale */
+  double cell = CELL_PIXELS / system->placement.scale;
+  int column = best / system->grid_rows, row = best % system->grid_rows;
+  focus->box = (SrPageBox) { system->placement.origin_x + column * cell, system->placement.origin_y + row * cell, cell,
+                             cell };
+  focus->weight = attention[best];
+}
+
+/* Reads one normalised crop into SYSTEM->lmx and SYSTEM->focus. */
 static gboolean
 read_crop (SrOmrReader *reader, const SrGrayImage *crop, SrOmrSystem *system, GError **error)
 {
@@ -147,11 +169,29 @@ read_crop (SrOmrReader *reader, const SrGrayImage *crop, SrOmrSystem *system, GE
   const SrTranslatorConfig *config = sr_translator_config (reader->translator);
   int limit = MIN (TOKENS_PER_COLUMN * system->grid_columns + TOKENS_EXTRA, config->max_positions);
   SrTranslatorState *state = sr_translator_state_new (reader->translator, steps, limit, message);
-  g_autofree int32_t *read = g_new (int32_t, limit);
-  int count = state != NULL && sr_translator_encode (state, SR_MODALITY_IMAGE, SR_MODALITY_LMX, tokens, positions,
-                                                     steps)
-                ? sr_translator_read (state, NULL, NULL, read, limit) : -1;
-  if (count < 0)
+  gboolean ok = state != NULL && sr_translator_encode (state, SR_MODALITY_IMAGE, SR_MODALITY_LMX, tokens, positions,
+                                                       steps);
+  if (ok)
+    sr_translator_watch_layer (state, config->decoder_layers - 1);
+  system->lmx = g_array_new (FALSE, FALSE, sizeof (guint));
+  system->focus = g_array_new (FALSE, FALSE, sizeof (SrOmrFocus));
+  int32_t previous[SR_VOCAB_CODEBOOKS] = { SR_VOCAB_SOS (SR_MODALITY_LMX) };
+  gboolean ended = FALSE;
+  for (int t = 0; ok && t < limit && !ended; t++)
+    {
+      int32_t position[2] = { t, 0 }, chosen[SR_VOCAB_CODEBOOKS];
+      ok = sr_translator_step (state, previous, position, NULL, NULL, chosen);
+      ended = ok && (chosen[0] < 0 || chosen[0] == SR_VOCAB_EOS (SR_MODALITY_LMX));
+      if (!ok || ended)
+        break;
+      guint id = (guint) (chosen[0] - SR_VOCAB_LMX_START); /* the masked logits allow LMX tokens only */
+      g_array_append_val (system->lmx, id);
+      g_array_append_val (system->focus, (SrOmrFocus) { 0 });
+      focus_of (system, sr_translator_attention (state), steps,
+                &g_array_index (system->focus, SrOmrFocus, system->focus->len - 1));
+      memcpy (previous, chosen, sizeof previous);
+    }
+  if (!ok)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("the reader failed: %s"),
                    state ? sr_translator_state_error (state) : message);
@@ -159,13 +199,7 @@ read_crop (SrOmrReader *reader, const SrGrayImage *crop, SrOmrSystem *system, GE
       return FALSE;
     }
   sr_translator_state_free (state);
-  system->reached_limit = count >= limit;
-  system->lmx = g_array_new (FALSE, FALSE, sizeof (guint));
-  for (int i = 0; i < count; i++)
-    {
-      guint id = (guint) (read[i] - SR_VOCAB_LMX_START); /* the masked logits allow LMX tokens only */
-      g_array_append_val (system->lmx, id);
-    }
+  system->reached_limit = !ended;
   return TRUE;
 }
 

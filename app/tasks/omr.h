@@ -11,6 +11,13 @@
 
 G_BEGIN_DECLS
 
+/* Where the reader looked while choosing a token: the source cell the last decoder layer's cross-attention weighed
+ * most (averaged over heads), as a rectangle on the page, and that weight. */
+typedef struct {
+  SrPageBox box;
+  float weight;
+} SrOmrFocus;
+
 typedef struct {
   guint page_index;
   SrPageBox box;             /* page pixels */
@@ -18,6 +25,7 @@ typedef struct {
   SrCropPlacement placement; /* crop ↔ page, for the overlay */
   int grid_rows, grid_columns;
   GArray *lmx;               /* guint LMX token ids, in reading order (EOS dropped) */
+  GArray *focus;             /* SrOmrFocus, one per token of LMX */
   gboolean reached_limit;    /* the reading stopped at the length limit, not at the model's end token */
 } SrOmrSystem;
 
