@@ -6,294 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mei-read-private.h"
 #include "musicxml-read.h"
 #include "musicxml-write.h"
-
-/* Divisions of a quarter: 2^5 · 3^2 · 5 · 7, so that 128ths and triplets, quintuplets and septuplets of them are
- * whole numbers. */
-#define DIVISIONS 10080
-#define MAX_STAVES 16
-
-typedef struct {
-  int fifths;
-  int beats, beat_type;
-  char clef_sign;
-  int clef_line;
-} StaffState;
-
-/* What control events (ties, slurs, fermatas, …) say about a note, keyed by its xml:id. */
-typedef struct {
-  gboolean tie_start, tie_stop;
-  GArray *slur_starts, *slur_stops; /* slur numbers */
-  gboolean fermata, arpeggiate, trill;
-  const char *mordent; /* "mordent" or "inverted-mordent" */
-  const char *turn;    /* "turn" or "inverted-turn" */
-  int tuplet_span_num, tuplet_span_numbase; /* a tupletSpan starts here */
-  gboolean tuplet_span_end;
-} Marks;
-
-/* Control events given by staff and beat (tstamp) instead of a note: resolved once the measure's notes are placed. */
-typedef struct {
-  int staff;
-  double beat;
-  const char *what; /* "fermata", "arpeggiate", "trill", … */
-  const char *form;
-} TimedMark;
-
-typedef struct {
-  xmlNode *part;
-  int n_staves;
-  StaffState staves[MAX_STAVES + 1];
-  gboolean changed_key[MAX_STAVES + 1], changed_time[MAX_STAVES + 1], changed_clef[MAX_STAVES + 1];
-  gboolean first_measure_done;
-  gboolean new_system, new_page;
-  double tempo;
-  GHashTable *marks; /* id → Marks* */
-  int next_slur;
-  const char *ending_number; /* inside an <ending> */
-  gboolean ending_first;
-  xmlNode *last_measure;
-  int measure_count;
-  /* Within one layer. */
-  int voice, staff;
-  gint64 cursor;
-  int tuplet_num, tuplet_numbase; /* product of the enclosing tuplets */
-  xmlNode *tuplet_first;          /* first note of the innermost tuplet, and the last so far */
-  xmlNode *tuplet_last;
-  int span_num, span_numbase;     /* an open tupletSpan */
-  /* Notes placed in the measure, for tstamp control events: (staff, onset in quarters, note). */
-  GArray *placed;
-  /* Each beamed note or chord element → its beam states, level by level ("begin", "continue", "end",
-   * "forward hook", "backward hook"), as a NULL-terminated array. */
-  GHashTable *beams;
-} Reader;
-
-typedef struct {
-  int staff;
-  double quarters;
-  xmlNode *note;
-} Placed;
-
-static const char *
-attr (const xmlNode *node, const char *name)
-{
-  /* libxml2 keeps attributes as xmlChar*; the document outlives every use here. */
-  for (xmlAttr *a = node->properties; a != NULL; a = a->next)
-    if (strcmp ((const char *) a->name, name) == 0 && a->children != NULL)
-      return (const char *) a->children->content;
-  return NULL;
-}
-
-static int
-attr_int (const xmlNode *node, const char *name, int fallback)
-{
-  const char *text = attr (node, name);
-  if (text == NULL)
-    return fallback;
-  /* "3+2" metres add up. */
-  int total = 0, value = 0;
-  gboolean any = FALSE;
-  for (const char *c = text;; c++)
-    {
-      if (*c >= '0' && *c <= '9')
-        {
-          value = MIN (value * 10 + (*c - '0'), 100000);
-          any = TRUE;
-        }
-      else if (*c == '+' || *c == '\0')
-        {
-          total += value;
-          value = 0;
-          if (*c == '\0')
-            break;
-        }
-      else
-        return fallback;
-    }
-  return any ? total : fallback;
-}
-
-static const char *
-id_of (const xmlNode *node)
-{
-  for (xmlAttr *a = node->properties; a != NULL; a = a->next)
-    if (strcmp ((const char *) a->name, "id") == 0 && a->children != NULL)
-      return (const char *) a->children->content;
-  return NULL;
-}
-
-static gboolean
-is (const xmlNode *node, const char *name)
-{
-  return node != NULL && node->type == XML_ELEMENT_NODE && strcmp ((const char *) node->name, name) == 0;
-}
-
-static void
-free_marks (gpointer data)
-{
-  Marks *marks = data;
-  if (marks->slur_starts != NULL)
-    g_array_unref (marks->slur_starts);
-  if (marks->slur_stops != NULL)
-    g_array_unref (marks->slur_stops);
-  g_free (marks);
-}
-
-static Marks *
-marks_for (Reader *r, const char *reference)
-{
-  if (reference == NULL)
-    return NULL;
-  if (reference[0] == '#')
-    reference++;
-  Marks *marks = g_hash_table_lookup (r->marks, reference);
-  if (marks == NULL)
-    {
-      marks = g_new0 (Marks, 1);
-      g_hash_table_insert (r->marks, g_strdup (reference), marks);
-    }
-  return marks;
-}
-
-/* ---- the pre-pass: control events that point at notes ---- */
-
-static void
-collect_marks (Reader *r, const xmlNode *node)
-{
-  for (const xmlNode *child = node->children; child != NULL; child = child->next)
-    {
-      if (child->type != XML_ELEMENT_NODE)
-        continue;
-      const char *start = attr (child, "startid"), *end = attr (child, "endid");
-      if (is (child, "tie"))
-        {
-          Marks *a = marks_for (r, start), *b = marks_for (r, end);
-          if (a != NULL)
-            a->tie_start = TRUE;
-          if (b != NULL)
-            b->tie_stop = TRUE;
-        }
-      else if (is (child, "slur") && start != NULL && end != NULL)
-        {
-          int number = r->next_slur % 6 + 1;
-          r->next_slur++;
-          Marks *a = marks_for (r, start), *b = marks_for (r, end);
-          if (a->slur_starts == NULL)
-            a->slur_starts = g_array_new (FALSE, FALSE, sizeof (int));
-          g_array_append_val (a->slur_starts, number);
-          if (b->slur_stops == NULL)
-            b->slur_stops = g_array_new (FALSE, FALSE, sizeof (int));
-          g_array_append_val (b->slur_stops, number);
-        }
-      else if (is (child, "fermata") && start != NULL)
-        marks_for (r, start)->fermata = TRUE;
-      else if (is (child, "trill") && start != NULL)
-        marks_for (r, start)->trill = TRUE;
-      else if (is (child, "mordent") && start != NULL)
-        marks_for (r, start)->mordent = g_strcmp0 (attr (child, "form"), "upper") == 0 ? "inverted-mordent" : "mordent";
-      else if (is (child, "turn") && start != NULL)
-        marks_for (r, start)->turn = g_strcmp0 (attr (child, "form"), "lower") == 0 ? "inverted-turn" : "turn";
-      else if (is (child, "arpeg"))
-        {
-          g_auto(GStrv) ids = g_strsplit (attr (child, "plist") != NULL ? attr (child, "plist") : "", " ", -1);
-          for (guint i = 0; ids[i] != NULL; i++)
-            if (ids[i][0] != '\0')
-              marks_for (r, ids[i])->arpeggiate = TRUE;
-        }
-      else if (is (child, "tupletSpan") && start != NULL && end != NULL)
-        {
-          Marks *a = marks_for (r, start);
-          a->tuplet_span_num = attr_int (child, "num", 0);
-          a->tuplet_span_numbase = attr_int (child, "numbase", 0);
-          marks_for (r, end)->tuplet_span_end = TRUE;
-        }
-      collect_marks (r, child);
-    }
-}
-
-/* ---- durations, pitches, names ---- */
-
-static const struct {
-  const char *mei;
-  const char *type;
-  int quarters_times_4;
-} durations[] = {
-  { "long", "long", 16 * 4 }, { "breve", "breve", 8 * 4 }, { "1", "whole", 4 * 4 }, { "2", "half", 2 * 4 },
-  { "4", "quarter", 4 }, { "8", "eighth", 2 }, { "16", "16th", 1 },
-};
-
-/* The type name and the undotted length in divisions of an MEI @dur; FALSE when unknown. */
-static gboolean
-duration_of (const char *dur, const char **type, gint64 *length)
-{
-  if (dur == NULL)
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (durations); i++)
-    if (strcmp (dur, durations[i].mei) == 0)
-      {
-        *type = durations[i].type;
-        *length = (gint64) DIVISIONS * durations[i].quarters_times_4 / 4;
-        return TRUE;
-      }
-  static const char *const shorter[] = { "32nd", "64th", "128th", "256th", "512th", "1024th" };
-  for (guint i = 0; i < G_N_ELEMENTS (shorter); i++)
-    {
-      char number[8];
-      g_snprintf (number, sizeof number, "%d", 32 << i);
-      if (strcmp (dur, number) == 0)
-        {
-          *type = shorter[i];
-          *length = MAX ((gint64) DIVISIONS * 4 / (32 << i), 1);
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
-static gint64
-dotted (gint64 length, int dots)
-{
-  gint64 total = length, part = length;
-  for (int i = 0; i < dots && i < 4; i++)
-    {
-      part /= 2;
-      total += part;
-    }
-  return total;
-}
-
-static gboolean
-accidental_alter (const char *accid, int *alter, const char **name)
-{
-  static const struct {
-    const char *mei;
-    int alter;
-    const char *name;
-  } table[] = {
-    { "s", 1, "sharp" }, { "f", -1, "flat" }, { "n", 0, "natural" }, { "x", 2, "double-sharp" },
-    { "ss", 2, "double-sharp" }, { "ff", -2, "flat-flat" }, { "ns", 1, "natural-sharp" }, { "nf", -1, "natural-flat" },
-  };
-  for (guint i = 0; accid != NULL && i < G_N_ELEMENTS (table); i++)
-    if (strcmp (accid, table[i].mei) == 0)
-      {
-        *alter = table[i].alter;
-        if (name != NULL)
-          *name = table[i].name;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-static int
-fifths_of (const char *sig)
-{
-  if (sig == NULL || sig[0] < '0' || sig[0] > '9')
-    return 0;
-  int count = MIN (sig[0] - '0', 7);
-  return sig[1] == 'f' ? -count : count;
-}
-
-/* ---- score definitions ---- */
 
 static void
 read_staff_def (Reader *r, const xmlNode *def, int only_staff)
@@ -302,23 +17,23 @@ read_staff_def (Reader *r, const xmlNode *def, int only_staff)
   const xmlNode *key = NULL, *meter = NULL, *clef = NULL;
   for (const xmlNode *child = def->children; child != NULL; child = child->next)
     {
-      if (is (child, "keySig"))
+      if (sr_mei_is (child, "keySig"))
         key = child;
-      else if (is (child, "meterSig"))
+      else if (sr_mei_is (child, "meterSig"))
         meter = child;
-      else if (is (child, "clef"))
+      else if (sr_mei_is (child, "clef"))
         clef = child;
     }
-  const char *sig = key != NULL ? attr (key, "sig") : attr (def, "keysig") != NULL ? attr (def, "keysig") : attr (def, "key.sig");
-  int count = meter != NULL ? attr_int (meter, "count", 0) : attr_int (def, "meter.count", 0);
-  int unit = meter != NULL ? attr_int (meter, "unit", 0) : attr_int (def, "meter.unit", 0);
-  const char *shape = clef != NULL ? attr (clef, "shape") : attr (def, "clef.shape");
-  int line = clef != NULL ? attr_int (clef, "line", 0) : attr_int (def, "clef.line", 0);
+  const char *sig = key != NULL ? sr_mei_attr (key, "sig") : sr_mei_attr (def, "keysig") != NULL ? sr_mei_attr (def, "keysig") : sr_mei_attr (def, "key.sig");
+  int count = meter != NULL ? sr_mei_attr_int (meter, "count", 0) : sr_mei_attr_int (def, "meter.count", 0);
+  int unit = meter != NULL ? sr_mei_attr_int (meter, "unit", 0) : sr_mei_attr_int (def, "meter.unit", 0);
+  const char *shape = clef != NULL ? sr_mei_attr (clef, "shape") : sr_mei_attr (def, "clef.shape");
+  int line = clef != NULL ? sr_mei_attr_int (clef, "line", 0) : sr_mei_attr_int (def, "clef.line", 0);
   for (int s = first; s <= last && s <= MAX_STAVES; s++)
     {
       StaffState *staff = &r->staves[s];
-      if (sig != NULL && fifths_of (sig) != staff->fifths)
-        staff->fifths = fifths_of (sig), r->changed_key[s] = TRUE;
+      if (sig != NULL && sr_mei_fifths_of (sig) != staff->fifths)
+        staff->fifths = sr_mei_fifths_of (sig), r->changed_key[s] = TRUE;
       if (count > 0 && unit > 0 && (count != staff->beats || unit != staff->beat_type))
         staff->beats = count, staff->beat_type = unit, r->changed_time[s] = TRUE;
       if (shape != NULL && strchr ("GFC", shape[0]) != NULL && (shape[0] != staff->clef_sign || line != staff->clef_line))
@@ -330,16 +45,16 @@ read_staff_def (Reader *r, const xmlNode *def, int only_staff)
 static void
 read_score_def (Reader *r, const xmlNode *def)
 {
-  if (attr (def, "midi.bpm") != NULL)
-    r->tempo = g_ascii_strtod (attr (def, "midi.bpm"), NULL);
+  if (sr_mei_attr (def, "midi.bpm") != NULL)
+    r->tempo = g_ascii_strtod (sr_mei_attr (def, "midi.bpm"), NULL);
   read_staff_def (r, def, 0);
   for (const xmlNode *child = def->children; child != NULL; child = child->next)
     {
-      if (is (child, "staffGrp"))
+      if (sr_mei_is (child, "staffGrp"))
         read_score_def (r, child);
-      else if (is (child, "staffDef"))
+      else if (sr_mei_is (child, "staffDef"))
         {
-          int n = attr_int (child, "n", 0);
+          int n = sr_mei_attr_int (child, "n", 0);
           if (n >= 1 && n <= MAX_STAVES)
             {
               r->n_staves = MAX (r->n_staves, n);
@@ -358,93 +73,37 @@ measure_length (const Reader *r)
   return s->beats > 0 && s->beat_type > 0 ? (gint64) DIVISIONS * 4 * s->beats / s->beat_type : 4 * DIVISIONS;
 }
 
-typedef struct {
-  const char *dur;
-  int dots;
-  const char *stem;
-  gboolean grace, slash;
-  const char *beam; /* begin, continue, end, or NULL */
-  const xmlNode *chord;
-  gboolean chord_member; /* a chord's second or later note */
-  const xmlNode *artic_from; /* the chord, whose articulations its notes share */
-} NoteContext;
 
-static void
-add_articulations (xmlNode **notations, xmlNode *note, const xmlNode *from)
-{
-  static const struct {
-    const char *mei;
-    const char *xml;
-  } table[] = {
-    { "stacc", "staccato" }, { "acc", "accent" }, { "ten", "tenuto" }, { "marc", "strong-accent" },
-    { "stacciss", "staccatissimo" }, { "spicc", "spiccato" },
-  };
-  if (from == NULL)
-    return;
-  GString *all = g_string_new (attr (from, "artic"));
-  for (const xmlNode *child = from->children; child != NULL; child = child->next)
-    if (is (child, "artic") && attr (child, "artic") != NULL)
-      g_string_append_printf (all, " %s", attr (child, "artic"));
-  g_auto(GStrv) words = g_strsplit (all->str, " ", -1);
-  g_string_free (all, TRUE);
-  xmlNode *articulations = NULL;
-  for (guint i = 0; words[i] != NULL; i++)
-    for (guint k = 0; k < G_N_ELEMENTS (table); k++)
-      if (strcmp (words[i], table[k].mei) == 0)
-        {
-          if (*notations == NULL)
-            *notations = xmlNewChild (note, NULL, (const xmlChar *) "notations", NULL);
-          if (articulations == NULL)
-            articulations = xmlNewChild (*notations, NULL, (const xmlChar *) "articulations", NULL);
-          xmlNewChild (articulations, NULL, (const xmlChar *) table[k].xml, NULL);
-        }
-}
 
-static xmlNode *
-notations_of (xmlNode **notations, xmlNode *note)
-{
-  if (*notations == NULL)
-    *notations = xmlNewChild (note, NULL, (const xmlChar *) "notations", NULL);
-  return *notations;
-}
 
-static int
-beam_levels (const char *type)
-{
-  static const char *const types[] = { "eighth", "16th", "32nd", "64th", "128th", "256th", "512th", "1024th" };
-  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
-    if (strcmp (type, types[i]) == 0)
-      return (int) i + 1;
-  return 0;
-}
 
 /* Writes one <note> (or rest) into the measure. Returns its length in divisions (0 for grace and chord members). */
 static gint64
 emit_note (Reader *r, xmlNode *measure, const xmlNode *element, const NoteContext *context)
 {
-  gboolean rest = is (element, "rest");
-  const char *dur = attr (element, "dur") != NULL ? attr (element, "dur") : context->dur;
-  int dots = attr (element, "dots") != NULL ? attr_int (element, "dots", 0) : context->dots;
+  gboolean rest = sr_mei_is (element, "rest");
+  const char *dur = sr_mei_attr (element, "dur") != NULL ? sr_mei_attr (element, "dur") : context->dur;
+  int dots = sr_mei_attr (element, "dots") != NULL ? sr_mei_attr_int (element, "dots", 0) : context->dots;
   const char *type = NULL;
   gint64 length = 0;
-  if (!duration_of (dur, &type, &length))
+  if (!sr_mei_duration_of (dur, &type, &length))
     return 0;
-  const char *id = id_of (element);
+  const char *id = sr_mei_id_of (element);
   Marks *marks = id != NULL ? g_hash_table_lookup (r->marks, id) : NULL;
   /* Marks on a chord: an arpeggio rolls every note; the rest go on its first note, as MuseScore writes them. */
-  Marks *chord_marks = context->chord != NULL && id_of (context->chord) != NULL
-                         ? g_hash_table_lookup (r->marks, id_of (context->chord)) : NULL;
+  Marks *chord_marks = context->chord != NULL && sr_mei_id_of (context->chord) != NULL
+                         ? g_hash_table_lookup (r->marks, sr_mei_id_of (context->chord)) : NULL;
   Marks *starting = marks != NULL && marks->tuplet_span_num > 0 ? marks : chord_marks;
   if (starting != NULL && starting->tuplet_span_num > 0 && starting->tuplet_span_numbase > 0 && !context->chord_member)
     {
       r->span_num = starting->tuplet_span_num;
       r->span_numbase = starting->tuplet_span_numbase;
     }
-  length = dotted (length, dots);
+  length = sr_mei_dotted (length, dots);
   int num = MAX (r->tuplet_num, 1) * MAX (r->span_num, 1), numbase = MAX (r->tuplet_numbase, 1) * MAX (r->span_numbase, 1);
   length = length * numbase / num;
-  gboolean grace = context->grace || attr (element, "grace") != NULL;
-  gboolean slash = context->slash || g_strcmp0 (attr (element, "grace"), "acc") == 0;
+  gboolean grace = context->grace || sr_mei_attr (element, "grace") != NULL;
+  gboolean slash = context->slash || g_strcmp0 (sr_mei_attr (element, "grace"), "acc") == 0;
 
   xmlNode *note = xmlNewChild (measure, NULL, (const xmlChar *) "note", NULL);
   if (grace)
@@ -456,36 +115,36 @@ emit_note (Reader *r, xmlNode *measure, const xmlNode *element, const NoteContex
   if (context->chord_member)
     xmlNewChild (note, NULL, (const xmlChar *) "chord", NULL);
 
-  const char *written = attr (element, "accid"), *sounding = attr (element, "accid.ges");
+  const char *written = sr_mei_attr (element, "accid"), *sounding = sr_mei_attr (element, "accid.ges");
   for (const xmlNode *child = element->children; child != NULL; child = child->next)
-    if (is (child, "accid"))
+    if (sr_mei_is (child, "accid"))
       {
-        if (attr (child, "accid") != NULL)
-          written = attr (child, "accid");
-        if (attr (child, "accid.ges") != NULL)
-          sounding = attr (child, "accid.ges");
+        if (sr_mei_attr (child, "accid") != NULL)
+          written = sr_mei_attr (child, "accid");
+        if (sr_mei_attr (child, "accid.ges") != NULL)
+          sounding = sr_mei_attr (child, "accid.ges");
       }
   if (rest)
     xmlNewChild (note, NULL, (const xmlChar *) "rest", NULL);
   else
     {
-      const char *pname = attr (element, "pname");
-      int octave = attr_int (element, "oct", 4);
+      const char *pname = sr_mei_attr (element, "pname");
+      int octave = sr_mei_attr_int (element, "oct", 4);
       xmlNode *pitch = xmlNewChild (note, NULL, (const xmlChar *) "pitch", NULL);
       char step[2] = { pname != NULL && strchr ("abcdefg", pname[0]) != NULL ? (char) g_ascii_toupper (pname[0]) : 'C', 0 };
       sr_xml_add_text (pitch, "step", step);
       int alter = 0;
-      if (accidental_alter (sounding, &alter, NULL) || accidental_alter (written, &alter, NULL))
+      if (sr_mei_accidental_alter (sounding, &alter, NULL) || sr_mei_accidental_alter (written, &alter, NULL))
         if (alter != 0)
           sr_xml_add_int (pitch, "alter", alter);
       sr_xml_add_int (pitch, "octave", CLAMP (octave, 0, 9));
     }
   if (!grace)
     sr_xml_add_int (note, "duration", MAX (length, 1));
-  gboolean tie_start = (marks != NULL && marks->tie_start) || g_strcmp0 (attr (element, "tie"), "i") == 0 ||
-                       g_strcmp0 (attr (element, "tie"), "m") == 0;
-  gboolean tie_stop = (marks != NULL && marks->tie_stop) || g_strcmp0 (attr (element, "tie"), "t") == 0 ||
-                      g_strcmp0 (attr (element, "tie"), "m") == 0;
+  gboolean tie_start = (marks != NULL && marks->tie_start) || g_strcmp0 (sr_mei_attr (element, "tie"), "i") == 0 ||
+                       g_strcmp0 (sr_mei_attr (element, "tie"), "m") == 0;
+  gboolean tie_stop = (marks != NULL && marks->tie_stop) || g_strcmp0 (sr_mei_attr (element, "tie"), "t") == 0 ||
+                      g_strcmp0 (sr_mei_attr (element, "tie"), "m") == 0;
   if (tie_stop)
     xmlSetProp (xmlNewChild (note, NULL, (const xmlChar *) "tie", NULL), (const xmlChar *) "type", (const xmlChar *) "stop");
   if (tie_start)
@@ -496,7 +155,7 @@ emit_note (Reader *r, xmlNode *measure, const xmlNode *element, const NoteContex
     xmlNewChild (note, NULL, (const xmlChar *) "dot", NULL);
   const char *accidental_name = NULL;
   int ignored;
-  if (!rest && accidental_alter (written, &ignored, &accidental_name))
+  if (!rest && sr_mei_accidental_alter (written, &ignored, &accidental_name))
     sr_xml_add_text (note, "accidental", accidental_name);
   if (num != numbase)
     {
@@ -504,10 +163,10 @@ emit_note (Reader *r, xmlNode *measure, const xmlNode *element, const NoteContex
       sr_xml_add_int (modification, "actual-notes", num);
       sr_xml_add_int (modification, "normal-notes", numbase);
     }
-  const char *stem = attr (element, "stem.dir") != NULL ? attr (element, "stem.dir") : context->stem;
+  const char *stem = sr_mei_attr (element, "stem.dir") != NULL ? sr_mei_attr (element, "stem.dir") : context->stem;
   if (!rest && stem != NULL && (strcmp (stem, "up") == 0 || strcmp (stem, "down") == 0))
     sr_xml_add_text (note, "stem", stem);
-  int staff = attr_int (element, "staff", r->staff);
+  int staff = sr_mei_attr_int (element, "staff", r->staff);
   sr_xml_add_int (note, "staff", CLAMP (staff, 1, MAX (r->n_staves, 1)));
   const char *const *beam_states = g_hash_table_lookup (r->beams, context->chord != NULL ? context->chord : element);
   for (int level = 0; beam_states != NULL && beam_states[level] != NULL && !context->chord_member && !rest; level++)
@@ -519,10 +178,10 @@ emit_note (Reader *r, xmlNode *measure, const xmlNode *element, const NoteContex
 
   xmlNode *notations = NULL;
   if (tie_stop)
-    xmlSetProp (xmlNewChild (notations_of (&notations, note), NULL, (const xmlChar *) "tied", NULL),
+    xmlSetProp (xmlNewChild (sr_mei_notations_of (&notations, note), NULL, (const xmlChar *) "tied", NULL),
                 (const xmlChar *) "type", (const xmlChar *) "stop");
   if (tie_start)
-    xmlSetProp (xmlNewChild (notations_of (&notations, note), NULL, (const xmlChar *) "tied", NULL),
+    xmlSetProp (xmlNewChild (sr_mei_notations_of (&notations, note), NULL, (const xmlChar *) "tied", NULL),
                 (const xmlChar *) "type", (const xmlChar *) "start");
   Marks *all[2] = { marks, context->chord_member ? NULL : chord_marks };
   for (int m = 0; m < 2; m++)
@@ -532,7 +191,7 @@ emit_note (Reader *r, xmlNode *measure, const xmlNode *element, const NoteContex
         continue;
       for (guint i = 0; k->slur_stops != NULL && i < k->slur_stops->len; i++)
         {
-          xmlNode *slur = xmlNewChild (notations_of (&notations, note), NULL, (const xmlChar *) "slur", NULL);
+          xmlNode *slur = xmlNewChild (sr_mei_notations_of (&notations, note), NULL, (const xmlChar *) "slur", NULL);
           xmlSetProp (slur, (const xmlChar *) "type", (const xmlChar *) "stop");
           char number[4];
           g_snprintf (number, sizeof number, "%d", g_array_index (k->slur_stops, int, i));
@@ -540,28 +199,28 @@ emit_note (Reader *r, xmlNode *measure, const xmlNode *element, const NoteContex
         }
       for (guint i = 0; k->slur_starts != NULL && i < k->slur_starts->len; i++)
         {
-          xmlNode *slur = xmlNewChild (notations_of (&notations, note), NULL, (const xmlChar *) "slur", NULL);
+          xmlNode *slur = xmlNewChild (sr_mei_notations_of (&notations, note), NULL, (const xmlChar *) "slur", NULL);
           xmlSetProp (slur, (const xmlChar *) "type", (const xmlChar *) "start");
           char number[4];
           g_snprintf (number, sizeof number, "%d", g_array_index (k->slur_starts, int, i));
           xmlSetProp (slur, (const xmlChar *) "number", (const xmlChar *) number);
         }
     }
-  add_articulations (&notations, note, element);
+  sr_mei_add_articulations (&notations, note, element);
   if (context->artic_from != NULL && !context->chord_member)
-    add_articulations (&notations, note, context->artic_from); /* a chord's, on its first note as MuseScore has it */
+    sr_mei_add_articulations (&notations, note, context->artic_from); /* a chord's, on its first note as MuseScore has it */
   for (int m = 0; m < 2; m++)
     {
       Marks *k = all[m];
       if (k == NULL)
         continue;
       if (k->fermata)
-        xmlNewChild (notations_of (&notations, note), NULL, (const xmlChar *) "fermata", NULL);
+        xmlNewChild (sr_mei_notations_of (&notations, note), NULL, (const xmlChar *) "fermata", NULL);
       if (k->arpeggiate || (m == 0 && chord_marks != NULL && chord_marks->arpeggiate))
-        xmlNewChild (notations_of (&notations, note), NULL, (const xmlChar *) "arpeggiate", NULL);
+        xmlNewChild (sr_mei_notations_of (&notations, note), NULL, (const xmlChar *) "arpeggiate", NULL);
       if (k->trill || k->mordent != NULL || k->turn != NULL)
         {
-          xmlNode *ornaments = xmlNewChild (notations_of (&notations, note), NULL, (const xmlChar *) "ornaments", NULL);
+          xmlNode *ornaments = xmlNewChild (sr_mei_notations_of (&notations, note), NULL, (const xmlChar *) "ornaments", NULL);
           if (k->trill)
             xmlNewChild (ornaments, NULL, (const xmlChar *) "trill-mark", NULL);
           if (k->mordent != NULL)
@@ -599,24 +258,24 @@ read_layer_event (Reader *r, xmlNode *measure, const xmlNode *element, const cha
   NoteContext context = { 0 };
   context.beam = beam;
   context.grace = grace;
-  if (is (element, "note") || is (element, "rest"))
+  if (sr_mei_is (element, "note") || sr_mei_is (element, "rest"))
     {
-      context.stem = attr (element, "stem.dir");
+      context.stem = sr_mei_attr (element, "stem.dir");
       r->cursor += emit_note (r, measure, element, &context);
     }
-  else if (is (element, "chord"))
+  else if (sr_mei_is (element, "chord"))
     {
-      context.dur = attr (element, "dur");
-      context.dots = attr_int (element, "dots", 0);
-      context.stem = attr (element, "stem.dir");
-      context.grace = grace || attr (element, "grace") != NULL;
-      context.slash = g_strcmp0 (attr (element, "grace"), "acc") == 0;
+      context.dur = sr_mei_attr (element, "dur");
+      context.dots = sr_mei_attr_int (element, "dots", 0);
+      context.stem = sr_mei_attr (element, "stem.dir");
+      context.grace = grace || sr_mei_attr (element, "grace") != NULL;
+      context.slash = g_strcmp0 (sr_mei_attr (element, "grace"), "acc") == 0;
       context.chord = element;
       context.artic_from = element;
       gint64 length = 0;
       gboolean first = TRUE;
       for (const xmlNode *child = element->children; child != NULL; child = child->next)
-        if (is (child, "note"))
+        if (sr_mei_is (child, "note"))
           {
             context.chord_member = !first;
             gint64 l = emit_note (r, measure, child, &context);
@@ -626,15 +285,15 @@ read_layer_event (Reader *r, xmlNode *measure, const xmlNode *element, const cha
           }
       r->cursor += length;
     }
-  else if (is (element, "space") || is (element, "mSpace"))
+  else if (sr_mei_is (element, "space") || sr_mei_is (element, "mSpace"))
     {
       const char *type;
       gint64 length = 0;
-      if (is (element, "mSpace"))
+      if (sr_mei_is (element, "mSpace"))
         length = measure_length (r);
-      else if (duration_of (attr (element, "dur"), &type, &length))
+      else if (sr_mei_duration_of (sr_mei_attr (element, "dur"), &type, &length))
         {
-          length = dotted (length, attr_int (element, "dots", 0));
+          length = sr_mei_dotted (length, sr_mei_attr_int (element, "dots", 0));
           int num = r->tuplet_num * MAX (r->span_num, 1), numbase = r->tuplet_numbase * MAX (r->span_numbase, 1);
           if (num > 0 && numbase > 0)
             length = length * numbase / num;
@@ -645,7 +304,7 @@ read_layer_event (Reader *r, xmlNode *measure, const xmlNode *element, const cha
           r->cursor += length;
         }
     }
-  else if (is (element, "mRest") || is (element, "multiRest"))
+  else if (sr_mei_is (element, "mRest") || sr_mei_is (element, "multiRest"))
     {
       xmlNode *note = xmlNewChild (measure, NULL, (const xmlChar *) "note", NULL);
       xmlSetProp (xmlNewChild (note, NULL, (const xmlChar *) "rest", NULL), (const xmlChar *) "measure",
@@ -656,13 +315,13 @@ read_layer_event (Reader *r, xmlNode *measure, const xmlNode *element, const cha
       sr_xml_add_int (note, "staff", r->staff);
       r->cursor += length;
     }
-  else if (is (element, "beam"))
+  else if (sr_mei_is (element, "beam"))
     read_layer_children (r, measure, element, "beam", grace);
-  else if (is (element, "graceGrp"))
+  else if (sr_mei_is (element, "graceGrp"))
     read_layer_children (r, measure, element, NULL, TRUE);
-  else if (is (element, "tuplet"))
+  else if (sr_mei_is (element, "tuplet"))
     {
-      int num = attr_int (element, "num", 0), numbase = attr_int (element, "numbase", 0);
+      int num = sr_mei_attr_int (element, "num", 0), numbase = sr_mei_attr_int (element, "numbase", 0);
       int outer_num = r->tuplet_num, outer_numbase = r->tuplet_numbase;
       xmlNode *outer_first = r->tuplet_first;
       if (num > 0 && numbase > 0)
@@ -683,18 +342,18 @@ read_layer_event (Reader *r, xmlNode *measure, const xmlNode *element, const cha
       if (outer_first != NULL)
         r->tuplet_first = outer_first;
     }
-  else if (is (element, "bTrem") || is (element, "fTrem"))
+  else if (sr_mei_is (element, "bTrem") || sr_mei_is (element, "fTrem"))
     read_layer_children (r, measure, element, beam, grace);
-  else if (is (element, "clef"))
+  else if (sr_mei_is (element, "clef"))
     {
-      const char *shape = attr (element, "shape");
+      const char *shape = sr_mei_attr (element, "shape");
       if (shape != NULL && strchr ("GFC", shape[0]) != NULL && r->staff >= 1 && r->staff <= MAX_STAVES)
         {
           xmlNode *attributes = xmlNewChild (measure, NULL, (const xmlChar *) "attributes", NULL);
           xmlNode *clef = xmlNewChild (attributes, NULL, (const xmlChar *) "clef", NULL);
           char sign[2] = { shape[0], 0 };
           sr_xml_add_text (clef, "sign", sign);
-          int line = attr_int (element, "line", shape[0] == 'G' ? 2 : shape[0] == 'F' ? 4 : 3);
+          int line = sr_mei_attr_int (element, "line", shape[0] == 'G' ? 2 : shape[0] == 'F' ? 4 : 3);
           sr_xml_add_int (clef, "line", line);
           char number[4];
           g_snprintf (number, sizeof number, "%d", r->staff);
@@ -718,8 +377,8 @@ add_tuplet_mark (xmlNode *note, const char *type)
 static gboolean
 is_sounding_event (const xmlNode *node)
 {
-  return is (node, "note") || is (node, "rest") || is (node, "chord") || is (node, "beam") || is (node, "tuplet") ||
-         is (node, "space") || is (node, "bTrem") || is (node, "fTrem") || is (node, "graceGrp");
+  return sr_mei_is (node, "note") || sr_mei_is (node, "rest") || sr_mei_is (node, "chord") || sr_mei_is (node, "beam") || sr_mei_is (node, "tuplet") ||
+         sr_mei_is (node, "space") || sr_mei_is (node, "bTrem") || sr_mei_is (node, "fTrem") || sr_mei_is (node, "graceGrp");
 }
 
 /* The notes, chords and rests a beam spans, at any depth (tuplets, tremolos), in order. */
@@ -728,12 +387,12 @@ beam_leaves (const xmlNode *parent, GPtrArray *leaves)
 {
   for (const xmlNode *child = parent->children; child != NULL; child = child->next)
     {
-      if (is (child, "note") || is (child, "chord") || is (child, "rest") || is (child, "space"))
+      if (sr_mei_is (child, "note") || sr_mei_is (child, "chord") || sr_mei_is (child, "rest") || sr_mei_is (child, "space"))
         {
-          if (attr (child, "grace") == NULL)
+          if (sr_mei_attr (child, "grace") == NULL)
             g_ptr_array_add (leaves, (gpointer) child);
         }
-      else if (is (child, "tuplet") || is (child, "bTrem") || is (child, "fTrem") || is (child, "beam"))
+      else if (sr_mei_is (child, "tuplet") || sr_mei_is (child, "bTrem") || sr_mei_is (child, "fTrem") || sr_mei_is (child, "beam"))
         beam_leaves (child, leaves);
     }
 }
@@ -752,8 +411,8 @@ assign_beams (Reader *r, const xmlNode *beam)
       const xmlNode *leaf = leaves->pdata[i];
       const char *type = NULL;
       gint64 ignored = 0;
-      levels[i] = is (leaf, "rest") || is (leaf, "space") || !duration_of (attr (leaf, "dur"), &type, &ignored)
-                    ? 0 : beam_levels (type);
+      levels[i] = sr_mei_is (leaf, "rest") || sr_mei_is (leaf, "space") || !sr_mei_duration_of (sr_mei_attr (leaf, "dur"), &type, &ignored)
+                    ? 0 : sr_mei_beam_levels (type);
     }
   for (guint i = 0; i < n; i++)
     {
@@ -792,7 +451,7 @@ assign_beams (Reader *r, const xmlNode *beam)
 static void
 read_layer_children (Reader *r, xmlNode *measure, const xmlNode *parent, const char *beam_of_parent, gboolean grace)
 {
-  if (is (parent, "beam") && !is (parent->parent, "beam"))
+  if (sr_mei_is (parent, "beam") && !sr_mei_is (parent->parent, "beam"))
     assign_beams (r, parent);
   /* Inside a <beam>, its first and last events begin and end it; an enclosing beam's place passes through tuplets. */
   const xmlNode *first = NULL, *last = NULL;
@@ -803,7 +462,7 @@ read_layer_children (Reader *r, xmlNode *measure, const xmlNode *parent, const c
           first = child;
         last = child;
       }
-  gboolean own_beam = is (parent, "beam");
+  gboolean own_beam = sr_mei_is (parent, "beam");
   for (const xmlNode *child = parent->children; child != NULL; child = child->next)
     {
       if (child->type != XML_ELEMENT_NODE)
@@ -874,45 +533,13 @@ add_barline (xmlNode *measure, const char *location, const char *repeat, const c
                 (const xmlChar *) repeat);
 }
 
-/* Control events placed by staff and beat rather than by note. */
-static void
-place_timed_marks (Reader *r, const xmlNode *mei_measure)
-{
-  for (const xmlNode *child = mei_measure->children; child != NULL; child = child->next)
-    {
-      if (!(is (child, "fermata") || is (child, "trill") || is (child, "arpeg")) || attr (child, "startid") != NULL ||
-          attr (child, "plist") != NULL || attr (child, "tstamp") == NULL)
-        continue;
-      double beat = g_ascii_strtod (attr (child, "tstamp"), NULL);
-      int staff = attr_int (child, "staff", 1);
-      double quarters = (beat - 1) * 4.0 / MAX (r->staves[1].beat_type, 1);
-      for (guint i = 0; i < r->placed->len; i++)
-        {
-          const Placed *placed = &g_array_index (r->placed, Placed, i);
-          if (placed->staff != staff || fabs (placed->quarters - quarters) > 1e-6 ||
-              sr_xml_child (placed->note, "rest") != NULL)
-            continue;
-          xmlNode *notations = sr_xml_child (placed->note, "notations");
-          if (notations == NULL)
-            notations = xmlNewChild (placed->note, NULL, (const xmlChar *) "notations", NULL);
-          if (is (child, "fermata"))
-            xmlNewChild (notations, NULL, (const xmlChar *) "fermata", NULL);
-          else if (is (child, "arpeg"))
-            xmlNewChild (notations, NULL, (const xmlChar *) "arpeggiate", NULL);
-          else
-            xmlNewChild (xmlNewChild (notations, NULL, (const xmlChar *) "ornaments", NULL), NULL,
-                         (const xmlChar *) "trill-mark", NULL);
-          break;
-        }
-    }
-}
 
 static void
 read_measure (Reader *r, const xmlNode *mei_measure)
 {
   xmlNode *measure = xmlNewChild (r->part, NULL, (const xmlChar *) "measure", NULL);
   r->measure_count++;
-  const char *n = attr (mei_measure, "n");
+  const char *n = sr_mei_attr (mei_measure, "n");
   char fallback[16];
   g_snprintf (fallback, sizeof fallback, "%d", r->measure_count);
   xmlSetProp (measure, (const xmlChar *) "number", (const xmlChar *) (n != NULL ? n : fallback));
@@ -927,7 +554,7 @@ read_measure (Reader *r, const xmlNode *mei_measure)
       add_barline (measure, "left", NULL, r->ending_number, "start");
       r->ending_first = FALSE;
     }
-  const char *left = attr (mei_measure, "left");
+  const char *left = sr_mei_attr (mei_measure, "left");
   if (g_strcmp0 (left, "rptstart") == 0 || g_strcmp0 (left, "rptboth") == 0)
     add_barline (measure, "left", "forward", NULL, NULL);
   write_attributes (r, measure);
@@ -944,16 +571,16 @@ read_measure (Reader *r, const xmlNode *mei_measure)
   gint64 pending_backup = 0;
   for (const xmlNode *staff = mei_measure->children; staff != NULL; staff = staff->next)
     {
-      if (!is (staff, "staff"))
+      if (!sr_mei_is (staff, "staff"))
         continue;
-      r->staff = CLAMP (attr_int (staff, "n", 1), 1, MAX_STAVES);
+      r->staff = CLAMP (sr_mei_attr_int (staff, "n", 1), 1, MAX_STAVES);
       for (const xmlNode *layer = staff->children; layer != NULL; layer = layer->next)
         {
-          if (!is (layer, "layer"))
+          if (!sr_mei_is (layer, "layer"))
             continue;
           if (pending_backup > 0)
             sr_xml_add_int (xmlNewChild (measure, NULL, (const xmlChar *) "backup", NULL), "duration", pending_backup);
-          r->voice = (r->staff - 1) * 4 + CLAMP (attr_int (layer, "n", 1), 1, 4);
+          r->voice = (r->staff - 1) * 4 + CLAMP (sr_mei_attr_int (layer, "n", 1), 1, 4);
           r->cursor = 0;
           r->tuplet_num = r->tuplet_numbase = 0;
           r->tuplet_first = r->tuplet_last = NULL;
@@ -961,9 +588,9 @@ read_measure (Reader *r, const xmlNode *mei_measure)
           pending_backup = r->cursor;
         }
     }
-  place_timed_marks (r, mei_measure);
+  sr_mei_place_timed_marks (r, mei_measure);
 
-  const char *right = attr (mei_measure, "right");
+  const char *right = sr_mei_attr (mei_measure, "right");
   gboolean repeat_end = g_strcmp0 (right, "rptend") == 0 || g_strcmp0 (right, "rptboth") == 0;
   if (repeat_end)
     add_barline (measure, "right", "backward", NULL, NULL);
@@ -977,23 +604,23 @@ read_section (Reader *r, const xmlNode *section)
     {
       if (child->type != XML_ELEMENT_NODE)
         continue;
-      if (is (child, "measure"))
+      if (sr_mei_is (child, "measure"))
         read_measure (r, child);
-      else if (is (child, "scoreDef"))
+      else if (sr_mei_is (child, "scoreDef"))
         read_score_def (r, child);
-      else if (is (child, "staffDef"))
+      else if (sr_mei_is (child, "staffDef"))
         {
-          int n = attr_int (child, "n", 0);
+          int n = sr_mei_attr_int (child, "n", 0);
           if (n >= 1 && n <= MAX_STAVES)
             read_staff_def (r, child, n);
         }
-      else if (is (child, "sb"))
+      else if (sr_mei_is (child, "sb"))
         r->new_system = TRUE;
-      else if (is (child, "pb"))
+      else if (sr_mei_is (child, "pb"))
         r->new_page = r->first_measure_done;
-      else if (is (child, "ending"))
+      else if (sr_mei_is (child, "ending"))
         {
-          r->ending_number = attr (child, "n") != NULL ? attr (child, "n") : "1";
+          r->ending_number = sr_mei_attr (child, "n") != NULL ? sr_mei_attr (child, "n") : "1";
           r->ending_first = TRUE;
           read_section (r, child);
           if (r->last_measure != NULL && !r->ending_first)
@@ -1002,7 +629,7 @@ read_section (Reader *r, const xmlNode *section)
               gboolean closed = child->next != NULL;
               xmlNode *barline = NULL;
               for (xmlNode *b = r->last_measure->children; b != NULL; b = b->next)
-                if (is (b, "barline") && sr_xml_attribute_is (b, "location", "right"))
+                if (sr_mei_is (b, "barline") && sr_xml_attribute_is (b, "location", "right"))
                   barline = b;
               if (barline == NULL)
                 {
@@ -1019,7 +646,7 @@ read_section (Reader *r, const xmlNode *section)
             }
           r->ending_number = NULL;
         }
-      else if (is (child, "section") || is (child, "lem") || is (child, "rdg") || is (child, "app"))
+      else if (sr_mei_is (child, "section") || sr_mei_is (child, "lem") || sr_mei_is (child, "rdg") || sr_mei_is (child, "app"))
         read_section (r, child);
     }
 }
@@ -1029,7 +656,7 @@ find (const xmlNode *node, const char *name)
 {
   for (const xmlNode *child = node != NULL ? node->children : NULL; child != NULL; child = child->next)
     {
-      if (is (child, name))
+      if (sr_mei_is (child, name))
         return child;
       const xmlNode *deeper = find (child, name);
       if (deeper != NULL)
@@ -1060,15 +687,15 @@ sr_mei_to_musicxml (xmlDoc *mei, GError **error)
   Reader r = { 0 };
   r.part = xmlNewChild (root, NULL, (const xmlChar *) "part", NULL);
   xmlSetProp (r.part, (const xmlChar *) "id", (const xmlChar *) "P1");
-  r.marks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, free_marks);
+  r.marks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, sr_mei_free_marks);
   r.placed = g_array_new (FALSE, FALSE, sizeof (Placed));
   r.beams = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  collect_marks (&r, score);
+  sr_mei_collect_marks (&r, score);
   for (const xmlNode *child = score->children; child != NULL; child = child->next)
     {
-      if (is (child, "scoreDef"))
+      if (sr_mei_is (child, "scoreDef"))
         read_score_def (&r, child);
-      else if (is (child, "section"))
+      else if (sr_mei_is (child, "section"))
         read_section (&r, child);
     }
   g_hash_table_unref (r.marks);
