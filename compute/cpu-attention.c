@@ -102,12 +102,7 @@ sr_cpu_attention (SrBackend *backend, const SrAttention *attention)
   job.scores = scratch;
   job.chosen_rows = chosen ? scratch + per_piece * (size_t) job.pieces : NULL;
 
-  int blas_threads = openblas_get_num_threads ();
-  if (side_by_side)
-    openblas_set_num_threads (1);
   sr_parallel_for (cpu->pool, job.pieces, 1, attend_pairs, &job);
-  if (side_by_side)
-    openblas_set_num_threads (blas_threads);
 
   if (job.chosen_rows != NULL)
     for (int64_t b = 0; b < q->shape[0]; b++)

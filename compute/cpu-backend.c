@@ -1,6 +1,7 @@
 /* The CPU backend: tensors in host memory, GEMM through OpenBLAS, the other kernels in plain C over a thread pool. */
 #include "cpu-backend.h"
 
+#include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +114,8 @@ sr_cpu_backend_new (int threads)
       free (cpu);
       return NULL;
     }
+  /* OpenBLAS on one thread; the pool splits the products (see sr_cpu_sgemm). */
+  openblas_set_num_threads (1);
   snprintf (cpu->base.device_name, sizeof cpu->base.device_name, "CPU, %d threads, OpenBLAS GEMM",
             sr_thread_pool_size (cpu->pool));
   return &cpu->base;

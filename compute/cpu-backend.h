@@ -31,6 +31,12 @@ float sr_cpu_activate (SrActivation activation, float value);
 /* y = activation(x) over COUNT values on the thread pool; y may be x. */
 void sr_cpu_activate_values (SrCpuBackend *cpu, SrActivation activation, const float *x, float *y, int64_t count);
 
+/* cblas_sgemm (row-major), its columns split over the thread pool with OpenBLAS itself on one thread: one threading
+ * model for the whole backend, no spinning OpenBLAS threads between the decoder's small products. With M = 1 it is
+ * a matrix-vector product (sgemv). */
+void sr_cpu_sgemm (SrCpuBackend *cpu, bool transpose_a, bool transpose_b, int64_t m, int64_t n, int64_t k, float alpha,
+                   const float *a, int64_t lda, const float *b, int64_t ldb, float beta, float *c, int64_t ldc);
+
 bool sr_cpu_gemm (SrBackend *backend, const SrGemm *gemm);
 bool sr_cpu_attention (SrBackend *backend, const SrAttention *attention);
 bool sr_cpu_conv (SrBackend *backend, const SrConv *conv);

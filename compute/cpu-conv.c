@@ -4,7 +4,6 @@
  * temporary stays bounded on a minute of audio. */
 #include "cpu-backend.h"
 
-#include <cblas.h>
 #include <string.h>
 
 enum { MAX_COLUMN_VALUES = 1 << 22 }; /* 16 MiB of columns at a time */
@@ -108,8 +107,8 @@ conv_forward (SrCpuBackend *cpu, const SrConv *conv, const Geometry *g, int64_t 
               source = columns;
               ld = count;
             }
-          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) g->out_channels, (int) count, (int) depth,
-                       1.0f, cpu_f (conv->weight), (int) depth, source, (int) ld, 1.0f, y + first, (int) positions);
+          sr_cpu_sgemm (cpu, false, false, g->out_channels, count, depth, 1.0f, cpu_f (conv->weight), depth, source,
+                        ld, 1.0f, y + first, positions);
         }
     }
   return true;
@@ -166,9 +165,8 @@ conv_transposed (SrCpuBackend *cpu, const SrConv *conv, const Geometry *g, int64
         {
           int64_t count = positions - first < span ? positions - first : span;
           /* weight [Cin, Cout·kh·kw]ᵀ · x[:, first …] */
-          cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) depth, (int) count, (int) g->in_channels,
-                       1.0f, cpu_f (conv->weight), (int) depth, x + first, (int) positions, 0.0f, columns,
-                       (int) count);
+          sr_cpu_sgemm (cpu, true, false, depth, count, g->in_channels, 1.0f, cpu_f (conv->weight), depth,
+                        x + first, positions, 0.0f, columns, count);
           Col2imJob job = { g, columns, y, first, count };
           sr_parallel_for (cpu->pool, g->out_channels, 1, col2im_channels, &job);
         }

@@ -23,6 +23,48 @@ sr_cpu_activate (SrActivation activation, float value)
     }
 }
 
+typedef struct {
+  bool transpose_a, transpose_b;
+  int64_t m, n, k, lda, ldb, ldc, block;
+  float alpha, beta;
+  const float *a, *b;
+  float *c;
+} SgemmJob;
+
+static void
+sgemm_columns (void *context, int64_t piece, int64_t piece_end)
+{
+  const SgemmJob *job = context;
+  int64_t first = piece * job->block, count = job->n - first < job->block ? job->n - first : job->block;
+  if (count <= 0)
+    return;
+  /* columns FIRST … of B: further along a row, or further down when B is stored transposed */
+  const float *b = job->b + (job->transpose_b ? first * job->ldb : first);
+  if (job->m == 1)
+    cblas_sgemv (CblasRowMajor, job->transpose_b ? CblasNoTrans : CblasTrans,
+                 (int) (job->transpose_b ? count : job->k), (int) (job->transpose_b ? job->k : count), job->alpha, b,
+                 (int) job->ldb, job->a, job->transpose_a ? (int) job->lda : 1, job->beta, job->c + first, 1);
+  else
+    cblas_sgemm (CblasRowMajor, job->transpose_a ? CblasTrans : CblasNoTrans,
+                 job->transpose_b ? CblasTrans : CblasNoTrans, (int) job->m, (int) count, (int) job->k, job->alpha,
+                 job->a, (int) job->lda, b, (int) job->ldb, job->beta, job->c + first, (int) job->ldc);
+}
+
+void
+sr_cpu_sgemm (SrCpuBackend *cpu, bool transpose_a, bool transpose_b, int64_t m, int64_t n, int64_t k, float alpha,
+              const float *a, int64_t lda, const float *b, int64_t ldb, float beta, float *c, int64_t ldc)
+{
+  /* Below about a quarter of a million multiply-adds (a million for a matrix-vector product, which memory bounds) a
+   * hand-over to the other threads costs more than it saves. */
+  int threads = sr_thread_pool_size (cpu->pool);
+  int pieces = (double) m * n * k < (m == 1 ? 1 << 20 : 1 << 18) ? 1 : threads;
+  int64_t block = (n + pieces - 1) / pieces;
+  block = (block + 15) / 16 * 16; /* whole cache lines of C and B */
+  pieces = (int) ((n + block - 1) / block);
+  SgemmJob job = { transpose_a, transpose_b, m, n, k, lda, ldb, ldc, block, alpha, beta, a, b, c };
+  sr_parallel_for (cpu->pool, pieces, 1, sgemm_columns, &job);
+}
+
 bool
 sr_cpu_gemm (SrBackend *backend, const SrGemm *gemm)
 {
@@ -62,14 +104,7 @@ sr_cpu_gemm (SrBackend *backend, const SrGemm *gemm)
             }
           beta = 1.0f;
         }
-      if (m == 1)
-        /* a row vector times B (a decoder step): OpenBLAS's matrix-vector kernel, not a 1-row GEMM */
-        cblas_sgemv (CblasRowMajor, gemm->transpose_b ? CblasNoTrans : CblasTrans, (int) rows_b, (int) cols_b, alpha,
-                     pb, (int) cols_b, pa, gemm->transpose_a ? (int) cols_a : 1, beta, out, 1);
-      else
-        cblas_sgemm (CblasRowMajor, gemm->transpose_a ? CblasTrans : CblasNoTrans,
-                     gemm->transpose_b ? CblasTrans : CblasNoTrans, (int) m, (int) n, (int) k, alpha, pa,
-                     (int) cols_a, pb, (int) cols_b, beta, out, (int) n);
+      sr_cpu_sgemm (cpu, gemm->transpose_a, gemm->transpose_b, m, n, k, alpha, pa, cols_a, pb, cols_b, beta, out, n);
       if (gemm->activation != SR_ACTIVATION_NONE)
         sr_cpu_activate_values (cpu, gemm->activation, out, out, m * n);
       if (separate)

@@ -2,7 +2,6 @@
  * row) and the k largest entries of a row (argmax and top-k sampling). */
 #include "cpu-backend.h"
 
-#include <cblas.h>
 #include <math.h>
 
 enum { SEARCH_BLOCK = 256 }; /* vectors scored at a time */
@@ -62,9 +61,8 @@ sr_cpu_nearest_code (SrBackend *backend, const SrTensor *x, const SrTensor *code
   for (int64_t first = 0; first < rows; first += block)
     {
       int64_t count = rows - first < block ? rows - first : block;
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) count, (int) codes, (int) width, 1.0f,
-                   cpu_f (x) + first * width, (int) width, cpu_f (codebook), (int) width, 0.0f, scratch,
-                   (int) codes);
+      sr_cpu_sgemm (cpu, false, true, count, codes, width, 1.0f, cpu_f (x) + first * width, width,
+                    cpu_f (codebook), width, 0.0f, scratch, codes);
       CodeJob job = { scratch, norms, cpu_i (ids), codes, first };
       sr_parallel_for (cpu->pool, count, 16, best_codes, &job);
     }
