@@ -50,6 +50,8 @@ add_system_json (JsonBuilder *builder, const SrOmrSystem *system)
   json_builder_set_member_name (builder, "page");
   json_builder_add_int_value (builder, system->page_index + 1);
   add_box (builder, &system->box);
+  json_builder_set_member_name (builder, "skew_degrees");
+  json_builder_add_double_value (builder, round (system->skew_degrees * 100) / 100);
   json_builder_set_member_name (builder, "staff_height");
   json_builder_add_double_value (builder, system->staff_height);
   json_builder_set_member_name (builder, "complete");

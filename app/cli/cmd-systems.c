@@ -1,8 +1,11 @@
-/* `sightread systems SCORE`: the systems found on each page, as page-pixel boxes that `sightread crop` takes. */
+/* `sightread systems SCORE`: the systems found on each page (straightened first when it is turned), as page-pixel
+ * boxes that `sightread crop` takes. */
 #include <glib/gi18n.h>
+#include <math.h>
 #include <json-glib/json-glib.h>
 
 #include "cli-commands.h"
+#include "deskew.h"
 #include "score-document.h"
 #include "system-detect.h"
 
@@ -63,9 +66,20 @@ sr_cmd_systems (SrCliArgs *args)
       cairo_surface_t *surface = sr_score_document_render_page (document, p, scale, &error);
       if (surface == NULL)
         return sr_cli_fail (name, error->message);
-      g_autoptr(SrGrayImage) page = sr_gray_image_new_from_surface (surface);
+      g_autoptr(SrGrayImage) scanned = sr_gray_image_new_from_surface (surface);
+      double skew = 0;
+      g_autoptr(SrGrayImage) straightened = sr_page_straightened (scanned, &skew);
+      const SrGrayImage *page = straightened != NULL ? straightened : scanned;
+      if (straightened != NULL)
+        {
+          /* the boxes are on the straightened page: so is the debug picture */
+          cairo_surface_destroy (surface);
+          surface = sr_gray_image_to_surface (straightened);
+        }
       g_autoptr(GArray) staves = sr_detect_staves (page);
       g_autoptr(GArray) systems = sr_detect_systems (page, staves);
+      if (!json && straightened != NULL)
+        g_print (_("page %u: straightened by %.2f°\n"), p + 1, skew);
       if (!json)
         g_print (g_dngettext (GETTEXT_PACKAGE, "page %u: %u system\n", "page %u: %u systems\n", systems->len), p + 1,
                  systems->len);
@@ -95,7 +109,7 @@ sr_cmd_systems (SrCliArgs *args)
           json_builder_set_member_name (builder, "staves");
           json_builder_add_int_value (builder, system->n_staves);
           json_builder_set_member_name (builder, "skew_degrees");
-          json_builder_add_double_value (builder, 0.0);
+          json_builder_add_double_value (builder, round (skew * 100) / 100);
           json_builder_end_object (builder);
         }
       if (debug_png != NULL && (only > 0 || p == 0) && !draw_boxes (surface, systems, debug_png, &error))

@@ -1,7 +1,7 @@
 /* Finding the systems on a page: staff lines from the rows that are dark across much of the page, staves as five
  * evenly spaced lines, systems as staves joined by a line down their left edge (the system's first barline and
  * brace). Then each system's box: half way to its neighbours (at most six staff spaces beyond its outer lines),
- * tightened to the ink inside. A first version of issue 10's detector: no deskew yet, so pages must be straight
+ * tightened to the ink inside. Pages are straightened first (deskew.h); a page must then be straight
  * within about half a staff space across. */
 #pragma once
 

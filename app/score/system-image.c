@@ -49,6 +49,23 @@ sr_gray_image_new_from_surface (cairo_surface_t *surface)
   return image;
 }
 
+cairo_surface_t *
+sr_gray_image_to_surface (const SrGrayImage *image)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, image->width, image->height);
+  cairo_surface_flush (surface);
+  guint8 *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  for (int y = 0; data != NULL && y < image->height; y++)
+    for (int x = 0; x < image->width; x++)
+      {
+        guint32 v = image->pixels[(size_t) y * image->width + x];
+        ((guint32 *) (data + (size_t) y * stride))[x] = 0xff000000u | v << 16 | v << 8 | v;
+      }
+  cairo_surface_mark_dirty (surface);
+  return surface;
+}
+
 gboolean
 sr_gray_image_write_pgm (const SrGrayImage *image, const char *path, GError **error)
 {

@@ -25,6 +25,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrGrayImage, sr_gray_image_free)
 /* The luminance of an opaque ARGB32 surface (Rec. 601 weights). */
 SrGrayImage *sr_gray_image_new_from_surface (cairo_surface_t *surface);
 
+/* An opaque ARGB32 surface of the image (grey on all three channels), for drawing on. */
+cairo_surface_t *sr_gray_image_to_surface (const SrGrayImage *image);
+
 /* Binary PGM (P5): what the data factory stores. */
 gboolean sr_gray_image_write_pgm (const SrGrayImage *image, const char *path, GError **error);
 

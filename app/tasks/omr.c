@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "deskew.h"
 #include "rqvae.h"
 #include "system-detect.h"
 #include "translator.h"
@@ -210,8 +211,11 @@ sr_omr_read_page (SrOmrReader *reader, SrScoreDocument *document, guint page_ind
   cairo_surface_t *surface = sr_score_document_render_page (document, page_index, scale, error);
   if (surface == NULL)
     return NULL;
-  g_autoptr(SrGrayImage) page = sr_gray_image_new_from_surface (surface);
+  g_autoptr(SrGrayImage) scanned = sr_gray_image_new_from_surface (surface);
   cairo_surface_destroy (surface);
+  double skew = 0;
+  g_autoptr(SrGrayImage) straightened = sr_page_straightened (scanned, &skew);
+  const SrGrayImage *page = straightened != NULL ? straightened : scanned;
   g_autoptr(GArray) staves = sr_detect_staves (page);
   g_autoptr(GArray) detected = sr_detect_systems (page, staves);
   GArray *systems = g_array_new (FALSE, TRUE, sizeof (SrOmrSystem));
@@ -219,7 +223,7 @@ sr_omr_read_page (SrOmrReader *reader, SrScoreDocument *document, guint page_ind
   for (guint i = 0; i < detected->len; i++)
     {
       const SrDetectedSystem *found = &g_array_index (detected, SrDetectedSystem, i);
-      SrOmrSystem system = { page_index, found->box, found->staff_height };
+      SrOmrSystem system = { page_index, skew, found->box, found->staff_height };
       gboolean shrunk = FALSE;
       g_autoptr(SrGrayImage) crop = sr_system_image_normalize (page, &found->box, found->staff_height,
                                                                &system.placement, &shrunk);

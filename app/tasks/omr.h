@@ -20,7 +20,8 @@ typedef struct {
 
 typedef struct {
   guint page_index;
-  SrPageBox box;             /* page pixels */
+  double skew_degrees;       /* how far the page was turned: it was straightened first (deskew.h) */
+  SrPageBox box;             /* page pixels, on the straightened page */
   double staff_height;
   SrCropPlacement placement; /* crop ↔ page, for the overlay */
   int grid_rows, grid_columns;
