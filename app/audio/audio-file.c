@@ -1,0 +1,216 @@
+/* Sound files; see audio-file.h. */
+#include "audio-file.h"
+
+#include <gio/gio.h>
+#include <glib/gi18n.h>
+#include <samplerate.h>
+#include <sndfile.h>
+#include <string.h>
+
+void
+sr_audio_free (SrAudio *audio)
+{
+  if (audio == NULL)
+    return;
+  g_free (audio->samples);
+  g_free (audio);
+}
+
+SrAudio *
+sr_audio_resample (const float *samples, gsize frames, int from, int to, GError **error)
+{
+  SrAudio *out = g_new0 (SrAudio, 1);
+  out->rate = to;
+  if (from == to || frames == 0)
+    {
+      out->samples = g_memdup2 (samples, MAX (frames, 1) * sizeof *samples);
+      out->frames = frames;
+      return out;
+    }
+  double ratio = (double) to / from;
+  gsize capacity = (gsize) ((double) frames * ratio) + 16;
+  out->samples = g_new (float, capacity);
+  SRC_DATA data = { .data_in = samples, .data_out = out->samples, .input_frames = (long) frames,
+                    .output_frames = (long) capacity, .src_ratio = ratio, .end_of_input = 1 };
+  int status = src_simple (&data, SRC_SINC_MEDIUM_QUALITY, 1);
+  if (status != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("cannot resample from %d to %d Hz: %s"), from, to,
+                   src_strerror (status));
+      sr_audio_free (out);
+      return NULL;
+    }
+  out->frames = (gsize) data.output_frames_gen;
+  return out;
+}
+
+/* Reads an open sound file: mono, then resampled. NAME for messages. */
+static SrAudio *
+read_open (SNDFILE *file, const SF_INFO *info, const char *name, int rate, GError **error)
+{
+  if (info->channels < 1 || info->channels > 64 || info->samplerate < 1000 || info->samplerate > 768000)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%d channels at %d Hz is not a sound file we read"),
+                   info->channels, info->samplerate);
+      return NULL;
+    }
+  if (info->frames < 0 || info->frames / info->samplerate > SR_AUDIO_MAX_SECONDS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("longer than %d hours"), SR_AUDIO_MAX_SECONDS / 3600);
+      return NULL;
+    }
+  /* read in blocks (the header's frame count may promise more than a truncated file holds) */
+  enum { BLOCK = 4096 };
+  g_autofree float *block = g_new (float, (gsize) BLOCK * info->channels);
+  g_autoptr(GArray) mono = g_array_new (FALSE, FALSE, sizeof (float));
+  for (;;)
+    {
+      sf_count_t got = sf_readf_float (file, block, BLOCK);
+      if (got <= 0)
+        break;
+      for (sf_count_t f = 0; f < got; f++)
+        {
+          float sum = 0;
+          for (int c = 0; c < info->channels; c++)
+            sum += block[f * info->channels + c];
+          float value = sum / (float) info->channels;
+          g_array_append_val (mono, value);
+        }
+      if (mono->len / (guint) info->samplerate > SR_AUDIO_MAX_SECONDS)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("longer than %d hours"),
+                       SR_AUDIO_MAX_SECONDS / 3600);
+          return NULL;
+        }
+    }
+  if (sf_error (file) != SF_ERR_NO_ERROR)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("cannot read the sound: %s"), sf_strerror (file));
+      return NULL;
+    }
+  (void) name;
+  return sr_audio_resample ((const float *) mono->data, mono->len, info->samplerate, rate, error);
+}
+
+SrAudio *
+sr_audio_read (const char *path, int rate, GError **error)
+{
+  SF_INFO info = { 0 };
+  SNDFILE *file = sf_open (path, SFM_READ, &info);
+  if (file == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("not a sound file we can read (%s)"),
+                   sf_strerror (NULL));
+      return NULL;
+    }
+  SrAudio *audio = read_open (file, &info, path, rate, error);
+  sf_close (file);
+  return audio;
+}
+
+/* ---- reading from memory, through libsndfile's virtual I/O ---- */
+
+typedef struct {
+  const guint8 *data;
+  sf_count_t size, position;
+} Memory;
+
+static sf_count_t
+memory_length (void *user)
+{
+  return ((Memory *) user)->size;
+}
+
+static sf_count_t
+memory_seek (sf_count_t offset, int whence, void *user)
+{
+  Memory *m = user;
+  sf_count_t base = whence == SEEK_CUR ? m->position : whence == SEEK_END ? m->size : 0;
+  sf_count_t target = base + offset;
+  if (target < 0 || target > m->size)
+    return -1;
+  m->position = target;
+  return target;
+}
+
+static sf_count_t
+memory_read (void *buffer, sf_count_t count, void *user)
+{
+  Memory *m = user;
+  sf_count_t left = m->size - m->position;
+  if (count > left)
+    count = left;
+  if (count > 0)
+    memcpy (buffer, m->data + m->position, (size_t) count);
+  m->position += MAX (count, 0);
+  return MAX (count, 0);
+}
+
+static sf_count_t
+memory_write (const void *buffer, sf_count_t count, void *user)
+{
+  return 0; /* read only */
+}
+
+static sf_count_t
+memory_tell (void *user)
+{
+  return ((Memory *) user)->position;
+}
+
+SrAudio *
+sr_audio_read_bytes (const void *data, gsize size, const char *name, int rate, GError **error)
+{
+  Memory memory = { data, (sf_count_t) size, 0 };
+  SF_VIRTUAL_IO io = { memory_length, memory_seek, memory_read, memory_write, memory_tell };
+  SF_INFO info = { 0 };
+  SNDFILE *file = sf_open_virtual (&io, SFM_READ, &info, &memory);
+  if (file == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("not a sound file we can read (%s)"),
+                   sf_strerror (NULL));
+      return NULL;
+    }
+  SrAudio *audio = read_open (file, &info, name, rate, error);
+  sf_close (file);
+  return audio;
+}
+
+gboolean
+sr_audio_write (const SrAudio *audio, const char *path, GError **error)
+{
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+  int format;
+  if (g_str_has_suffix (lower, ".wav"))
+    format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+  else if (g_str_has_suffix (lower, ".flac"))
+    format = SF_FORMAT_FLAC | SF_FORMAT_PCM_16;
+  else if (g_str_has_suffix (lower, ".ogg") || g_str_has_suffix (lower, ".oga"))
+    format = SF_FORMAT_OGG | SF_FORMAT_VORBIS;
+  else
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("the file name says no sound format we write (.wav, .flac or .ogg)"));
+      return FALSE;
+    }
+  SF_INFO info = { .samplerate = audio->rate, .channels = 1, .format = format };
+  SNDFILE *file = sf_open (path, SFM_WRITE, &info);
+  if (file == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("cannot write: %s"), sf_strerror (NULL));
+      return FALSE;
+    }
+  /* clipping outside ±1 rather than wrapping around */
+  sf_command (file, SFC_SET_CLIPPING, NULL, SF_TRUE);
+  sf_count_t written = sf_writef_float (file, audio->samples, (sf_count_t) audio->frames);
+  gboolean ok = written == (sf_count_t) audio->frames;
+  if (!ok)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("cannot write: %s"), sf_strerror (file));
+  /* the file is finalised (its header's sizes written) by closing it, also after an error */
+  if (sf_close (file) != 0 && ok)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("cannot finish writing the file"));
+      ok = FALSE;
+    }
+  return ok;
+}
