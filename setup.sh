@@ -16,7 +16,8 @@ PACKAGES="build-essential meson ninja-build pkg-config gettext
   xvfb xauth x11-apps dbus at-spi2-core python3 python3-numpy python3-mir-eval
   nodejs npm librsvg2-bin fluidsynth fluid-soundfont-gm timgm6mb-soundfont musescore-general-soundfont
   python3-pil python3-soundfile python3-scipy python3-torch python3-matplotlib libopenblas-dev
-  libvulkan-dev mesa-vulkan-drivers glslc vulkan-tools libsndfile1-dev libsamplerate0-dev"
+  libvulkan-dev mesa-vulkan-drivers glslc vulkan-tools libsndfile1-dev libsamplerate0-dev
+  libfluidsynth-dev"
 # The data factory's engraver, pinned by train/data/package-lock.json.
 NODE_PACKAGES="train/data"
 

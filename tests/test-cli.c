@@ -1,9 +1,12 @@
 /* The command line as a user meets it: help, version, exit statuses, bad usage and bad files, in two languages. */
 #include <gio/gio.h>
+#include <math.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "audio-file.h"
 #include "cli-commands.h"
+#include "midi-file.h"
 #include "lmx-vocabulary.h"
 #include "midi-tokens.h"
 #include "test-files.h"
@@ -377,6 +380,32 @@ test_omr_without_its_models_names_the_missing_file (void)
 }
 
 static void
+test_synth_renders_midi_with_the_reference_synthesizer_to_flac (void)
+{
+  g_autofree char *midi = g_build_filename (g_getenv ("SIGHTREAD_SHARED"), "data", "aligned", "asap", "Haydn",
+                                            "Keyboard_Sonatas", "6-1", "ChenC01.mid", NULL);
+  g_autofree char *flac = g_build_filename (scratch, "haydn.flac", NULL);
+  g_auto(Run) untrained = { 0 };
+  sightread (&untrained, "synth", midi, "-o", flac);
+  g_assert_cmpint (untrained.status, ==, 1);
+  assert_contains (untrained.err, "the MIDI → audio model is not trained yet");
+  g_auto(Run) run = { 0 };
+  sightread (&run, "synth", "--reference", midi, "-o", flac);
+  g_assert_cmpint (run.status, ==, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrAudio) audio = sr_audio_read (flac, 44100, &error);
+  g_assert_no_error (error);
+  /* the performance's length (its last note ends near 120 s) and the release after it */
+  g_autoptr(SrMidiFile) file = sr_midi_file_read (midi, NULL);
+  g_autoptr(GArray) notes = sr_midi_file_get_notes (file, SR_MIDI_NOTES_SUSTAIN);
+  double end = 0;
+  for (guint i = 0; i < notes->len; i++)
+    end = MAX (end, g_array_index (notes, SrNote, i).offset);
+  g_assert_cmpfloat (fabs ((double) audio->frames / 44100 - (end + 1.5)), <, 0.01);
+  g_remove (flac);
+}
+
+static void
 test_bad_files_fail_with_exit_1_and_a_clear_message (void)
 {
   g_autofree char *sample = sr_test_sample_path ("minuet-in-g.pdf");
@@ -450,6 +479,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/omr", test_omr_reads_every_system_of_the_sample_into_valid_musicxml);
   g_test_add_func ("/cli/omr-without-models", test_omr_without_its_models_names_the_missing_file);
   g_test_add_func ("/cli/omr-lost-gpu", test_omr_goes_on_on_the_cpu_when_the_gpu_is_lost);
+  g_test_add_func ("/cli/synth-reference", test_synth_renders_midi_with_the_reference_synthesizer_to_flac);
   g_test_add_func ("/cli/german", test_german_users_get_german_help_and_errors);
   int status = g_test_run ();
 

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 #include <glib/gi18n.h>
+#include <math.h>
 #include <samplerate.h>
 #include <sndfile.h>
 #include <string.h>
@@ -74,6 +75,9 @@ read_open (SNDFILE *file, const SF_INFO *info, const char *name, int rate, GErro
           for (int c = 0; c < info->channels; c++)
             sum += block[f * info->channels + c];
           float value = sum / (float) info->channels;
+          /* a float file may hold NaN or infinities (found by fuzzing): silence instead, never into a model */
+          if (!isfinite (value))
+            value = 0.0f;
           g_array_append_val (mono, value);
         }
       if (mono->len / (guint) info->samplerate > SR_AUDIO_MAX_SECONDS)

@@ -38,8 +38,10 @@ static const SrCliOption perform_options[] = {
   { NULL }
 };
 
-static const SrCliOption output_option_wav[] = {
-  { "output", 'o', "OUT.wav", N_("Write the audio here") },
+static const SrCliOption synth_options[] = {
+  { "output", 'o', "OUT.wav", N_("Write the audio here (.wav, .flac or .ogg)") },
+  { "reference", 0, NULL, N_("Render with the reference synthesizer (FluidSynth) instead of the model") },
+  { "soundfont", 0, "SF2", N_("The SoundFont of the reference synthesizer (default: Debian's General MIDI font)") },
   { NULL }
 };
 
@@ -137,8 +139,8 @@ const SrCliCommand sr_cli_commands[] = {
     omr_options, SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS, sr_cmd_omr, NULL },
   { "perform", "SCORE", 1, 1, N_("Turn a score image into sound"), perform_options,
     SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS, NULL, ROADMAP_TASKS },
-  { "synth", "MIDI", 1, 1, N_("Turn MIDI into sound with the MIDI → audio model"), output_option_wav,
-    SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS, NULL, ROADMAP_TASKS },
+  { "synth", "MIDI", 1, 1, N_("Turn MIDI into sound with the MIDI → audio model (or --reference: FluidSynth)"),
+    synth_options, SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS, sr_cmd_synth, NULL },
   { "transcribe", "AUDIO", 1, 1, N_("Turn a recording into MIDI, a draft score and a score image"),
     transcribe_options, SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS, NULL, ROADMAP_TASKS },
   { "engrave", "MUSICXML|LMX", 1, 1, N_("Draw notation as a picture"), output_option_png, 0, NULL,
