@@ -200,21 +200,7 @@ load_all (SrWeightLoader *loader, SrCodec *codec)
   if ((codec->decoder_alpha = alpha (loader, da, c)) == NULL
       || !conv (loader, dc, 1, c, 7, &codec->decoder_out_weight, &codec->decoder_out_bias, 1))
     return false;
-  int64_t latent = codec->latent, identity_shape[2] = { latent, latent };
-  g_autofree float *identity = g_new0 (float, latent * latent);
-  for (int64_t i = 0; i < latent; i++)
-    identity[i * latent + i] = 1.0f;
-  /* fp32: it is GEMM's A in the decoder, which takes fp32 */
-  codec->identity = sr_tensor_new (loader->backend, SR_DTYPE_F32, 2, identity_shape);
-  if (codec->identity == NULL || !sr_tensor_write (codec->identity, identity))
-    {
-      snprintf (loader->message, SR_MESSAGE_SIZE, "%s: %s", sr_safetensors_name (loader->file),
-                sr_backend_error (loader->backend));
-      sr_tensor_free (codec->identity);
-      return false;
-    }
-  g_ptr_array_add (loader->owned, codec->identity);
-  return true;
+  return (codec->identity = sr_weights_identity (loader, codec->latent)) != NULL;
 }
 
 SrCodec *

@@ -105,3 +105,22 @@ sr_weights_transposed (SrWeightLoader *loader, const float *weight, int64_t firs
   int64_t shape[2] = { in, rows };
   return sr_weights_upload (loader, flipped, 2, shape);
 }
+
+SrTensor *
+sr_weights_identity (SrWeightLoader *loader, int64_t size)
+{
+  int64_t shape[2] = { size, size };
+  g_autofree float *values = g_new0 (float, size * size);
+  for (int64_t i = 0; i < size; i++)
+    values[i * size + i] = 1.0f;
+  SrTensor *identity = sr_tensor_new (loader->backend, SR_DTYPE_F32, 2, shape);
+  if (identity == NULL || !sr_tensor_write (identity, values))
+    {
+      snprintf (loader->message, SR_MESSAGE_SIZE, "%s: %s", sr_safetensors_name (loader->file),
+                sr_backend_error (loader->backend));
+      sr_tensor_free (identity);
+      return NULL;
+    }
+  g_ptr_array_add (loader->owned, identity);
+  return identity;
+}

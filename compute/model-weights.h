@@ -34,6 +34,9 @@ SrTensor *sr_weights_upload (SrWeightLoader *loader, const float *values, int di
 SrTensor *sr_weights_load (SrWeightLoader *loader, const char *name, int dims, const int64_t *stored_shape);
 SrTensor *sr_weights_load_as (SrWeightLoader *loader, const char *name, int stored_dims,
                               const int64_t *stored_shape, int dims, const int64_t *shape);
+/* The SIZE × SIZE identity in fp32, owned by the loader: a transpose between rows of positions and channels as an
+ * exact product (one non-zero term per sum), and fp32 so that it may be GEMM's A. */
+SrTensor *sr_weights_identity (SrWeightLoader *loader, int64_t size);
 /* A PyTorch [out, in(, 1)] weight's rows FIRST … FIRST + ROWS, transposed to [in, ROWS], so that x · W reads B
  * row-major (and a 1×1 convolution becomes a GEMM over rows of positions). */
 SrTensor *sr_weights_transposed (SrWeightLoader *loader, const float *weight, int64_t first, int64_t rows,

@@ -121,24 +121,11 @@ load_decoder (SrWeightLoader *loader, SrRqvae *model)
             return false;
         }
     }
-  int64_t bottom = model->channels[0], identity_shape[2] = { dim, dim };
+  int64_t bottom = model->channels[0];
   if (!load_norm (loader, "decoder.norm_out", bottom, &model->decoder_norm_weight, &model->decoder_norm_bias)
       || !load_conv (loader, "decoder.conv_out", bottom, 1, 3, &model->decoder_out_weight, &model->decoder_out_bias))
     return false;
-  g_autofree float *identity = g_new0 (float, dim * dim);
-  for (int64_t i = 0; i < dim; i++)
-    identity[i * dim + i] = 1.0f;
-  /* fp32: GEMM's A */
-  model->identity = sr_tensor_new (loader->backend, SR_DTYPE_F32, 2, identity_shape);
-  if (model->identity == NULL || !sr_tensor_write (model->identity, identity))
-    {
-      snprintf (loader->message, SR_MESSAGE_SIZE, "%s: %s", sr_safetensors_name (loader->file),
-                sr_backend_error (loader->backend));
-      sr_tensor_free (model->identity);
-      return false;
-    }
-  g_ptr_array_add (loader->owned, model->identity);
-  return true;
+  return (model->identity = sr_weights_identity (loader, dim)) != NULL;
 }
 
 static bool

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "backend.h"
+#include "parity-common.h"
 #include "codec.h"
 
 enum { LONG_STEPS = 64, CHUNK_STEPS = 20 };
@@ -27,13 +28,9 @@ main (int argc, char **argv)
     }
   bool exact = g_str_equal (argv[4], "exact");
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  if (!json_parser_load_from_file (parser, argv[2], &error))
-    {
-      printf ("%s: %s\n", argv[2], error->message);
-      return 1;
-    }
-  JsonObject *golden = json_node_get_object (json_parser_get_root (parser));
+  JsonObject *golden = parity_golden (parser, argv[2]);
+  if (golden == NULL)
+    return 1;
   JsonArray *input = json_object_get_array_member (golden, "input");
   JsonArray *want_codes = json_object_get_array_member (golden, "codes");
   JsonArray *want_pcm = json_object_get_array_member (golden, "decoded");
@@ -42,14 +39,10 @@ main (int argc, char **argv)
   for (guint i = 0; i < samples; i++)
     pcm[i] = (float) json_array_get_double_element (input, i);
 
-  SrDeviceChoice choice = { g_str_equal (argv[3], "vulkan") ? SR_DEVICE_VULKAN : SR_DEVICE_CPU, -1 };
   char message[SR_MESSAGE_SIZE];
-  SrBackend *backend = sr_backend_open (&choice, message);
-  if (choice.kind == SR_DEVICE_VULKAN && !g_str_equal (sr_backend_name (backend), "vulkan"))
-    {
-      printf ("no Vulkan device: %s\n", message);
-      return 1;
-    }
+  SrBackend *backend = parity_backend (argv[3]);
+  if (backend == NULL)
+    return 1;
   SrCodec *codec = sr_codec_load (backend, argv[1], message);
   int32_t *codes = NULL;
   int steps = 0;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "backend.h"
+#include "parity-common.h"
 #include "rqvae.h"
 
 int
@@ -21,13 +22,9 @@ main (int argc, char **argv)
       return 2;
     }
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  if (!json_parser_load_from_file (parser, argv[2], &error))
-    {
-      printf ("%s: %s\n", argv[2], error->message);
-      return 1;
-    }
-  JsonObject *golden = json_node_get_object (json_parser_get_root (parser));
+  JsonObject *golden = parity_golden (parser, argv[2]);
+  if (golden == NULL)
+    return 1;
   JsonArray *rows = json_object_get_array_member (golden, "input_pixels");
   int height = (int) json_array_get_length (rows);
   int width = (int) json_array_get_length (json_array_get_array_element (rows, 0));
@@ -36,14 +33,10 @@ main (int argc, char **argv)
     for (int x = 0; x < width; x++)
       pixels[y * width + x] = (uint8_t) json_array_get_int_element (json_array_get_array_element (rows, (guint) y),
                                                                      (guint) x);
-  SrDeviceChoice choice = { g_str_equal (argv[3], "vulkan") ? SR_DEVICE_VULKAN : SR_DEVICE_CPU, -1 };
   char message[SR_MESSAGE_SIZE];
-  SrBackend *backend = sr_backend_open (&choice, message);
-  if (choice.kind == SR_DEVICE_VULKAN && !g_str_equal (sr_backend_name (backend), "vulkan"))
-    {
-      printf ("no Vulkan device: %s\n", message);
-      return 1;
-    }
+  SrBackend *backend = parity_backend (argv[3]);
+  if (backend == NULL)
+    return 1;
   SrRqvae *model = sr_rqvae_load (backend, argv[1], message);
   int32_t *codes = NULL;
   int grid_rows = 0, grid_columns = 0;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "parity-common.h"
 #include "translator.h"
 
 static const char *
@@ -73,13 +74,9 @@ main (int argc, char **argv)
       return 2;
     }
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  if (!json_parser_load_from_file (parser, argv[2], &error))
-    {
-      printf ("%s: %s\n", argv[2], error->message);
-      return 1;
-    }
-  JsonObject *golden = json_node_get_object (json_parser_get_root (parser));
+  JsonObject *golden = parity_golden (parser, argv[2]);
+  if (golden == NULL)
+    return 1;
   const char *task = json_object_get_string_member (golden, "task");
   SrModality source = g_str_equal (task, "omr") ? SR_MODALITY_IMAGE
                       : json_object_has_member (golden, "source_modality")
@@ -93,14 +90,10 @@ main (int argc, char **argv)
   g_autoptr(GArray) positions = int_list (json_object_get_array_member (golden, "source_positions"));
   int steps = (int) tokens->len / SR_VOCAB_CODEBOOKS;
 
-  SrDeviceChoice choice = { g_str_equal (argv[3], "vulkan") ? SR_DEVICE_VULKAN : SR_DEVICE_CPU, -1 };
   char message[SR_MESSAGE_SIZE];
-  SrBackend *backend = sr_backend_open (&choice, message);
-  if (choice.kind == SR_DEVICE_VULKAN && !g_str_equal (sr_backend_name (backend), "vulkan"))
-    {
-      printf ("no Vulkan device: %s\n", message);
-      return 1;
-    }
+  SrBackend *backend = parity_backend (argv[3]);
+  if (backend == NULL)
+    return 1;
   SrTranslator *model = sr_translator_load (backend, argv[1], message);
   if (model == NULL)
     {
