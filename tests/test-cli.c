@@ -406,6 +406,23 @@ test_synth_renders_midi_with_the_reference_synthesizer_to_flac (void)
 }
 
 static void
+test_perform_says_which_routes_exist (void)
+{
+  g_autofree char *pdf = sr_test_sample_path ("minuet-in-g.pdf");
+  g_auto(Run) direct = { 0 };
+  sightread (&direct, "perform", "--route", "direct", pdf, "-o", "out.wav");
+  g_assert_cmpint (direct.status, ==, 1);
+  assert_contains (direct.err, "the image → audio model is not trained yet");
+  g_auto(Run) odd = { 0 };
+  sightread (&odd, "perform", "--route", "telepathy", pdf, "-o", "out.wav");
+  g_assert_cmpint (odd.status, ==, 2);
+  g_auto(Run) nowhere = { 0 };
+  sightread (&nowhere, "perform", pdf);
+  g_assert_cmpint (nowhere.status, ==, 2);
+  assert_contains (nowhere.err, "an output file is needed");
+}
+
+static void
 test_bad_files_fail_with_exit_1_and_a_clear_message (void)
 {
   g_autofree char *sample = sr_test_sample_path ("minuet-in-g.pdf");
@@ -480,6 +497,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/omr-without-models", test_omr_without_its_models_names_the_missing_file);
   g_test_add_func ("/cli/omr-lost-gpu", test_omr_goes_on_on_the_cpu_when_the_gpu_is_lost);
   g_test_add_func ("/cli/synth-reference", test_synth_renders_midi_with_the_reference_synthesizer_to_flac);
+  g_test_add_func ("/cli/perform-routes", test_perform_says_which_routes_exist);
   g_test_add_func ("/cli/german", test_german_users_get_german_help_and_errors);
   int status = g_test_run ();
 

@@ -32,8 +32,9 @@ static const SrCliOption omr_options[] = {
 };
 
 static const SrCliOption perform_options[] = {
-  { "output", 'o', "OUT.wav", N_("Write the performance as audio") },
-  { "route", 0, "direct|notation", N_("Image → audio directly, or through notation and MIDI") },
+  { "output", 'o', "OUT.wav", N_("Write the performance as audio (.wav, .flac or .ogg)") },
+  { "route", 0, "direct|notation", N_("Image → audio directly, or through notation and MIDI (default: notation, the "
+                                      "only route with a trained model so far)") },
   { "play", 0, NULL, N_("Play while generating") },
   { NULL }
 };
@@ -138,7 +139,7 @@ const SrCliCommand sr_cli_commands[] = {
   { "omr", "SCORE", 1, 1, N_("Read a score image as notation (the LMX reading on standard output unless -o or --lmx)"),
     omr_options, SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS, sr_cmd_omr, NULL },
   { "perform", "SCORE", 1, 1, N_("Turn a score image into sound"), perform_options,
-    SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS, NULL, ROADMAP_TASKS },
+    SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS, sr_cmd_perform, NULL },
   { "synth", "MIDI", 1, 1, N_("Turn MIDI into sound with the MIDI → audio model (or --reference: FluidSynth)"),
     synth_options, SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS, sr_cmd_synth, NULL },
   { "transcribe", "AUDIO", 1, 1, N_("Turn a recording into MIDI, a draft score and a score image"),

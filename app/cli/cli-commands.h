@@ -33,3 +33,4 @@ int sr_cmd_devices (SrCliArgs *args);
 int sr_cmd_bench (SrCliArgs *args);
 int sr_cmd_omr (SrCliArgs *args);
 int sr_cmd_synth (SrCliArgs *args);
+int sr_cmd_perform (SrCliArgs *args);

@@ -1,0 +1,52 @@
+/* `sightread perform SCORE -o OUT.wav`: the score image as sound. Only the notation route exists yet (OMR, then the
+ * performance of the reading through the reference synthesizer); the direct route says it is waiting for its
+ * model, and --play for audio output (issue 11). */
+#include <glib/gi18n.h>
+
+#include "cli-commands.h"
+#include "perform.h"
+
+int
+sr_cmd_perform (SrCliArgs *args)
+{
+  const char *name = sr_cli_args_positional (args, 0);
+  const char *output = sr_cli_args_get (args, "output");
+  const char *route = sr_cli_args_get (args, "route");
+  if (route != NULL && !g_str_equal (route, "direct") && !g_str_equal (route, "notation"))
+    return sr_cli_usage_error (args, _("--route is direct or notation, not '%s'"), route);
+  if (route != NULL && g_str_equal (route, "direct"))
+    return sr_cli_fail ("perform", _("the image → audio model is not trained yet (see train/RESULTS.md); "
+                                     "--route notation reads the score and plays what it read"));
+  if (sr_cli_args_has (args, "play"))
+    return sr_cli_fail ("perform", _("playing arrives with audio output (roadmap step 9); write a file with -o"));
+  if (output == NULL)
+    return sr_cli_usage_error (args, _("an output file is needed: -o OUT.wav, .flac or .ogg"));
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (name);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrScoreDocument) document = sr_score_document_new_for_file (file, NULL, &error);
+  if (document == NULL)
+    return sr_cli_fail (name, error->message);
+  const char *chosen_models = sr_cli_args_get (args, "models");
+  g_autofree char *models = chosen_models ? g_strdup (chosen_models) : sr_cli_default_models_folder ();
+  g_autofree char *notice = NULL;
+  g_autoptr(SrOmrReader) reader = sr_omr_reader_new (&args->device, models, &notice, &error);
+  if (reader == NULL)
+    return sr_cli_fail ("perform", error->message);
+  if (notice != NULL)
+    g_printerr (_("sightread: perform: note: %s\n"), notice);
+  SrPerformSummary summary;
+  g_autoptr(SrAudio) audio = sr_perform_through_notation (reader, document, 0, 44100, &summary, &error);
+  g_autofree char *late_notice = sr_omr_reader_take_notice (reader);
+  if (late_notice != NULL)
+    g_printerr (_("sightread: perform: note: %s\n"), late_notice);
+  if (audio == NULL)
+    return sr_cli_fail (name, error->message);
+  if (summary.empty > 0)
+    g_printerr (_("sightread: %s: warning: %u of %u systems had nothing read and are silent\n"), name, summary.empty,
+                summary.systems);
+  if (!sr_audio_write (audio, output, &error))
+    return sr_cli_fail (output, error->message);
+  g_print (_("%u systems read, %u notes played, %.1f s of sound in %s\n"), summary.systems, summary.notes,
+           summary.seconds, output);
+  return SR_EXIT_OK;
+}

@@ -1,0 +1,58 @@
+/* The notation route of `perform` after OMR: a reading (LMX) performed and rendered. A bar of four crotchets at the
+ * default 120 bpm sounds for two seconds, with the release after it; a reading of rests alone has nothing to play. */
+#include <glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "lmx-vocabulary.h"
+#include "perform.h"
+
+static double
+rms (const SrAudio *audio, double from_s, double to_s)
+{
+  gsize from = (gsize) (from_s * audio->rate), to = MIN ((gsize) (to_s * audio->rate), audio->frames);
+  double sum = 0;
+  for (gsize i = from; i < to; i++)
+    sum += (double) audio->samples[i] * audio->samples[i];
+  return sqrt (sum / MAX (to - from, 1));
+}
+
+static void
+test_four_crotchets_sound_for_two_seconds (void)
+{
+  g_autoptr(GArray) tokens = sr_lmx_tokens_from_text ("measure key:fifths:0 time beats:4 beat-type:4 clef:G2 "
+                                                      "C4 quarter E4 quarter G4 quarter C5 quarter", NULL);
+  guint notes = 0;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrAudio) audio = sr_perform_lmx (tokens, 44100, &notes, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (notes, ==, 4);
+  g_assert_cmpfloat (fabs ((double) audio->frames / 44100 - (2.0 + 1.5)), <, 0.01);
+  /* every beat sounds (above -60 dBFS), each well above what is left at the end of the release */
+  double tail = rms (audio, 3.3, 3.5);
+  for (int beat = 0; beat < 4; beat++)
+    {
+      double level = rms (audio, beat * 0.5 + 0.05, beat * 0.5 + 0.45);
+      g_assert_cmpfloat (level, >, 0.001);
+      g_assert_cmpfloat (level, >, 3 * tail);
+    }
+}
+
+static void
+test_a_reading_of_rests_has_nothing_to_play (void)
+{
+  g_autoptr(GArray) tokens = sr_lmx_tokens_from_text ("measure clef:G2 rest quarter rest quarter rest half", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrAudio) audio = sr_perform_lmx (tokens, 44100, NULL, &error);
+  g_assert_null (audio);
+  g_assert_nonnull (strstr (error->message, "no notes to play"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/perform/crotchets", test_four_crotchets_sound_for_two_seconds);
+  g_test_add_func ("/perform/rests", test_a_reading_of_rests_has_nothing_to_play);
+  return g_test_run ();
+}
