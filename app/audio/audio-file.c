@@ -180,23 +180,36 @@ sr_audio_read_bytes (const void *data, gsize size, const char *name, int rate, G
   return audio;
 }
 
+/* The libsndfile format PATH's extension names, or 0. */
+static int
+format_of (const char *path)
+{
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+  if (g_str_has_suffix (lower, ".wav"))
+    return SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+  if (g_str_has_suffix (lower, ".flac"))
+    return SF_FORMAT_FLAC | SF_FORMAT_PCM_16;
+  if (g_str_has_suffix (lower, ".ogg") || g_str_has_suffix (lower, ".oga"))
+    return SF_FORMAT_OGG | SF_FORMAT_VORBIS;
+  return 0;
+}
+
+gboolean
+sr_audio_can_write (const char *path, GError **error)
+{
+  if (format_of (path) != 0)
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+               _("the file name says no sound format we write (.wav, .flac or .ogg)"));
+  return FALSE;
+}
+
 gboolean
 sr_audio_write (const SrAudio *audio, const char *path, GError **error)
 {
-  g_autofree char *lower = g_ascii_strdown (path, -1);
-  int format;
-  if (g_str_has_suffix (lower, ".wav"))
-    format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
-  else if (g_str_has_suffix (lower, ".flac"))
-    format = SF_FORMAT_FLAC | SF_FORMAT_PCM_16;
-  else if (g_str_has_suffix (lower, ".ogg") || g_str_has_suffix (lower, ".oga"))
-    format = SF_FORMAT_OGG | SF_FORMAT_VORBIS;
-  else
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("the file name says no sound format we write (.wav, .flac or .ogg)"));
-      return FALSE;
-    }
+  int format = format_of (path);
+  if (!sr_audio_can_write (path, error))
+    return FALSE;
   SF_INFO info = { .samplerate = audio->rate, .channels = 1, .format = format };
   SNDFILE *file = sf_open (path, SFM_WRITE, &info);
   if (file == NULL)

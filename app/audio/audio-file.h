@@ -22,6 +22,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrAudio, sr_audio_free)
 SrAudio *sr_audio_read (const char *path, int rate, GError **error);
 /* The same from bytes in memory, NAME for messages (fuzzing, tests). */
 SrAudio *sr_audio_read_bytes (const void *data, gsize size, const char *name, int rate, GError **error);
+/* Whether PATH's extension names a format sr_audio_write writes (checked before long work, not after). */
+gboolean sr_audio_can_write (const char *path, GError **error);
 /* AUDIO to PATH: .wav (16-bit PCM), .flac (16-bit) or .ogg (Vorbis), by the extension. */
 gboolean sr_audio_write (const SrAudio *audio, const char *path, GError **error);
 /* FRAMES of mono PCM at FROM samples per second → a new SrAudio at TO. */

@@ -23,6 +23,8 @@ sr_cmd_perform (SrCliArgs *args)
     return sr_cli_usage_error (args, _("an output file is needed: -o OUT.wav, .flac or .ogg"));
   g_autoptr(GFile) file = g_file_new_for_commandline_arg (name);
   g_autoptr(GError) error = NULL;
+  if (!sr_audio_can_write (output, &error))
+    return sr_cli_fail (output, error->message);
   g_autoptr(SrScoreDocument) document = sr_score_document_new_for_file (file, NULL, &error);
   if (document == NULL)
     return sr_cli_fail (name, error->message);

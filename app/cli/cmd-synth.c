@@ -18,6 +18,8 @@ sr_cmd_synth (SrCliArgs *args)
     return sr_cli_fail ("synth", _("the MIDI → audio model is not trained yet (see train/RESULTS.md); --reference "
                                    "renders with the reference synthesizer"));
   g_autoptr(GError) error = NULL;
+  if (!sr_audio_can_write (output, &error))
+    return sr_cli_fail (output, error->message);
   g_autoptr(SrMidiFile) file = sr_midi_file_read (path, &error);
   if (file == NULL)
     return sr_cli_fail (path, error->message);
