@@ -7,7 +7,9 @@ set -eu
 cd "$(dirname "$0")"
 root=$(pwd)
 
-# Everything the build, the tests and the first run need, from Debian 12.
+# Everything the build, the tests and the first run need, from Debian 12. libjack-jackd2-dev is named so that
+# libfluidsynth-dev's JACK dependency is met by JACK 2 (the headless playback tests use jackd2); otherwise apt picks
+# JACK 1 and removes JACK 2's library.
 PACKAGES="build-essential meson ninja-build pkg-config gettext
   libglib2.0-dev libgtk-4-dev libpoppler-glib-dev libjson-glib-dev libcairo2-dev libgdk-pixbuf-2.0-dev
   libxml2-dev libxml2-utils libzip-dev
@@ -17,7 +19,7 @@ PACKAGES="build-essential meson ninja-build pkg-config gettext
   nodejs npm librsvg2-bin fluidsynth fluid-soundfont-gm timgm6mb-soundfont musescore-general-soundfont
   python3-pil python3-soundfile python3-scipy python3-torch python3-matplotlib libopenblas-dev
   libvulkan-dev mesa-vulkan-drivers glslc vulkan-tools libsndfile1-dev libsamplerate0-dev
-  libfluidsynth-dev"
+  libjack-jackd2-dev libfluidsynth-dev"
 # The data factory's engraver, pinned by train/data/package-lock.json.
 NODE_PACKAGES="train/data"
 
