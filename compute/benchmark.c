@@ -337,7 +337,8 @@ bench_norm (Run *run)
 
 static bool
 bench_translator_on (SrBackend *backend, const char *model_path, int source_steps, int decode_steps,
-                     double *encoder_seconds, double *decode_seconds, char message[SR_MESSAGE_SIZE])
+                     double *encoder_seconds, double *decode_seconds, double *audio_seconds,
+                     char message[SR_MESSAGE_SIZE])
 {
   SrTranslator *model = sr_translator_load (backend, model_path, message);
   if (model == NULL)
@@ -367,10 +368,24 @@ bench_translator_on (SrBackend *backend, const char *model_path, int source_step
       previous[0] = chosen[0] >= 0 ? chosen[0] : SR_VOCAB_PAD; /* an early EOS does not stop the measurement */
     }
   double t2 = now_seconds ();
+  /* image → audio: the same source, decoder steps of four codes each through the sub-decoder */
+  ok = ok && sr_translator_encode (state, SR_MODALITY_IMAGE, SR_MODALITY_AUDIO, tokens, positions, source_steps);
+  double t3 = now_seconds ();
+  int32_t step[SR_VOCAB_CODEBOOKS] = { SR_VOCAB_SOS (SR_MODALITY_AUDIO) };
+  for (int t = 0; ok && t < decode_steps; t++)
+    {
+      int32_t position[2] = { t, 0 };
+      ok = sr_translator_step (state, step, position, NULL, NULL, chosen);
+      for (int k = 0; k < SR_VOCAB_CODEBOOKS; k++) /* an early end does not stop the measurement */
+        step[k] = chosen[k] >= SR_VOCAB_AUDIO_CODE (k, 0) && chosen[k] < SR_VOCAB_AUDIO_CODE (k + 1, 0)
+                    ? chosen[k] : SR_VOCAB_AUDIO_CODE (k, 0);
+    }
+  double t4 = now_seconds ();
   if (!ok && state != NULL)
     snprintf (message, SR_MESSAGE_SIZE, "%s", sr_translator_state_error (state));
   *encoder_seconds = t1 - t0;
   *decode_seconds = t2 - t1;
+  *audio_seconds = t4 - t3;
   free (tokens);
   free (positions);
   sr_translator_state_free (state);
@@ -387,16 +402,20 @@ sr_bench_translator (const char *model_path, int source_steps, int decode_steps,
   char encoder_name[96], decode_name[96];
   snprintf (encoder_name, sizeof encoder_name, "encoder, %d image steps", source_steps);
   snprintf (decode_name, sizeof decode_name, "decode, %d steps, batch 1", decode_steps);
+  char audio_name[96];
+  snprintf (audio_name, sizeof audio_name, "image → audio, %d steps of 4 codes (sub-decoder)", decode_steps);
   for (int i = 0; i < n_backends; i++)
     {
-      double encoder_seconds, decode_seconds;
+      double encoder_seconds, decode_seconds, audio_seconds;
       if (!bench_translator_on (backends[i], model_path, source_steps, decode_steps, &encoder_seconds,
-                                &decode_seconds, message))
+                                &decode_seconds, &audio_seconds, message))
         return false;
       const char *name = sr_backend_name (backends[i]), *device = sr_backend_device_name (backends[i]);
       /* rates in steps per second (emit scales by 1e-9) */
       emit (&run, encoder_name, name, device, encoder_seconds, source_steps * 1e9, "steps/s");
       emit (&run, decode_name, name, device, decode_seconds, decode_steps * 1e9, "steps/s");
+      /* real-time factor: 86.13 audio steps make a second of sound (hop 512 at 44.1 kHz); codec decoding apart */
+      emit (&run, audio_name, name, device, audio_seconds, decode_steps / (44100.0 / 512) * 1e9, "× real time");
     }
   return true;
 }

@@ -17,8 +17,8 @@ typedef struct {
 typedef void (*SrBenchReport) (void *context, const SrBenchResult *result);
 
 /* The translator at MODEL_PATH on each backend: the encoder over SOURCE_STEPS image steps (a grid of 4 rows), then
- * DECODE_STEPS greedy decoder steps; reported as two results per backend, "encoder" (source steps per second) and
- * "decode" (steps per second). */
+ * DECODE_STEPS greedy decoder steps to LMX, then as many to audio (four codes a step through the sub-decoder);
+ * reported per backend as "encoder" and "decode" in steps per second and image → audio as a real-time factor. */
 bool sr_bench_translator (const char *model_path, int source_steps, int decode_steps, SrBackend *const *backends,
                           int n_backends, SrBenchReport report, void *context, char message[SR_MESSAGE_SIZE]);
 
