@@ -35,8 +35,14 @@ struct SrTranslator {
   SrLayerWeights *encoder, *decoder, sub_decoder;
   SrTensor *encoder_norm[2], *decoder_norm[2], *sub_decoder_norm[2]; /* weight, bias */
   SrTensor *sub_position;                           /* [4, d] */
-  SrLinear output;                                  /* [d, vocabulary] */
+  /* The output layer in the parts a step can use: the special tokens (ends, separator) and each target's block per
+   * codebook slot; a step multiplies by these alone, not by the whole vocabulary. */
+  SrLinear output_specials;                          /* [d, SR_VOCAB_LMX_START] */
+  SrLinear output_blocks[SR_N_MODALITIES][SR_VOCAB_CODEBOOKS]; /* single-stream targets: slot 0 only */
 };
+
+/* The vocabulary range [*START, *START + *SIZE) slot K of a MODALITY step holds (ends and separator aside). */
+void sr_translator_block (SrModality modality, int k, int *start, int *size);
 
 bool sr_translator_weights_load (SrTranslator *model, const char *path, char message[SR_MESSAGE_SIZE]);
 void sr_translator_weights_free (SrTranslator *model);

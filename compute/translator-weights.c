@@ -152,6 +152,54 @@ load_positions (Loader *loader, const char *prefix, SrPositionWeights *positions
   return (positions->grid = upload (loader, grid, 2, grid_shape)) != NULL;
 }
 
+void
+sr_translator_block (SrModality modality, int k, int *start, int *size)
+{
+  switch (modality)
+    {
+    case SR_MODALITY_LMX:
+      *start = SR_VOCAB_LMX_START, *size = SR_VOCAB_LMX_SIZE;
+      break;
+    case SR_MODALITY_MIDI:
+      *start = SR_VOCAB_MIDI_START, *size = SR_VOCAB_MIDI_SIZE;
+      break;
+    case SR_MODALITY_IMAGE:
+      *start = SR_VOCAB_IMAGE_CODE (k, 0), *size = SR_VOCAB_CODEBOOK_SIZE;
+      break;
+    default:
+      *start = SR_VOCAB_AUDIO_CODE (k, 0), *size = SR_VOCAB_CODEBOOK_SIZE;
+      break;
+    }
+}
+
+/* One part of the output layer: rows FIRST … FIRST + SIZE of the stored [vocabulary, d] weight and bias. */
+static bool
+output_part (Loader *loader, const float *weight, const float *bias, int first, int size, SrLinear *part)
+{
+  int64_t d = loader->model->config.d_model, n = size;
+  return (part->weight = transposed_rows (loader, weight, first, size, d)) != NULL
+         && (part->bias = upload (loader, bias + first, 1, &n)) != NULL;
+}
+
+static bool
+load_output (Loader *loader, SrTranslator *model)
+{
+  int64_t d = model->config.d_model, v = model->config.vocabulary, shape[2] = { v, d };
+  g_autofree float *weight = read_values (loader, "output.weight", 2, shape);
+  g_autofree float *bias = weight ? read_values (loader, "output.bias", 1, &v) : NULL;
+  if (bias == NULL || !output_part (loader, weight, bias, 0, SR_VOCAB_LMX_START, &model->output_specials))
+    return false;
+  for (int m = 0; m < SR_N_MODALITIES; m++)
+    for (int k = 0; k < (m == SR_MODALITY_LMX || m == SR_MODALITY_MIDI ? 1 : SR_VOCAB_CODEBOOKS); k++)
+      {
+        int start, size;
+        sr_translator_block ((SrModality) m, k, &start, &size);
+        if (!output_part (loader, weight, bias, start, size, &model->output_blocks[m][k]))
+          return false;
+      }
+  return true;
+}
+
 static bool
 read_config (Loader *loader)
 {
@@ -201,7 +249,7 @@ load_all (Loader *loader)
       || !load_positions (loader, "source_positions", &model->source_positions)
       || !load_positions (loader, "target_positions", &model->target_positions)
       || (model->sub_position = load_as_is (loader, "sub_position.weight", 2, sub_shape)) == NULL
-      || !load_linear (loader, "output", d, c->vocabulary, &model->output)
+      || !load_output (loader, model)
       || !load_norm (loader, "encoder.norm", d, &model->encoder_norm[0], &model->encoder_norm[1])
       || !load_norm (loader, "decoder.norm", d, &model->decoder_norm[0], &model->decoder_norm[1])
       || !load_norm (loader, "sub_decoder.norm", d, &model->sub_decoder_norm[0], &model->sub_decoder_norm[1])

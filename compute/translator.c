@@ -23,13 +23,16 @@ struct SrTranslatorState {
   /* encoder scratch, [1, S, …] */
   SrTensor *x, *h, *q, *k, *v, *a, *f, *ids, *position_ids, *position_sum;
   /* decoder-step scratch, [1, 1, …] */
-  SrTensor *step_ids, *step_position_ids, *sx, *sh, *sq, *sk, *sv, *sa, *sf, *state_out, *logits;
+  SrTensor *step_ids, *step_position_ids, *sx, *sh, *sq, *sk, *sv, *sa, *sf, *state_out;
+  /* the parts of the output layer a step uses: specials and blocks, for one row and for the sub-decoder's four */
+  SrTensor *special_logits, *lmx_logits, *midi_logits, *sub_special_logits, *sub_block_logits;
   /* sub-decoder scratch, [1, 4, …] */
-  SrTensor *sub_ids, *sub_slot_ids, *sub_x, *sub_h, *sub_q, *sub_k, *sub_v, *sub_a, *sub_f, *sub_logits;
+  SrTensor *sub_ids, *sub_slot_ids, *sub_x, *sub_h, *sub_q, *sub_k, *sub_v, *sub_a, *sub_f;
   SrTensor *attention_map;          /* [1, S] */
   int watched_layer;
   bool attention_valid;
-  float *host_logits, *host_attention, *host_sub_logits;
+  float *host_logits, *host_attention, *host_part; /* host_part: a part's logits as read, before they are placed */
+  float *host_first_slot;                          /* the last step's first-slot logits, for the caller */
 };
 
 static void free_source_tensors (SrTranslatorState *state);
@@ -97,12 +100,15 @@ sr_translator_state_free (SrTranslatorState *state)
   free_tensors (state->self_value, layers);
   SrTensor *owned[] = { state->step_ids,
                         state->step_position_ids, state->sx, state->sh, state->sq, state->sk, state->sv, state->sa,
-                        state->sf, state->state_out, state->logits, state->sub_ids, state->sub_slot_ids, state->sub_x, state->sub_h,
-                        state->sub_q, state->sub_k, state->sub_v, state->sub_a, state->sub_f, state->sub_logits };
+                        state->sf, state->state_out, state->special_logits, state->lmx_logits, state->midi_logits,
+                        state->sub_special_logits, state->sub_block_logits, state->sub_ids, state->sub_slot_ids,
+                        state->sub_x, state->sub_h,
+                        state->sub_q, state->sub_k, state->sub_v, state->sub_a, state->sub_f };
   for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++)
     sr_tensor_free (owned[i]);
   free (state->host_logits);
-  free (state->host_sub_logits);
+  free (state->host_part);
+  free (state->host_first_slot);
   free (state);
 }
 
@@ -142,7 +148,11 @@ sr_translator_state_new (SrTranslator *model, int max_source, int max_steps, cha
        && (state->sv = activation (state, SR_DTYPE_F32, 1, d)) && (state->sa = activation (state, SR_DTYPE_F32, 1, d))
        && (state->sf = activation (state, SR_DTYPE_F32, 1, c->ffn))
        && (state->state_out = activation (state, SR_DTYPE_F32, 1, d))
-       && (state->logits = activation (state, SR_DTYPE_F32, 1, c->vocabulary))
+       && (state->special_logits = activation (state, SR_DTYPE_F32, 1, SR_VOCAB_LMX_START))
+       && (state->lmx_logits = activation (state, SR_DTYPE_F32, 1, SR_VOCAB_LMX_SIZE))
+       && (state->midi_logits = activation (state, SR_DTYPE_F32, 1, SR_VOCAB_MIDI_SIZE))
+       && (state->sub_special_logits = activation (state, SR_DTYPE_F32, SR_VOCAB_CODEBOOKS, SR_VOCAB_LMX_START))
+       && (state->sub_block_logits = activation (state, SR_DTYPE_F32, SR_VOCAB_CODEBOOKS, SR_VOCAB_CODEBOOK_SIZE))
        && (state->sub_ids = sr_tensor_new (state->backend, SR_DTYPE_I32, 2, sub_ids_shape))
        && (state->sub_slot_ids = sr_tensor_new (state->backend, SR_DTYPE_I32, 2, sub_ids_shape))
        && (state->sub_x = activation (state, SR_DTYPE_F32, SR_VOCAB_CODEBOOKS, d))
@@ -152,9 +162,10 @@ sr_translator_state_new (SrTranslator *model, int max_source, int max_steps, cha
        && (state->sub_v = activation (state, SR_DTYPE_F32, SR_VOCAB_CODEBOOKS, d))
        && (state->sub_a = activation (state, SR_DTYPE_F32, SR_VOCAB_CODEBOOKS, d))
        && (state->sub_f = activation (state, SR_DTYPE_F32, SR_VOCAB_CODEBOOKS, c->ffn))
-       && (state->sub_logits = activation (state, SR_DTYPE_F32, SR_VOCAB_CODEBOOKS, c->vocabulary))
        && (state->host_logits = malloc ((size_t) c->vocabulary * sizeof (float)))
-       && (state->host_sub_logits = malloc ((size_t) (SR_VOCAB_CODEBOOKS * c->vocabulary) * sizeof (float)));
+       && (state->host_first_slot = malloc ((size_t) c->vocabulary * sizeof (float)))
+       && (state->host_part = malloc ((size_t) (SR_VOCAB_CODEBOOKS * SR_VOCAB_MIDI_SIZE) /* the largest part */
+                                      * sizeof (float)));
   int32_t slots[SR_VOCAB_CODEBOOKS] = { 0, 1, 2, 3 };
   ok = ok && sr_tensor_write (state->sub_slot_ids, slots);
   if (!ok)
@@ -420,6 +431,30 @@ decoder_layers (SrTranslatorState *state, int position)
                               LAYER_NORM_EPS, state->state_out);
 }
 
+/* HOST_LOGITS ← the output layer's specials and the block of TARGET's slot K for row ROW of IN (ROWS rows), the rest
+ * of the vocabulary -inf (masked). SPECIALS and BLOCK hold ROWS rows of those parts. */
+static bool
+part_logits (SrTranslatorState *state, const SrTensor *in, int row, SrModality target, int k, SrTensor *specials,
+             SrTensor *block)
+{
+  SrTranslator *model = state->model;
+  int start, size, rows = (int) sr_tensor_rows (in);
+  sr_translator_block (target, k, &start, &size);
+  float *logits = state->host_logits;
+  for (int i = 0; i < model->config.vocabulary; i++)
+    logits[i] = -INFINITY;
+  if (!linear (state, &model->output_specials, in, specials, SR_ACTIVATION_NONE, false)
+      || !linear (state, &model->output_blocks[target][k], in, block, SR_ACTIVATION_NONE, false)
+      || !sr_tensor_read (specials, state->host_part))
+    return false;
+  memcpy (logits, state->host_part + (size_t) row * SR_VOCAB_LMX_START, SR_VOCAB_LMX_START * sizeof *logits);
+  if (!sr_tensor_read (block, state->host_part))
+    return false;
+  memcpy (logits + start, state->host_part + (size_t) row * size, (size_t) size * sizeof *logits);
+  (void) rows;
+  return true;
+}
+
 /* The sub-decoder's logits for slot SLOT, given the codes chosen for the slots before it (CODES[0 … SLOT-1]):
  * its input row k is embed(code before k) + sub_position[k] + the decoder state, causal over the four rows. Returns
  * the slot's row of host_sub_logits, or NULL. */
@@ -442,9 +477,9 @@ sub_decoder_logits (SrTranslatorState *state, const int32_t *codes, int slot)
                          SR_VOCAB_CODEBOOKS, c->sub_decoder_heads, true)
        && sr_layer_norm (state->backend, state->sub_x, model->sub_decoder_norm[0], model->sub_decoder_norm[1],
                          LAYER_NORM_EPS, state->sub_h)
-       && linear (state, &model->output, state->sub_h, state->sub_logits, SR_ACTIVATION_NONE, false)
-       && sr_tensor_read (state->sub_logits, state->host_sub_logits);
-  return ok ? state->host_sub_logits + (size_t) slot * c->vocabulary : NULL;
+       && part_logits (state, state->sub_h, slot, state->target, slot, state->sub_special_logits,
+                       state->sub_block_logits);
+  return ok ? state->host_logits : NULL;
 }
 
 bool
@@ -483,11 +518,12 @@ sr_translator_step (SrTranslatorState *state, const int32_t previous[SR_VOCAB_CO
     chosen[k] = SR_VOCAB_PAD;
   if (state->target == SR_MODALITY_LMX || state->target == SR_MODALITY_MIDI)
     {
-      if (!linear (state, &model->output, state->state_out, state->logits, SR_ACTIVATION_NONE, false)
-          || !sr_tensor_read (state->logits, state->host_logits))
+      SrTensor *block = state->target == SR_MODALITY_LMX ? state->lmx_logits : state->midi_logits;
+      if (!part_logits (state, state->state_out, 0, state->target, 0, state->special_logits, block))
         return failed (state);
       mask_logits (state->target, 0, state->host_logits, c->vocabulary);
       chosen[0] = sr_sample (state->host_logits, c->vocabulary, sampling, rng);
+      memcpy (state->host_first_slot, state->host_logits, (size_t) c->vocabulary * sizeof (float));
     }
   else
     for (int k = 0; k < SR_VOCAB_CODEBOOKS; k++)
@@ -496,9 +532,9 @@ sr_translator_step (SrTranslatorState *state, const int32_t previous[SR_VOCAB_CO
         if (logits == NULL)
           return failed (state);
         mask_logits (state->target, k, logits, c->vocabulary);
-        if (k == 0) /* kept for sr_translator_last_logits */
-          memcpy (state->host_logits, logits, (size_t) c->vocabulary * sizeof *logits);
         chosen[k] = sr_sample (logits, c->vocabulary, sampling, rng);
+        if (k == 0) /* kept for sr_translator_last_logits */
+          memcpy (state->host_first_slot, logits, (size_t) c->vocabulary * sizeof *logits);
         if (k == 0 && (chosen[0] == SR_VOCAB_EOS (state->target) || chosen[0] == SR_VOCAB_SEP))
           break; /* an end or a separator fills the step alone */
       }
@@ -511,7 +547,7 @@ sr_translator_step (SrTranslatorState *state, const int32_t previous[SR_VOCAB_CO
 const float *
 sr_translator_last_logits (const SrTranslatorState *state)
 {
-  return state->host_logits;
+  return state->host_first_slot;
 }
 
 void
