@@ -65,6 +65,14 @@ im2col_rows (void *context, int64_t begin, int64_t end)
     }
 }
 
+/* How many positions' columns are built at a time: the bound on the temporary, within 1 … POSITIONS. */
+static int64_t
+column_span (int64_t depth, int64_t positions)
+{
+  int64_t span = MAX_COLUMN_VALUES / depth;
+  return span < 1 ? 1 : (span > positions ? positions : span);
+}
+
 static bool
 is_pointwise (const Geometry *g)
 {
@@ -84,8 +92,7 @@ static bool
 conv_forward (SrCpuBackend *cpu, const SrConv *conv, const Geometry *g, int64_t batch)
 {
   int64_t depth = g->in_channels * g->kernel_h * g->kernel_w, positions = g->out_h * g->out_w;
-  int64_t span = MAX_COLUMN_VALUES / depth;
-  span = span < 1 ? 1 : (span > positions ? positions : span);
+  int64_t span = column_span (depth, positions);
   float *columns = is_pointwise (g) ? NULL : sr_cpu_scratch (cpu, (size_t) (depth * span));
   if (!is_pointwise (g) && columns == NULL)
     return sr_backend_fail (&cpu->base, "out of memory for convolution columns");
@@ -150,8 +157,7 @@ static bool
 conv_transposed (SrCpuBackend *cpu, const SrConv *conv, const Geometry *g, int64_t batch)
 {
   int64_t depth = g->out_channels * g->kernel_h * g->kernel_w, positions = g->in_h * g->in_w;
-  int64_t span = MAX_COLUMN_VALUES / depth;
-  span = span < 1 ? 1 : (span > positions ? positions : span);
+  int64_t span = column_span (depth, positions);
   float *columns = sr_cpu_scratch (cpu, (size_t) (depth * span));
   if (columns == NULL)
     return sr_backend_fail (&cpu->base, "out of memory for convolution columns");

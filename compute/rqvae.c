@@ -36,7 +36,6 @@ struct SrRqvae {
   SrTensor *up_weight[MAX_LEVELS], *up_bias[MAX_LEVELS];
   SrTensor *decoder_norm_weight, *decoder_norm_bias, *decoder_out_weight, *decoder_out_bias;
   GPtrArray *owned;
-  GHashTable *metadata;
 };
 
 static bool
@@ -192,12 +191,8 @@ sr_rqvae_load (SrBackend *backend, const char *path, char message[SR_MESSAGE_SIZ
   SrWeightLoader loader;
   SrRqvae *model = g_new0 (SrRqvae, 1);
   model->backend = backend;
-  model->metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   bool loaded = sr_weight_loader_open (&loader, backend, path, "rqvae", RQVAE_FORMAT, message)
                 && load_all (&loader, model);
-  const char *steps = loader.file ? sr_safetensors_metadata (loader.file, "sightread.steps") : NULL;
-  if (steps != NULL)
-    g_hash_table_insert (model->metadata, g_strdup ("sightread.steps"), g_strdup (steps));
   model->owned = sr_weight_loader_close (&loader);
   if (!loaded)
     {
@@ -214,15 +209,9 @@ sr_rqvae_free (SrRqvae *model)
     return;
   if (model->owned != NULL)
     g_ptr_array_unref (model->owned);
-  g_hash_table_unref (model->metadata);
   g_free (model);
 }
 
-const char *
-sr_rqvae_metadata (const SrRqvae *model, const char *key)
-{
-  return g_hash_table_lookup (model->metadata, key);
-}
 
 /* ---- encoding ---- */
 

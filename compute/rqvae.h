@@ -8,8 +8,6 @@ typedef struct SrRqvae SrRqvae;
 
 SrRqvae *sr_rqvae_load (SrBackend *backend, const char *path, char message[SR_MESSAGE_SIZE]);
 void sr_rqvae_free (SrRqvae *model);
-/* The file's fingerprint-bearing metadata value KEY (e.g. "sightread.steps"), or NULL. */
-const char *sr_rqvae_metadata (const SrRqvae *model, const char *key);
 
 /* Encodes a crop of HEIGHT × WIDTH grey pixels (0 black … 255 white; padded with paper to multiples of 16) into
  * *CODES: rows × columns cells, 4 codebook indices (0 … 1023) each, read column by column and top to bottom inside

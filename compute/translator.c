@@ -438,7 +438,7 @@ part_logits (SrTranslatorState *state, const SrTensor *in, int row, SrModality t
              SrTensor *block)
 {
   SrTranslator *model = state->model;
-  int start, size, rows = (int) sr_tensor_rows (in);
+  int start, size;
   sr_translator_block (target, k, &start, &size);
   float *logits = state->host_logits;
   for (int i = 0; i < model->config.vocabulary; i++)
@@ -451,7 +451,6 @@ part_logits (SrTranslatorState *state, const SrTensor *in, int row, SrModality t
   if (!sr_tensor_read (block, state->host_part))
     return false;
   memcpy (logits + start, state->host_part + (size_t) row * size, (size_t) size * sizeof *logits);
-  (void) rows;
   return true;
 }
 

@@ -1,6 +1,8 @@
 /* Makes the test inputs; see test-files.h. */
 #include "test-files.h"
 
+#include <math.h>
+
 #include <cairo-pdf.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <gio/gio.h>
@@ -229,4 +231,14 @@ sr_test_dark_share (cairo_surface_t *surface, int x, int y, int width, int heigh
         total++;
       }
   return total > 0 ? (double) dark / (double) total : 0.0;
+}
+
+double
+sr_test_rms (const float *samples, gsize frames, int rate, double from_s, double to_s)
+{
+  gsize from = (gsize) (from_s * rate), to = MIN ((gsize) (to_s * rate), frames);
+  double sum = 0;
+  for (gsize i = from; i < to; i++)
+    sum += (double) samples[i] * samples[i];
+  return sqrt (sum / MAX (to > from ? to - from : 1, 1));
 }

@@ -10,6 +10,9 @@ char *sr_test_sample_path (const char *name);
 /* Every file under ROOT (recursively) whose name ends in one of the NULL-terminated SUFFIXES, sorted. */
 GPtrArray *sr_test_find_files (const char *root, const char *const *suffixes);
 
+/* The RMS of mono SAMPLES (FRAMES of them at RATE) from FROM_S to TO_S seconds. */
+double sr_test_rms (const float *samples, gsize frames, int rate, double from_s, double to_s);
+
 /* Writes DATA to DIR/NAME and returns the path. */
 char *sr_test_write_file (const char *dir, const char *name, const void *data, gsize length);
 

@@ -6,16 +6,7 @@
 
 #include "lmx-vocabulary.h"
 #include "perform.h"
-
-static double
-rms (const SrAudio *audio, double from_s, double to_s)
-{
-  gsize from = (gsize) (from_s * audio->rate), to = MIN ((gsize) (to_s * audio->rate), audio->frames);
-  double sum = 0;
-  for (gsize i = from; i < to; i++)
-    sum += (double) audio->samples[i] * audio->samples[i];
-  return sqrt (sum / MAX (to - from, 1));
-}
+#include "test-files.h"
 
 static void
 test_four_crotchets_sound_for_two_seconds (void)
@@ -29,10 +20,11 @@ test_four_crotchets_sound_for_two_seconds (void)
   g_assert_cmpuint (notes, ==, 4);
   g_assert_cmpfloat (fabs ((double) audio->frames / 44100 - (2.0 + 1.5)), <, 0.01);
   /* every beat sounds (above -60 dBFS), each well above what is left at the end of the release */
-  double tail = rms (audio, 3.3, 3.5);
+  const float *pcm = audio->samples;
+  double tail = sr_test_rms (pcm, audio->frames, 44100, 3.3, 3.5);
   for (int beat = 0; beat < 4; beat++)
     {
-      double level = rms (audio, beat * 0.5 + 0.05, beat * 0.5 + 0.45);
+      double level = sr_test_rms (pcm, audio->frames, 44100, beat * 0.5 + 0.05, beat * 0.5 + 0.45);
       g_assert_cmpfloat (level, >, 0.001);
       g_assert_cmpfloat (level, >, 3 * tail);
     }

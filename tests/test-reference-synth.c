@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "reference-synth.h"
+#include "test-files.h"
 
 /* Power of FREQUENCY in SAMPLES[from … to) (the Goertzel filter). */
 static double
@@ -21,16 +22,6 @@ power_at (const SrAudio *audio, double frequency, double from_s, double to_s)
   return s1 * s1 + s2 * s2 - coefficient * s1 * s2;
 }
 
-static double
-rms (const SrAudio *audio, double from_s, double to_s)
-{
-  gsize from = (gsize) (from_s * audio->rate), to = MIN ((gsize) (to_s * audio->rate), audio->frames);
-  double sum = 0;
-  for (gsize i = from; i < to; i++)
-    sum += (double) audio->samples[i] * audio->samples[i];
-  return sqrt (sum / MAX (to - from, 1));
-}
-
 static void
 test_one_a4_sounds_at_440_hz_when_it_is_played (void)
 {
@@ -41,12 +32,15 @@ test_one_a4_sounds_at_440_hz_when_it_is_played (void)
   g_autoptr(SrAudio) audio = sr_reference_synth_render (&a4, 1, NULL, 44100, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (audio->frames, ==, (gsize) (3.0 * 44100)); /* the last offset and a second and a half */
-  g_assert_cmpfloat (rms (audio, 0.0, 0.45), <, 1e-5);          /* nothing before the onset */
-  g_assert_cmpfloat (rms (audio, 0.6, 1.4), >, 0.01);           /* a clear tone while it is held */
+  const float *pcm = audio->samples;
+  gsize frames = audio->frames;
+  g_assert_cmpfloat (sr_test_rms (pcm, frames, 44100, 0.0, 0.45), <, 1e-5); /* nothing before the onset */
+  g_assert_cmpfloat (sr_test_rms (pcm, frames, 44100, 0.6, 1.4), >, 0.01);  /* a clear tone while it is held */
   double at_440 = power_at (audio, 440, 0.6, 1.4);
   g_assert_cmpfloat (at_440, >, 10 * power_at (audio, 415.3, 0.6, 1.4)); /* A♭4 */
   g_assert_cmpfloat (at_440, >, 10 * power_at (audio, 466.2, 0.6, 1.4)); /* B♭4 */
-  g_assert_cmpfloat (rms (audio, 2.6, 3.0), <, rms (audio, 0.6, 1.4) / 10); /* released */
+  g_assert_cmpfloat (sr_test_rms (pcm, frames, 44100, 2.6, 3.0), <, sr_test_rms (pcm, frames, 44100, 0.6, 1.4) / 10);
+  /* released */
 }
 
 static void

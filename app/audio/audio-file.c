@@ -45,9 +45,9 @@ sr_audio_resample (const float *samples, gsize frames, int from, int to, GError 
   return out;
 }
 
-/* Reads an open sound file: mono, then resampled. NAME for messages. */
+/* Reads an open sound file: mono, then resampled. */
 static SrAudio *
-read_open (SNDFILE *file, const SF_INFO *info, const char *name, int rate, GError **error)
+read_open (SNDFILE *file, const SF_INFO *info, int rate, GError **error)
 {
   if (info->channels < 1 || info->channels > 64 || info->samplerate < 1000 || info->samplerate > 768000)
     {
@@ -92,7 +92,6 @@ read_open (SNDFILE *file, const SF_INFO *info, const char *name, int rate, GErro
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("cannot read the sound: %s"), sf_strerror (file));
       return NULL;
     }
-  (void) name;
   return sr_audio_resample ((const float *) mono->data, mono->len, info->samplerate, rate, error);
 }
 
@@ -107,7 +106,7 @@ sr_audio_read (const char *path, int rate, GError **error)
                    sf_strerror (NULL));
       return NULL;
     }
-  SrAudio *audio = read_open (file, &info, path, rate, error);
+  SrAudio *audio = read_open (file, &info, rate, error);
   sf_close (file);
   return audio;
 }
@@ -175,7 +174,7 @@ sr_audio_read_bytes (const void *data, gsize size, const char *name, int rate, G
                    sf_strerror (NULL));
       return NULL;
     }
-  SrAudio *audio = read_open (file, &info, name, rate, error);
+  SrAudio *audio = read_open (file, &info, rate, error);
   sf_close (file);
   return audio;
 }

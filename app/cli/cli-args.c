@@ -241,8 +241,11 @@ sr_cli_print_json (gpointer builder, gboolean pretty)
 }
 
 char *
-sr_cli_default_models_folder (void)
+sr_cli_models_folder (const SrCliArgs *args)
 {
+  const char *option = sr_cli_args_get (args, "models");
+  if (option != NULL)
+    return g_strdup (option);
   const char *chosen = g_getenv ("SIGHTREAD_MODELS");
   if (chosen != NULL && *chosen != '\0')
     return g_strdup (chosen);

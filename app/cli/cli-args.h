@@ -74,9 +74,9 @@ int sr_cli_usage_error (const SrCliArgs *args, const char *format, ...) G_GNUC_P
 /* Prints the JSON that BUILDER (a json-glib JsonBuilder) holds to standard output, PRETTY or on one line. */
 void sr_cli_print_json (gpointer builder, gboolean pretty);
 
-/* Where the shipped model weights are when --models is not given: $SIGHTREAD_MODELS, else the installed folder,
- * else (an uninstalled build) the source tree's resources/models. */
-char *sr_cli_default_models_folder (void);
+/* The folder of model weights: --models DIR, else $SIGHTREAD_MODELS, else the installed folder, else (an
+ * uninstalled build) the source tree's resources/models. */
+char *sr_cli_models_folder (const SrCliArgs *args);
 
 /* Prints "sightread: SUBJECT: MESSAGE" and returns SR_EXIT_FAILURE. */
 int sr_cli_fail (const char *subject, const char *message);

@@ -121,14 +121,6 @@ open_backends (const SrDeviceChoice *choice)
   return backends;
 }
 
-/* The shipped models' folder, or --models DIR. */
-static char *
-models_folder (SrCliArgs *args)
-{
-  const char *chosen = sr_cli_args_get (args, "models");
-  return chosen != NULL ? g_strdup (chosen) : sr_cli_default_models_folder ();
-}
-
 int
 sr_cmd_bench (SrCliArgs *args)
 {
@@ -162,14 +154,14 @@ sr_cmd_bench (SrCliArgs *args)
       bool ran;
       if (g_str_equal (group, "translator"))
         {
-          g_autofree char *folder = models_folder (args);
+          g_autofree char *folder = sr_cli_models_folder (args);
           g_autofree char *model = g_build_filename (folder, "i2a.safetensors", NULL);
           ran = sr_bench_translator (model, 256, 128, (SrBackend *const *) backends->pdata, (int) backends->len,
                                      report_result, &out, message);
         }
       else if (g_str_equal (group, "memory"))
         {
-          g_autofree char *folder = models_folder (args);
+          g_autofree char *folder = sr_cli_models_folder (args);
           ran = sr_bench_memory (folder, (SrBackend *const *) backends->pdata, (int) backends->len, report_result,
                                  &out, message);
         }

@@ -97,8 +97,7 @@ sr_cmd_omr (SrCliArgs *args)
       g_autofree char *message = g_strdup_printf (_("the score has %u pages, not %d"), n_pages, only);
       return sr_cli_fail (name, message);
     }
-  const char *chosen_models = sr_cli_args_get (args, "models");
-  g_autofree char *models = chosen_models ? g_strdup (chosen_models) : sr_cli_default_models_folder ();
+  g_autofree char *models = sr_cli_models_folder (args);
   g_autofree char *notice = NULL;
   g_autoptr(SrOmrReader) reader = sr_omr_reader_new (&args->device, models, &notice, &error);
   if (reader == NULL)

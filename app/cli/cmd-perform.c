@@ -28,8 +28,7 @@ sr_cmd_perform (SrCliArgs *args)
   g_autoptr(SrScoreDocument) document = sr_score_document_new_for_file (file, NULL, &error);
   if (document == NULL)
     return sr_cli_fail (name, error->message);
-  const char *chosen_models = sr_cli_args_get (args, "models");
-  g_autofree char *models = chosen_models ? g_strdup (chosen_models) : sr_cli_default_models_folder ();
+  g_autofree char *models = sr_cli_models_folder (args);
   g_autofree char *notice = NULL;
   g_autoptr(SrOmrReader) reader = sr_omr_reader_new (&args->device, models, &notice, &error);
   if (reader == NULL)

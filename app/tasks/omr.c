@@ -48,6 +48,16 @@ file_fingerprint (const char *path)
   return g_strndup (digest, 12);
 }
 
+/* The RQVAE and the I2A translator of the reader's folder on its backend; FALSE with MESSAGE set. */
+static gboolean
+load_models (SrOmrReader *reader, char message[SR_MESSAGE_SIZE])
+{
+  g_autofree char *rqvae_path = g_build_filename (reader->models_folder, "rqvae.safetensors", NULL);
+  g_autofree char *i2a_path = g_build_filename (reader->models_folder, "i2a.safetensors", NULL);
+  return (reader->rqvae = sr_rqvae_load (reader->backend, rqvae_path, message)) != NULL
+         && (reader->translator = sr_translator_load (reader->backend, i2a_path, message)) != NULL;
+}
+
 SrOmrReader *
 sr_omr_reader_new (const SrDeviceChoice *device, const char *models_folder, char **notice, GError **error)
 {
@@ -58,11 +68,7 @@ sr_omr_reader_new (const SrDeviceChoice *device, const char *models_folder, char
   reader->backend = sr_backend_open (device, message);
   if (message[0] != '\0')
     g_string_append (notes, message);
-  g_autofree char *rqvae_path = g_build_filename (models_folder, "rqvae.safetensors", NULL);
-  g_autofree char *i2a_path = g_build_filename (models_folder, "i2a.safetensors", NULL);
-  if (reader->backend == NULL
-      || (reader->rqvae = sr_rqvae_load (reader->backend, rqvae_path, message)) == NULL
-      || (reader->translator = sr_translator_load (reader->backend, i2a_path, message)) == NULL)
+  if (reader->backend == NULL || !load_models (reader, message))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, reader->backend ? message
                                                                                  : _("no compute backend"));
@@ -71,19 +77,14 @@ sr_omr_reader_new (const SrDeviceChoice *device, const char *models_folder, char
     }
   /* The translator learned the image tokens of one RQVAE: another one's tokens read as noise. */
   const char *wanted = sr_translator_metadata (reader->translator, "sightread.rqvae");
+  g_autofree char *rqvae_path = g_build_filename (models_folder, "rqvae.safetensors", NULL);
   g_autofree char *have = file_fingerprint (rqvae_path);
   if (wanted != NULL && have != NULL && !g_str_equal (wanted, have))
-    g_string_append_printf (notes, "%s%s was trained on the image tokens of RQVAE %s, not of %s", notes->len ? "; " : "",
-                            i2a_path, wanted, have);
+    g_string_append_printf (notes, "%s%s/i2a.safetensors was trained on the image tokens of RQVAE %s, not of %s",
+                            notes->len ? "; " : "", models_folder, wanted, have);
   if (notice != NULL)
     *notice = notes->len ? g_strdup (notes->str) : NULL;
   return reader;
-}
-
-const char *
-sr_omr_reader_device (const SrOmrReader *reader)
-{
-  return sr_backend_device_name (reader->backend);
 }
 
 char *
@@ -104,10 +105,7 @@ fall_back_to_cpu (SrOmrReader *reader, GError **error)
   reader->rqvae = NULL;
   reader->backend = sr_backend_open_cpu (0);
   char message[SR_MESSAGE_SIZE] = "";
-  g_autofree char *rqvae_path = g_build_filename (reader->models_folder, "rqvae.safetensors", NULL);
-  g_autofree char *i2a_path = g_build_filename (reader->models_folder, "i2a.safetensors", NULL);
-  if (reader->backend == NULL || (reader->rqvae = sr_rqvae_load (reader->backend, rqvae_path, message)) == NULL
-      || (reader->translator = sr_translator_load (reader->backend, i2a_path, message)) == NULL)
+  if (reader->backend == NULL || !load_models (reader, message))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("%s was lost, and the CPU backend could not take over: %s"),
                    lost, message);

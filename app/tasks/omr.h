@@ -38,7 +38,6 @@ SrOmrReader *sr_omr_reader_new (const SrDeviceChoice *device, const char *models
                                 GError **error);
 void sr_omr_reader_free (SrOmrReader *reader);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrOmrReader, sr_omr_reader_free)
-const char *sr_omr_reader_device (const SrOmrReader *reader);
 /* A line worth telling the user that reading has produced since the last call (the caller frees it), or NULL. */
 char *sr_omr_reader_take_notice (SrOmrReader *reader);
 
