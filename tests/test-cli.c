@@ -211,6 +211,68 @@ test_a_missing_vulkan_device_falls_back_to_the_cpu_with_a_note (void)
   assert_contains (run.out, "note: there is no Vulkan device 63");
 }
 
+/* The test machines have no sound card (a developer's may): there, playing and recording say so and fail cleanly,
+ * and `devices` says files can still be written. A private JACK server name keeps a running JACK server out. */
+static const char *const no_jack_env[] = { "JACK_DEFAULT_SERVER=sightread-test-no-server", NULL };
+/* `devices` also lists the Vulkan devices: Mesa's leaks at exit, as for vulkan_env. */
+static const char *const no_jack_vulkan_env[] = { "JACK_DEFAULT_SERVER=sightread-test-no-server",
+                                                  "ASAN_OPTIONS=detect_leaks=0", NULL };
+
+static void
+test_without_a_sound_card_play_and_record_say_so (void)
+{
+  g_autofree char *tone = g_build_filename (scratch, "tone-for-play.wav", NULL);
+  g_autoptr(SrAudio) audio = g_new0 (SrAudio, 1);
+  audio->rate = 44100;
+  audio->frames = 4410;
+  audio->samples = g_new0 (float, audio->frames);
+  g_assert_true (sr_audio_write (audio, tone, NULL));
+
+  g_auto(Run) devices = { 0 };
+  run_sightread (&devices, no_jack_vulkan_env, "devices", NULL);
+  g_assert_cmpint (devices.status, ==, 0);
+  g_auto(Run) play = { 0 };
+  run_sightread (&play, no_jack_env, "play", tone, NULL);
+  g_autofree char *take = g_build_filename (scratch, "take.wav", NULL);
+  g_auto(Run) record = { 0 };
+  run_sightread (&record, no_jack_env, "record", "-o", take, "--seconds", "0.5", NULL);
+  if (strstr (devices.out, "(no audio devices") != NULL)
+    {
+      g_assert_cmpint (play.status, ==, 1);
+      assert_contains (play.err, "sightread: play: no audio output device");
+      g_assert_cmpint (record.status, ==, 1);
+      assert_contains (record.err, "sightread: record: no audio input device");
+      g_assert_false (g_file_test (take, G_FILE_TEST_EXISTS));
+    }
+  else
+    {
+      g_test_message ("this machine has a sound card: checked that play and record use it instead");
+      g_assert_cmpint (play.status, ==, 0);
+      g_assert_cmpint (record.status, ==, 0);
+    }
+}
+
+static void
+test_play_and_record_refuse_bad_usage (void)
+{
+  g_auto(Run) gain = { 0 };
+  sightread (&gain, "play", "x.wav", "--gain", "loud");
+  g_assert_cmpint (gain.status, ==, 2);
+  assert_contains (gain.err, "--gain must be a number from -60 to 24");
+  g_auto(Run) no_output = { 0 };
+  sightread (&no_output, "record", "--seconds", "3");
+  g_assert_cmpint (no_output.status, ==, 2);
+  assert_contains (no_output.err, "an output file is needed");
+  g_auto(Run) format = { 0 };
+  sightread (&format, "record", "-o", "take.mp4");
+  g_assert_cmpint (format.status, ==, 1);
+  assert_contains (format.err, "no sound format we write");
+  g_auto(Run) device = { 0 };
+  run_sightread (&device, no_jack_env, "play", "x.wav", "--audio-device", "no such card", NULL);
+  g_assert_cmpint (device.status, ==, 1);
+  assert_contains (device.err, "no audio output device matches “no such card”");
+}
+
 static void
 test_bench_refuses_an_unknown_benchmark (void)
 {
@@ -321,6 +383,15 @@ test_omr_reads_every_system_of_the_sample_into_valid_musicxml (void)
   g_assert_true (g_file_get_contents (xml, &score, NULL, NULL));
   assert_contains (score, "<score-partwise version=\"4.0\">");
   assert_contains (score, "<measure number=\"1\"");
+  /* the MusicXML is the reading decoded: a measure for each `measure` token of the LMX, no more */
+  guint measure_tokens = 0, measures = 0;
+  g_auto(GStrv) words = g_regex_split_simple ("\\s+", reading, 0, 0);
+  for (char **word = words; *word != NULL; word++)
+    measure_tokens += g_str_equal (*word, "measure");
+  for (const char *at = score; (at = strstr (at, "<measure ")) != NULL; at++)
+    measures++;
+  g_assert_cmpuint (measure_tokens, >, 0);
+  g_assert_cmpuint (measures, ==, measure_tokens);
   /* every token's focus: a cell of its own system's crop, so on the page inside the system's box (give or take the
    * padding of the crop's last cells) */
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -498,6 +569,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/omr-lost-gpu", test_omr_goes_on_on_the_cpu_when_the_gpu_is_lost);
   g_test_add_func ("/cli/synth-reference", test_synth_renders_midi_with_the_reference_synthesizer_to_flac);
   g_test_add_func ("/cli/perform-routes", test_perform_says_which_routes_exist);
+  g_test_add_func ("/cli/audio-without-sound-card", test_without_a_sound_card_play_and_record_say_so);
+  g_test_add_func ("/cli/audio-bad-usage", test_play_and_record_refuse_bad_usage);
   g_test_add_func ("/cli/german", test_german_users_get_german_help_and_errors);
   int status = g_test_run ();
 

@@ -179,15 +179,16 @@ sr_audio_read_bytes (const void *data, gsize size, const char *name, int rate, G
   return audio;
 }
 
-/* The libsndfile format PATH's extension names, or 0. */
+/* The libsndfile format PATH's extension names, or 0. PCM at 16 bits for rendered sound, 24 for recordings. */
 static int
-format_of (const char *path)
+format_of (const char *path, int bits)
 {
+  int pcm = bits == 24 ? SF_FORMAT_PCM_24 : SF_FORMAT_PCM_16;
   g_autofree char *lower = g_ascii_strdown (path, -1);
   if (g_str_has_suffix (lower, ".wav"))
-    return SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+    return SF_FORMAT_WAV | pcm;
   if (g_str_has_suffix (lower, ".flac"))
-    return SF_FORMAT_FLAC | SF_FORMAT_PCM_16;
+    return SF_FORMAT_FLAC | pcm;
   if (g_str_has_suffix (lower, ".ogg") || g_str_has_suffix (lower, ".oga"))
     return SF_FORMAT_OGG | SF_FORMAT_VORBIS;
   return 0;
@@ -196,37 +197,66 @@ format_of (const char *path)
 gboolean
 sr_audio_can_write (const char *path, GError **error)
 {
-  if (format_of (path) != 0)
+  if (format_of (path, 16) != 0)
     return TRUE;
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                _("the file name says no sound format we write (.wav, .flac or .ogg)"));
   return FALSE;
 }
 
-gboolean
-sr_audio_write (const SrAudio *audio, const char *path, GError **error)
+struct _SrAudioWriter {
+  SNDFILE *file;
+};
+
+SrAudioWriter *
+sr_audio_writer_open (const char *path, int rate, int bits, GError **error)
 {
-  int format = format_of (path);
   if (!sr_audio_can_write (path, error))
-    return FALSE;
-  SF_INFO info = { .samplerate = audio->rate, .channels = 1, .format = format };
+    return NULL;
+  SF_INFO info = { .samplerate = rate, .channels = 1, .format = format_of (path, bits) };
   SNDFILE *file = sf_open (path, SFM_WRITE, &info);
   if (file == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("cannot write: %s"), sf_strerror (NULL));
-      return FALSE;
+      return NULL;
     }
   /* clipping outside ±1 rather than wrapping around */
   sf_command (file, SFC_SET_CLIPPING, NULL, SF_TRUE);
-  sf_count_t written = sf_writef_float (file, audio->samples, (sf_count_t) audio->frames);
-  gboolean ok = written == (sf_count_t) audio->frames;
-  if (!ok)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("cannot write: %s"), sf_strerror (file));
+  /* A WAV's header then says how long it is after every write: a crash or power cut leaves a playable file. (Only
+   * WAV: libsndfile's Ogg writer breaks under it.) */
+  if ((info.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_WAV)
+    sf_command (file, SFC_SET_UPDATE_HEADER_AUTO, NULL, SF_TRUE);
+  SrAudioWriter *writer = g_new0 (SrAudioWriter, 1);
+  writer->file = file;
+  return writer;
+}
+
+gboolean
+sr_audio_writer_write (SrAudioWriter *writer, const float *samples, gsize frames, GError **error)
+{
+  if (sf_writef_float (writer->file, samples, (sf_count_t) frames) == (sf_count_t) frames)
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("cannot write: %s"), sf_strerror (writer->file));
+  return FALSE;
+}
+
+gboolean
+sr_audio_writer_close (SrAudioWriter *writer, GError **error)
+{
   /* the file is finalised (its header's sizes written) by closing it, also after an error */
-  if (sf_close (file) != 0 && ok)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("cannot finish writing the file"));
-      ok = FALSE;
-    }
+  gboolean ok = sf_close (writer->file) == 0;
+  g_free (writer);
+  if (!ok)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("cannot finish writing the file"));
   return ok;
+}
+
+gboolean
+sr_audio_write (const SrAudio *audio, const char *path, GError **error)
+{
+  SrAudioWriter *writer = sr_audio_writer_open (path, audio->rate, 16, error);
+  if (writer == NULL)
+    return FALSE;
+  gboolean ok = sr_audio_writer_write (writer, audio->samples, audio->frames, error);
+  return sr_audio_writer_close (writer, ok ? error : NULL) && ok;
 }

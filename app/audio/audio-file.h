@@ -26,6 +26,13 @@ SrAudio *sr_audio_read_bytes (const void *data, gsize size, const char *name, in
 gboolean sr_audio_can_write (const char *path, GError **error);
 /* AUDIO to PATH: .wav (16-bit PCM), .flac (16-bit) or .ogg (Vorbis), by the extension. */
 gboolean sr_audio_write (const SrAudio *audio, const char *path, GError **error);
+/* A sound file written piece by piece (a recording): BITS 16 or 24 for WAV and FLAC. Closing finalises the file,
+ * also after a failed write; it always frees the writer. */
+typedef struct _SrAudioWriter SrAudioWriter;
+SrAudioWriter *sr_audio_writer_open (const char *path, int rate, int bits, GError **error);
+gboolean sr_audio_writer_write (SrAudioWriter *writer, const float *samples, gsize frames, GError **error);
+gboolean sr_audio_writer_close (SrAudioWriter *writer, GError **error);
+
 /* FRAMES of mono PCM at FROM samples per second → a new SrAudio at TO. */
 SrAudio *sr_audio_resample (const float *samples, gsize frames, int from, int to, GError **error);
 

@@ -210,6 +210,25 @@ sr_cli_args_get_int (const SrCliArgs *args, const char *long_name, int default_v
   return TRUE;
 }
 
+gboolean
+sr_cli_args_get_double (const SrCliArgs *args, const char *long_name, double default_value, double min, double max,
+                        double *value)
+{
+  const char *text = sr_cli_args_get (args, long_name);
+  *value = default_value;
+  if (text == NULL)
+    return TRUE;
+  char *end = NULL;
+  double parsed = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0' || !(parsed >= min && parsed <= max))
+    {
+      sr_cli_usage_error (args, _("--%s must be a number from %g to %g, not '%s'"), long_name, min, max, text);
+      return FALSE;
+    }
+  *value = parsed;
+  return TRUE;
+}
+
 int
 sr_cli_usage_error (const SrCliArgs *args, const char *format, ...)
 {

@@ -68,6 +68,10 @@ const char *sr_cli_args_positional (const SrCliArgs *args, guint index);
 gboolean sr_cli_args_get_int (const SrCliArgs *args, const char *long_name, int default_value, int min, int max,
                               int *value);
 
+/* The same for a decimal number in [MIN, MAX]. */
+gboolean sr_cli_args_get_double (const SrCliArgs *args, const char *long_name, double default_value, double min,
+                                 double max, double *value);
+
 /* Prints "INVOCATION: MESSAGE (see 'INVOCATION --help')" and returns SR_EXIT_USAGE. */
 int sr_cli_usage_error (const SrCliArgs *args, const char *format, ...) G_GNUC_PRINTF (2, 3);
 

@@ -35,7 +35,8 @@ static const SrCliOption perform_options[] = {
   { "output", 'o', "OUT.wav", N_("Write the performance as audio (.wav, .flac or .ogg)") },
   { "route", 0, "direct|notation", N_("Image → audio directly, or through notation and MIDI (default: notation, the "
                                       "only route with a trained model so far)") },
-  { "play", 0, NULL, N_("Play while generating") },
+  { "play", 0, NULL, N_("Play the performance on the sound card (once the score is read), as well as writing -o") },
+  { "audio-device", 0, "N|NAME", N_("The output device for --play (see `sightread devices`)") },
   { NULL }
 };
 
@@ -43,6 +44,22 @@ static const SrCliOption synth_options[] = {
   { "output", 'o', "OUT.wav", N_("Write the audio here (.wav, .flac or .ogg)") },
   { "reference", 0, NULL, N_("Render with the reference synthesizer (FluidSynth) instead of the model") },
   { "soundfont", 0, "SF2", N_("The SoundFont of the reference synthesizer (default: Debian's General MIDI font)") },
+  { NULL }
+};
+
+static const SrCliOption play_options[] = {
+  { "audio-device", 0, "N|NAME", N_("The output device: its number or part of its name from `sightread devices` "
+                                    "(default: $SIGHTREAD_AUDIO_DEVICE, then the system's)") },
+  { "start", 0, "SECONDS", N_("Start this far into the sound") },
+  { "gain", 0, "DB", N_("Louder or softer by this many decibels (-60 to 24; default 0)") },
+  { NULL }
+};
+
+static const SrCliOption record_options[] = {
+  { "output", 'o', "OUT.wav", N_("Write the recording here (.wav or .flac at 24 bits, or .ogg)") },
+  { "seconds", 0, "SECONDS", N_("Stop after this long (default: at Ctrl-C)") },
+  { "audio-device", 0, "N|NAME", N_("The input device: its number or part of its name from `sightread devices` "
+                                    "(default: $SIGHTREAD_AUDIO_DEVICE, then the system's)") },
   { NULL }
 };
 
@@ -142,6 +159,10 @@ const SrCliCommand sr_cli_commands[] = {
     SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS, sr_cmd_perform, NULL },
   { "synth", "MIDI", 1, 1, N_("Turn MIDI into sound with the MIDI → audio model (or --reference: FluidSynth)"),
     synth_options, SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS, sr_cmd_synth, NULL },
+  { "play", "AUDIO", 1, 1, N_("Play a sound file (WAV, FLAC, OGG, MP3) on the sound card"), play_options, 0,
+    sr_cmd_play, NULL },
+  { "record", "", 0, 0, N_("Record from an input (a microphone, a line in) to a sound file, with a level meter"),
+    record_options, 0, sr_cmd_record, NULL },
   { "transcribe", "AUDIO", 1, 1, N_("Turn a recording into MIDI, a draft score and a score image"),
     transcribe_options, SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS, NULL, ROADMAP_TASKS },
   { "engrave", "MUSICXML|LMX", 1, 1, N_("Draw notation as a picture"), output_option_png, 0, NULL,
@@ -171,7 +192,7 @@ const SrCliCommand sr_cli_commands[] = {
     eval_notes_options, 0, sr_cmd_eval_notes, NULL },
   { "videoset", "VIDEO…", 1, -1, N_("Turn score-following videos into aligned system-image / audio pairs"),
     videoset_options, 0, NULL, ROADMAP_VIDEOSET },
-  { "devices", "", 0, 0, N_("List the compute devices, and what --device opens"), NULL, SR_CLI_USES_DEVICE,
+  { "devices", "", 0, 0, N_("List the compute devices and what --device opens, then the audio devices"), NULL, SR_CLI_USES_DEVICE,
     sr_cmd_devices, NULL },
   { "bench", "[gemm|attention|conv|norm|translator|memory…]", 0, -1,
     N_("Measure the compute kernels and the shipped translator on the CPU backend and every Vulkan device (GEMM "

@@ -34,3 +34,6 @@ int sr_cmd_bench (SrCliArgs *args);
 int sr_cmd_omr (SrCliArgs *args);
 int sr_cmd_synth (SrCliArgs *args);
 int sr_cmd_perform (SrCliArgs *args);
+int sr_cmd_play (SrCliArgs *args);
+int sr_cmd_record (SrCliArgs *args);
+void sr_cli_print_audio_devices (void);

@@ -45,6 +45,7 @@ sr_cmd_devices (SrCliArgs *args)
   if (notice[0] != '\0')
     g_print (_("note: %s\n"), notice);
   sr_backend_free (chosen);
+  sr_cli_print_audio_devices ();
   return SR_EXIT_OK;
 }
 

@@ -301,14 +301,8 @@ sr_cmd_midi_render (SrCliArgs *args)
   if (!sr_cli_args_get_int (args, "tempo", 120, 10, 400, &tempo))
     return SR_EXIT_USAGE;
   double tempo_scale = 1.0;
-  const char *scale_text = sr_cli_args_get (args, "tempo-scale");
-  if (scale_text != NULL)
-    {
-      char *end = NULL;
-      tempo_scale = g_ascii_strtod (scale_text, &end);
-      if (end == scale_text || *end != '\0' || !(tempo_scale >= 0.25 && tempo_scale <= 4))
-        return sr_cli_usage_error (args, _("--tempo-scale wants a factor from 0.25 to 4: '%s'"), scale_text);
-    }
+  if (!sr_cli_args_get_double (args, "tempo-scale", 1.0, 0.25, 4, &tempo_scale))
+    return SR_EXIT_USAGE;
 
   g_autoptr(GError) error = NULL;
   g_autoptr(xmlDoc) document = sr_musicxml_read (path, &error);

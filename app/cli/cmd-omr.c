@@ -19,7 +19,7 @@ append_reading (GString *lmx, GArray *all_tokens, const SrOmrSystem *system, gui
   g_string_append_printf (lmx, "# page %u, system %u: x %.0f, y %.0f, %.0f × %.0f px\n", system->page_index + 1,
                           number, system->box.x, system->box.y, system->box.width, system->box.height);
   for (guint t = 0; t < system->lmx->len; t++)
-    g_string_append_printf (lmx, "%s%s", t ? " " : "", sr_lmx_token_text (g_array_index (system->lmx, guint, t)));
+    g_string_append_printf (lmx, "%s%s", t ? " " : "", sr_lmx_token_text (g_array_index (system->lmx, guint16, t)));
   g_string_append_c (lmx, '\n');
   g_array_append_vals (all_tokens, system->lmx->data, system->lmx->len);
   if (system->lmx->len == 0)
@@ -63,7 +63,7 @@ add_system_json (JsonBuilder *builder, const SrOmrSystem *system)
       const SrOmrFocus *focus = &g_array_index (system->focus, SrOmrFocus, t);
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "token");
-      json_builder_add_string_value (builder, sr_lmx_token_text (g_array_index (system->lmx, guint, t)));
+      json_builder_add_string_value (builder, sr_lmx_token_text (g_array_index (system->lmx, guint16, t)));
       json_builder_set_member_name (builder, "focus");
       json_builder_begin_object (builder);
       add_box (builder, &focus->box);
@@ -112,7 +112,7 @@ sr_cmd_omr (SrCliArgs *args)
   json_builder_add_string_value (builder, name);
   json_builder_set_member_name (builder, "systems");
   json_builder_begin_array (builder);
-  g_autoptr(GArray) all_tokens = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) all_tokens = g_array_new (FALSE, FALSE, sizeof (guint16));
   guint number = 0;
   for (guint p = 0; p < n_pages; p++)
     {

@@ -1,10 +1,56 @@
-/* `sightread perform SCORE -o OUT.wav`: the score image as sound. Only the notation route exists yet (OMR, then the
- * performance of the reading through the reference synthesizer); the direct route says it is waiting for its
- * model, and --play for audio output (issue 11). */
+/* `sightread perform SCORE [-o OUT.wav] [--play]`: the score image as sound. Only the notation route exists yet (OMR,
+ * then the performance of the reading through the reference synthesizer); the direct route says it is waiting for
+ * its model. --play plays the performance once the whole score is read (streaming while reading comes with the
+ * direct route, issue 12). */
 #include <glib/gi18n.h>
+#include <signal.h>
 
+#include "audio-playback.h"
 #include "cli-commands.h"
 #include "perform.h"
+
+static volatile sig_atomic_t interrupted;
+
+static void
+note_interrupt (int signal_number)
+{
+  (void) signal_number;
+  interrupted = 1;
+}
+
+/* AUDIO on the default (or --audio-device) output, to its end or Ctrl-C. */
+static gboolean
+play (SrCliArgs *args, const SrAudio *audio, GError **error)
+{
+  if (!sr_audio_system_open (error))
+    return FALSE;
+  g_autoptr(SrAudioDevice) device = sr_audio_device_choose (sr_cli_args_get (args, "audio-device"), FALSE, error);
+  g_autoptr(SrAudio) resampled = NULL;
+  if (device != NULL && sr_audio_device_rate (device, FALSE, audio->rate) != audio->rate)
+    {
+      resampled = sr_audio_resample (audio->samples, audio->frames, audio->rate,
+                                     sr_audio_device_rate (device, FALSE, audio->rate), error);
+      if (resampled == NULL)
+        g_clear_pointer (&device, sr_audio_device_free);
+    }
+  if (device == NULL)
+    {
+      sr_audio_system_close ();
+      return FALSE;
+    }
+  g_autoptr(SrAudioStream) stream = sr_audio_stream_new_from_audio (resampled != NULL ? resampled : audio);
+  g_autoptr(SrPlayback) playback = sr_playback_new (stream);
+  gboolean opened = sr_playback_open_output (playback, device, 0, error);
+  sr_audio_system_close ();
+  if (!opened)
+    return FALSE;
+  struct sigaction action = { .sa_handler = note_interrupt };
+  sigemptyset (&action.sa_mask);
+  sigaction (SIGINT, &action, NULL);
+  while (!interrupted && !sr_playback_finished (playback))
+    g_usleep (50000);
+  return TRUE;
+}
 
 int
 sr_cmd_perform (SrCliArgs *args)
@@ -17,13 +63,12 @@ sr_cmd_perform (SrCliArgs *args)
   if (route != NULL && g_str_equal (route, "direct"))
     return sr_cli_fail ("perform", _("the image → audio model is not trained yet (see train/RESULTS.md); "
                                      "--route notation reads the score and plays what it read"));
-  if (sr_cli_args_has (args, "play"))
-    return sr_cli_fail ("perform", _("playing arrives with audio output (roadmap step 9); write a file with -o"));
-  if (output == NULL)
-    return sr_cli_usage_error (args, _("an output file is needed: -o OUT.wav, .flac or .ogg"));
+  gboolean playing = sr_cli_args_has (args, "play");
+  if (output == NULL && !playing)
+    return sr_cli_usage_error (args, _("an output file is needed: -o OUT.wav, .flac or .ogg (or --play)"));
   g_autoptr(GFile) file = g_file_new_for_commandline_arg (name);
   g_autoptr(GError) error = NULL;
-  if (!sr_audio_can_write (output, &error))
+  if (output != NULL && !sr_audio_can_write (output, &error))
     return sr_cli_fail (output, error->message);
   g_autoptr(SrScoreDocument) document = sr_score_document_new_for_file (file, NULL, &error);
   if (document == NULL)
@@ -45,9 +90,15 @@ sr_cmd_perform (SrCliArgs *args)
   if (summary.empty > 0)
     g_printerr (_("sightread: %s: warning: %u of %u systems had nothing read and are silent\n"), name, summary.empty,
                 summary.systems);
-  if (!sr_audio_write (audio, output, &error))
-    return sr_cli_fail (output, error->message);
-  g_print (_("%u systems read, %u notes played, %.1f s of sound in %s\n"), summary.systems, summary.notes,
-           summary.seconds, output);
+  if (output != NULL)
+    {
+      if (!sr_audio_write (audio, output, &error))
+        return sr_cli_fail (output, error->message);
+      g_print (_("%u systems read, %u notes played, %.1f s of sound in %s\n"), summary.systems, summary.notes,
+               summary.seconds, output);
+    }
+  /* The file is written first: a missing sound card then costs the user nothing of the work. */
+  if (playing && !play (args, audio, &error))
+    return sr_cli_fail ("perform", error->message);
   return SR_EXIT_OK;
 }

@@ -722,6 +722,8 @@ finish_part (Delinearizer *d)
 xmlDoc *
 sr_lmx_delinearize (const GArray *tokens, const SrLmxDelinearizeOptions *options, guint *n_repairs)
 {
+  /* Read as guint16, an array of wider ids would be taken apart into ids and zeros ("measure") without a word. */
+  g_return_val_if_fail (g_array_get_element_size ((GArray *) tokens) == sizeof (guint16), NULL);
   xmlDoc *document = xmlNewDoc ((const xmlChar *) "1.0");
   xmlNode *score = xmlNewNode (NULL, (const xmlChar *) "score-partwise");
   xmlSetProp (score, (const xmlChar *) "version", (const xmlChar *) "4.0");

@@ -15,7 +15,8 @@ typedef struct {
   int beat_type;
 } SrLmxDelinearizeOptions;
 
-/* A score-partwise document with one part. *N_REPAIRS (may be NULL) counts the tokens dropped or repaired. */
+/* TOKENS (guint16 LMX ids) as a score-partwise document with one part. *N_REPAIRS (may be NULL) counts the tokens
+ * dropped or repaired. */
 xmlDoc *sr_lmx_delinearize (const GArray *tokens, const SrLmxDelinearizeOptions *options, guint *n_repairs);
 
 

@@ -172,7 +172,7 @@ read_crop (SrOmrReader *reader, const SrGrayImage *crop, SrOmrSystem *system, GE
                                                        steps);
   if (ok)
     sr_translator_watch_layer (state, config->decoder_layers - 1);
-  system->lmx = g_array_new (FALSE, FALSE, sizeof (guint));
+  system->lmx = g_array_new (FALSE, FALSE, sizeof (guint16));
   system->focus = g_array_new (FALSE, FALSE, sizeof (SrOmrFocus));
   int32_t previous[SR_VOCAB_CODEBOOKS] = { SR_VOCAB_SOS (SR_MODALITY_LMX) };
   gboolean ended = FALSE;
@@ -183,7 +183,7 @@ read_crop (SrOmrReader *reader, const SrGrayImage *crop, SrOmrSystem *system, GE
       ended = ok && (chosen[0] < 0 || chosen[0] == SR_VOCAB_EOS (SR_MODALITY_LMX));
       if (!ok || ended)
         break;
-      guint id = (guint) (chosen[0] - SR_VOCAB_LMX_START); /* the masked logits allow LMX tokens only */
+      guint16 id = (guint16) (chosen[0] - SR_VOCAB_LMX_START); /* the masked logits allow LMX tokens only */
       g_array_append_val (system->lmx, id);
       g_array_append_val (system->focus, (SrOmrFocus) { 0 });
       focus_of (system, sr_translator_attention (state), steps,

@@ -25,7 +25,7 @@ typedef struct {
   double staff_height;
   SrCropPlacement placement; /* crop ↔ page, for the overlay */
   int grid_rows, grid_columns;
-  GArray *lmx;               /* guint LMX token ids, in reading order (EOS dropped) */
+  GArray *lmx;               /* guint16 LMX token ids (as everywhere in notation/), in reading order (EOS dropped) */
   GArray *focus;             /* SrOmrFocus, one per token of LMX */
   gboolean reached_limit;    /* the reading stopped at the length limit, not at the model's end token */
 } SrOmrSystem;

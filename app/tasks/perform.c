@@ -32,7 +32,7 @@ sr_perform_through_notation (SrOmrReader *reader, SrScoreDocument *document, gui
                              SrPerformSummary *summary, GError **error)
 {
   *summary = (SrPerformSummary) { 0 };
-  g_autoptr(GArray) tokens = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) tokens = g_array_new (FALSE, FALSE, sizeof (guint16));
   guint n_pages = sr_score_document_get_n_pages (document);
   for (guint p = 0; p < n_pages; p++)
     {

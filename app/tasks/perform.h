@@ -15,7 +15,7 @@ typedef struct {
   double seconds;   /* of sound */
 } SrPerformSummary;
 
-/* LMX TOKENS (guint ids) performed and rendered at RATE; *N_NOTES (may be NULL) counts the notes played. */
+/* LMX TOKENS (guint16 ids) performed and rendered at RATE; *N_NOTES (may be NULL) counts the notes played. */
 SrAudio *sr_perform_lmx (const GArray *tokens, int rate, guint *n_notes, GError **error);
 
 /* The score (one page when ONLY_PAGE > 0) read by READER, performed and rendered at RATE. */

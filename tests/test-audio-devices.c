@@ -1,0 +1,299 @@
+/* Sound through a real sound system: PortAudio on a JACK server's dummy driver, paced in real time like a sound card
+ * (tests/with-jackd.sh starts one). Ten seconds play without an underrun while the clock the overlay reads keeps
+ * within 10 ms of the samples the device has played out (the dummy driver plays them in real time), never ahead of
+ * the samples handed over and never behind them by more than the output latency and the buffers in flight; ten seconds are recorded to the sample; what plays into the input is what
+ * the recording holds. */
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "audio-devices.h"
+#include "audio-file.h"
+#include "audio-playback.h"
+#include "audio-recording.h"
+
+#define RATE 44100
+#define TOLERANCE_SECONDS 0.010
+
+static char *scratch;
+
+static SrAudioDevice *
+jack_device (gboolean for_input)
+{
+  g_autoptr(GError) error = NULL;
+  SrAudioDevice *device = sr_audio_device_choose ("system", for_input, &error);
+  if (device == NULL)
+    g_error ("no JACK device (is the test running under tests/with-jackd.sh?): %s", error->message);
+  g_assert_cmpstr (device->host, ==, "JACK Audio Connection Kit");
+  return device;
+}
+
+static SrAudioStream *
+tone (double seconds, double hz, float amplitude)
+{
+  gsize frames = (gsize) (seconds * RATE);
+  float *samples = g_new (float, frames);
+  for (gsize i = 0; i < frames; i++)
+    samples[i] = amplitude * (float) sin (2 * G_PI * hz * (double) i / RATE);
+  SrAudioStream *stream = sr_audio_stream_new (RATE);
+  sr_audio_stream_append_last (stream, samples, frames);
+  g_free (samples);
+  return stream;
+}
+
+static int
+compare_doubles (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+static void
+test_the_sound_system_lists_the_jack_ports_as_a_device (void)
+{
+  g_autoptr(SrAudioDevice) output = jack_device (FALSE);
+  g_assert_cmpint (output->output_channels, >=, 1);
+  g_assert_cmpint (output->input_channels, >=, 1);
+  g_assert_cmpint (sr_audio_device_rate (output, FALSE, RATE), ==, RATE);
+}
+
+static void
+test_ten_seconds_play_without_underruns_and_the_clock_keeps_time (void)
+{
+  g_autoptr(SrAudioDevice) device = jack_device (FALSE);
+  g_autoptr(SrAudioStream) stream = tone (10, 440, 0.25f);
+  g_autoptr(SrPlayback) playback = sr_playback_new (stream);
+  g_autoptr(GError) error = NULL;
+  g_assert_true (sr_playback_open_output (playback, device, 256, &error));
+  g_assert_no_error (error);
+  double latency = sr_playback_latency (playback);
+  g_assert_cmpfloat (latency, >, 0);
+  g_assert_cmpfloat (latency, <, 0.1);
+
+  /* The overlay's view: every 20 ms, which sample is sounding, beside real time and the samples handed over.
+   * A reading the test thread was pre-empted in the middle of (over 1 ms) says nothing about the clock: skipped. */
+  g_autoptr(GArray) offsets = g_array_new (FALSE, FALSE, sizeof (double));
+  double most_behind = 0;
+  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+  while (!sr_playback_finished (playback) && g_get_monotonic_time () < deadline)
+    {
+      g_usleep (20000);
+      gint64 before = g_get_monotonic_time ();
+      gsize sounding = sr_playback_sounding (playback), consumed = sr_playback_clock (playback);
+      gint64 after = g_get_monotonic_time ();
+      if (sounding == 0 || consumed >= 10 * RATE || after - before > 1000)
+        continue; /* not started, or the last buffer is out and the clock runs on to the end */
+      g_assert_cmpuint (sounding, <=, consumed);
+      most_behind = MAX (most_behind, ((double) consumed - (double) sounding) / RATE);
+      double offset = (double) sounding / RATE - (double) (before + after) / 2 / G_USEC_PER_SEC;
+      g_array_append_val (offsets, offset);
+    }
+  /* Where the clock stands against real time, less the constant start-up offset: the median's. */
+  g_assert_cmpuint (offsets->len, >, 400);
+  g_autoptr(GArray) sorted = g_array_copy (offsets);
+  g_array_sort (sorted, compare_doubles);
+  double median = g_array_index (sorted, double, sorted->len / 2), worst_to_wall = 0;
+  for (guint i = 0; i < offsets->len; i++)
+    worst_to_wall = MAX (worst_to_wall, fabs (g_array_index (offsets, double, i) - median));
+  g_test_message ("sounding clock: within %.1f ms of real time; at most %.1f ms behind the samples handed over "
+                  "(latency %.1f ms); %u underruns", worst_to_wall * 1000, most_behind * 1000, latency * 1000,
+                  sr_playback_underruns (playback));
+  g_assert_true (sr_playback_finished (playback));
+  g_assert_cmpuint (sr_playback_clock (playback), ==, 10 * RATE);
+  g_assert_cmpuint (sr_playback_underruns (playback), ==, 0);
+  g_assert_cmpfloat (worst_to_wall, <=, TOLERANCE_SECONDS);
+  /* the device's own buffer, ours, and one JACK may run ahead by when it catches up */
+  g_assert_cmpfloat (most_behind, <=, latency + 2 * 256.0 / RATE + TOLERANCE_SECONDS);
+}
+
+static void
+test_ten_seconds_are_recorded_to_the_sample (void)
+{
+  g_autoptr(SrAudioDevice) device = jack_device (TRUE);
+  g_autofree char *path = g_build_filename (scratch, "ten.wav", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrRecording) recording = sr_recording_new (path, RATE, &error);
+  g_assert_no_error (error);
+  sr_recording_set_limit (recording, 10 * RATE);
+  g_assert_true (sr_recording_open_input (recording, device, &error));
+  g_assert_no_error (error);
+  for (int i = 0; i < 1500 && !sr_recording_full (recording); i++)
+    g_usleep (10000);
+  g_assert_true (sr_recording_stop (recording, &error));
+  g_assert_no_error (error);
+  /* Nothing lost on our side. What the host lost before our callback (a JACK cycle missed on a loaded machine) is
+   * its own count, reported. */
+  g_assert_cmpuint (sr_recording_frames_dropped (recording), ==, 0);
+  g_test_message ("the sound system reported %u input overflows", sr_recording_input_overflows (recording));
+  g_autoptr(SrAudio) audio = sr_audio_read (path, RATE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (audio->frames, ==, 10 * RATE);
+}
+
+/* The newest of our JACK ports whose name starts with PREFIX ("PortAudio:out_"): PortAudio numbers a process's
+ * ports on, stream after stream. */
+static char *
+newest_port (const char *prefix)
+{
+  const char *argv[] = { "jack_lsp", NULL };
+  g_autofree char *ports = NULL;
+  g_autoptr(GError) error = NULL;
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &ports,
+                NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_auto(GStrv) lines = g_strsplit (ports, "\n", -1);
+  char *newest = NULL;
+  for (char **line = lines; *line != NULL; line++)
+    if (g_str_has_prefix (*line, prefix))
+      {
+        g_free (newest);
+        newest = g_strdup (*line);
+      }
+  if (newest == NULL)
+    g_error ("no JACK port %s… among:\n%s", prefix, ports);
+  return newest;
+}
+
+static void
+connect_ports (const char *from, const char *to)
+{
+  const char *argv[] = { "jack_connect", from, to, NULL };
+  int status = 0;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
+                &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("jack_connect %s %s: %s", from, to, err);
+}
+
+static void
+test_what_plays_into_the_input_is_what_is_recorded (void)
+{
+  g_autoptr(SrAudioDevice) output = jack_device (FALSE);
+  g_autoptr(SrAudioDevice) input = jack_device (TRUE);
+  g_autofree char *path = g_build_filename (scratch, "loop.wav", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrRecording) recording = sr_recording_new (path, RATE, &error);
+  g_assert_true (sr_recording_open_input (recording, input, &error));
+  g_assert_no_error (error);
+  g_autoptr(SrAudioStream) stream = tone (3, 441, 0.5f);
+  g_autoptr(SrPlayback) playback = sr_playback_new (stream);
+  g_assert_true (sr_playback_open_output (playback, output, 256, &error));
+  g_assert_no_error (error);
+  /* Nothing connects PortAudio's JACK ports by itself. */
+  g_autofree char *out_port = newest_port ("PortAudio:out_");
+  g_autofree char *in_port = newest_port ("PortAudio:in_");
+  connect_ports (out_port, in_port);
+  g_usleep (1500000);
+  float peak = sr_recording_take_peak (recording);
+  g_assert_true (sr_recording_stop (recording, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (peak, 0.5f, 0.01f);
+  g_autoptr(SrAudio) audio = sr_audio_read (path, RATE, &error);
+  g_assert_no_error (error);
+  /* a 441 Hz tone crosses zero 882 times a second: count over the last half second recorded */
+  gsize from = audio->frames - RATE / 2, crossings = 0;
+  for (gsize i = from + 1; i < audio->frames; i++)
+    crossings += (audio->samples[i - 1] < 0) != (audio->samples[i] < 0);
+  g_assert_cmpuint (crossings, >=, 439);
+  g_assert_cmpuint (crossings, <=, 443);
+}
+
+/* Runs `sightread ARGS…` (the built program, $SIGHTREAD); returns its exit status, its stderr in *ERR. */
+static int
+sightread (char **err, ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (char *) g_getenv ("SIGHTREAD"));
+  g_assert_nonnull (argv->pdata[0]);
+  va_list words;
+  va_start (words, err);
+  for (const char *word; (word = va_arg (words, const char *)) != NULL;)
+    g_ptr_array_add (argv, (char *) word);
+  va_end (words);
+  g_ptr_array_add (argv, NULL);
+  int status = 0;
+  g_autoptr(GError) error = NULL;
+  /* this process runs without leak detection (tests/meson.build says why); the program runs with it */
+  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "ASAN_OPTIONS", "detect_leaks=1", TRUE);
+  g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, err, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+  g_assert_null (strstr (*err, "Sanitizer"));
+  if (WEXITSTATUS (status) != 0)
+    g_test_message ("sightread %s: exit %d:\n%s", (char *) argv->pdata[1], WEXITSTATUS (status), *err);
+  return WEXITSTATUS (status);
+}
+
+static void
+test_the_command_line_records_a_second_and_plays_it_back (void)
+{
+  g_autofree char *path = g_build_filename (scratch, "second.flac", NULL);
+  g_autofree char *recorded = NULL, *played = NULL;
+  g_assert_cmpint (sightread (&recorded, "record", "-o", path, "--seconds", "1", "--audio-device", "system", NULL),
+                   ==, 0);
+  g_assert_nonnull (strstr (recorded, "Recorded 1.0 s to"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrAudio) audio = sr_audio_read (path, RATE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (audio->frames, ==, RATE);
+
+  gint64 started = g_get_monotonic_time ();
+  g_assert_cmpint (sightread (&played, "play", path, "--audio-device", "system", NULL), ==, 0);
+  double seconds = (double) (g_get_monotonic_time () - started) / G_USEC_PER_SEC;
+  g_assert_cmpfloat (seconds, >=, 1.0);
+  g_assert_null (strstr (played, "stuttered"));
+}
+
+/* The notation route read aloud: the sample score read by the shipped models, written to a file and played. */
+static void
+test_perform_plays_the_score_it_read_and_keeps_the_file (void)
+{
+  g_autofree char *score = g_build_filename (g_getenv ("SIGHTREAD_SAMPLES"), "minuet-in-g.png", NULL);
+  g_autofree char *path = g_build_filename (scratch, "minuet.wav", NULL);
+  g_autofree char *err = NULL;
+  gint64 started = g_get_monotonic_time ();
+  /* on the CPU backend, so that the sanitizer build checks the whole run for leaks (Mesa's own would hide them) */
+  int status = sightread (&err, "perform", "--device", "cpu", score, "--play", "--audio-device", "system", "-o", path,
+                          NULL);
+  if (status != 0)
+    g_error ("perform --play failed:\n%s", err);
+  g_assert_null (strstr (err, "stuttered"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrAudio) audio = sr_audio_read (path, RATE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (audio->frames, >, RATE);
+  /* it played the whole performance, in real time, after reading the score */
+  double seconds = (double) (g_get_monotonic_time () - started) / G_USEC_PER_SEC;
+  g_assert_cmpfloat (seconds, >=, (double) audio->frames / RATE);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  scratch = g_dir_make_tmp ("sightread-devices-XXXXXX", NULL);
+  g_autoptr(GError) error = NULL;
+  if (!sr_audio_system_open (&error))
+    g_error ("%s", error->message);
+  g_test_add_func ("/audio-devices/jack-listed", test_the_sound_system_lists_the_jack_ports_as_a_device);
+  g_test_add_func ("/audio-devices/play-ten-seconds", test_ten_seconds_play_without_underruns_and_the_clock_keeps_time);
+  g_test_add_func ("/audio-devices/record-ten-seconds", test_ten_seconds_are_recorded_to_the_sample);
+  g_test_add_func ("/audio-devices/loop-back", test_what_plays_into_the_input_is_what_is_recorded);
+  g_test_add_func ("/audio-devices/command-line", test_the_command_line_records_a_second_and_plays_it_back);
+  g_test_add_func ("/audio-devices/perform-play", test_perform_plays_the_score_it_read_and_keeps_the_file);
+  int status = g_test_run ();
+  sr_audio_system_close ();
+  g_autoptr(GDir) folder = g_dir_open (scratch, 0, NULL);
+  for (const char *name; folder != NULL && (name = g_dir_read_name (folder)) != NULL;)
+    {
+      g_autofree char *file = g_build_filename (scratch, name, NULL);
+      g_unlink (file);
+    }
+  g_rmdir (scratch);
+  return status;
+}
