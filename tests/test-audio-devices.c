@@ -249,29 +249,6 @@ test_the_command_line_records_a_second_and_plays_it_back (void)
   g_assert_null (strstr (played, "stuttered"));
 }
 
-/* The notation route read aloud: the sample score read by the shipped models, written to a file and played. */
-static void
-test_perform_plays_the_score_it_read_and_keeps_the_file (void)
-{
-  g_autofree char *score = g_build_filename (g_getenv ("SIGHTREAD_SAMPLES"), "minuet-in-g.png", NULL);
-  g_autofree char *path = g_build_filename (scratch, "minuet.wav", NULL);
-  g_autofree char *err = NULL;
-  gint64 started = g_get_monotonic_time ();
-  /* on the CPU backend, so that the sanitizer build checks the whole run for leaks (Mesa's own would hide them) */
-  int status = sightread (&err, "perform", "--device", "cpu", score, "--play", "--audio-device", "system", "-o", path,
-                          NULL);
-  if (status != 0)
-    g_error ("perform --play failed:\n%s", err);
-  g_assert_null (strstr (err, "stuttered"));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SrAudio) audio = sr_audio_read (path, RATE, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (audio->frames, >, RATE);
-  /* it played the whole performance, in real time, after reading the score */
-  double seconds = (double) (g_get_monotonic_time () - started) / G_USEC_PER_SEC;
-  g_assert_cmpfloat (seconds, >=, (double) audio->frames / RATE);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -285,7 +262,6 @@ main (int argc, char **argv)
   g_test_add_func ("/audio-devices/record-ten-seconds", test_ten_seconds_are_recorded_to_the_sample);
   g_test_add_func ("/audio-devices/loop-back", test_what_plays_into_the_input_is_what_is_recorded);
   g_test_add_func ("/audio-devices/command-line", test_the_command_line_records_a_second_and_plays_it_back);
-  g_test_add_func ("/audio-devices/perform-play", test_perform_plays_the_score_it_read_and_keeps_the_file);
   int status = g_test_run ();
   sr_audio_system_close ();
   g_autoptr(GDir) folder = g_dir_open (scratch, 0, NULL);

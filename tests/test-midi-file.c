@@ -165,6 +165,26 @@ test_files_made_from_notes_give_the_notes_back_to_the_millisecond (void)
     }
 }
 
+static void
+test_a_gap_longer_than_a_delta_can_say_is_written_readably (void)
+{
+  /* 2^30 ticks: four times the largest delta */
+  g_autoptr(SrMidiFile) file = sr_midi_file_new (480);
+  GArray *track = sr_midi_file_add_track (file);
+  sr_midi_track_add_channel (track, 0, 0x90, 60, 100);
+  sr_midi_track_add_channel (track, (guint64) 1 << 30, 0x80, 60, 0);
+  g_autoptr(GBytes) bytes = sr_midi_file_write_bytes (file);
+  gsize length = 0;
+  const guint8 *data = g_bytes_get_data (bytes, &length);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrMidiFile) again = sr_midi_file_read_bytes (data, length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (again->warnings->len, ==, 0);
+  g_autoptr(GArray) notes = sr_midi_file_get_notes (again, SR_MIDI_NOTES_DEFAULT);
+  g_assert_cmpuint (notes->len, ==, 1);
+  g_assert_cmpuint (g_array_index (notes, SrNote, 0).offset_tick, ==, (guint64) 1 << 30);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -176,6 +196,7 @@ main (int argc, char **argv)
   g_test_add_func ("/midi-file/truncated", test_a_truncated_track_keeps_what_came_before_with_a_warning);
   g_test_add_func ("/midi-file/garbage", test_garbage_is_refused_with_a_reason);
   g_test_add_func ("/midi-file/stray-data-byte", test_a_data_byte_without_running_status_ends_the_track_with_a_warning);
+  g_test_add_func ("/midi-file/long-gap", test_a_gap_longer_than_a_delta_can_say_is_written_readably);
   g_test_add_func ("/midi-file/from-notes", test_files_made_from_notes_give_the_notes_back_to_the_millisecond);
   return g_test_run ();
 }

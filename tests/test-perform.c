@@ -1,5 +1,7 @@
 /* The notation route of `perform` after OMR: a reading (LMX) performed and rendered. A bar of four crotchets at the
- * default 120 bpm sounds for two seconds, with the release after it; a reading of rests alone has nothing to play. */
+ * default 120 bpm sounds for two seconds, with the release after it; a reading of rests alone has nothing to play; a
+ * reading that backs up past the start of its measure (models write such things) still plays, for as long as it
+ * says. */
 #include <glib.h>
 #include <math.h>
 #include <string.h>
@@ -40,11 +42,27 @@ test_a_reading_of_rests_has_nothing_to_play (void)
   g_assert_nonnull (strstr (error->message, "no notes to play"));
 }
 
+static void
+test_a_backup_past_the_measure_start_plays_from_the_start (void)
+{
+  /* after the crotchet, a backup of a minim would put the quaver a crotchet before the measure */
+  g_autoptr(GArray) tokens = sr_lmx_tokens_from_text ("measure key:fifths:0 time beats:4 beat-type:4 clef:G2 "
+                                                      "C4 quarter backup half E4 eighth G4 half", NULL);
+  guint notes = 0;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrAudio) audio = sr_perform_lmx (tokens, 44100, &notes, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (notes, ==, 3);
+  /* the longest reach: the quaver and the minim from the measure's start, 1.25 s, then the release */
+  g_assert_cmpfloat ((double) audio->frames / 44100, <, 1.25 + 1.6);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/perform/crotchets", test_four_crotchets_sound_for_two_seconds);
   g_test_add_func ("/perform/rests", test_a_reading_of_rests_has_nothing_to_play);
+  g_test_add_func ("/perform/backup-past-the-start", test_a_backup_past_the_measure_start_plays_from_the_start);
   return g_test_run ();
 }

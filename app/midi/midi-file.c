@@ -341,6 +341,8 @@ sr_midi_file_read (const char *path, GError **error)
 
 /* ---- writing ---- */
 
+#define MAX_DELTA 0x0fffffffu
+
 static void
 write_vlq (GByteArray *out, guint64 value)
 {
@@ -373,6 +375,16 @@ write_track (GByteArray *out, const GArray *track)
       const SrMidiEvent *event = &g_array_index (track, SrMidiEvent, i);
       /* Events stored out of order are written at the latest tick so far, never with a negative delta. */
       guint64 event_tick = MAX (event->tick, tick);
+      /* A delta says at most 2^28 - 1 ticks (days of music); a longer gap is bridged by empty text events rather
+       * than written as a delta no reader can read. */
+      while (event_tick - tick > MAX_DELTA)
+        {
+          static const guint8 empty_text[] = { SR_MIDI_META, 0x01, 0x00 };
+          write_vlq (body, MAX_DELTA);
+          g_byte_array_append (body, empty_text, sizeof empty_text);
+          tick += MAX_DELTA;
+          running_status = 0;
+        }
       write_vlq (body, event_tick - tick);
       tick = event_tick;
 

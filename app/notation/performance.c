@@ -438,7 +438,8 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
         {
           /* Where the stretch before a backup ends tells whether that voice filled the bar. */
           a_voice_fills_the_bar |= state->bar_length > 0 && fabs (cursor - state->bar_length) < 1e-6;
-          cursor -= number_of (sr_xml_child (child, "duration"), 0) / state->divisions;
+          /* A backup past the measure's start (a model's reading can say so) goes back to the start, no further. */
+          cursor = MAX (cursor - number_of (sr_xml_child (child, "duration"), 0) / state->divisions, 0);
         }
       else if (sr_xml_is_element (child, "forward"))
         {
@@ -896,8 +897,8 @@ sr_performance_to_midi (xmlDoc *document, const SrPerformanceOptions *options)
           if (note->part_index != p)
             continue;
           guint64 on = (guint64) llround (MAX (note->onset_quarters, 0) * ticks_per_quarter);
-          guint64 off = MAX ((guint64) llround ((note->onset_quarters + note->duration_quarters) * ticks_per_quarter),
-                             on + 1);
+          guint64 off = MAX ((guint64) llround (MAX (note->onset_quarters + note->duration_quarters, 0)
+                                                * ticks_per_quarter), on + 1);
           SrMidiPlannedEvent start = { on, 3, (guint8) (0x90 | channel), note->pitch, note->velocity };
           SrMidiPlannedEvent stop = { off, 0, (guint8) (0x80 | channel), note->pitch, 0 };
           g_array_append_val (planned, start);
