@@ -164,6 +164,37 @@ test_staves_joined_by_a_barline_make_one_system (void)
   g_assert_cmpfloat (lone->box.y, >, 270);
 }
 
+/* An engraving rendered small: each staff line a pixel and a half thick, anti-aliased into two rows of light grey
+ * (150 and 190 of 255, both lighter than mid-grey), on white; the barline and the note heads dark. */
+static void
+test_thin_grey_staff_lines_of_a_small_rendering_are_found (void)
+{
+  int width = 900, height = 400;
+  g_autoptr(SrGrayImage) page = sr_gray_image_new (width, height);
+  memset (page->pixels, 255, (gsize) width * height);
+  const int tops[] = { 60, 160 }; /* a grand staff: staff space 8 px */
+  for (int s = 0; s < 2; s++)
+    for (int line = 0; line < 5; line++)
+      for (int x = 50; x < 850; x++)
+        {
+          page->pixels[(gsize) (tops[s] + line * 8) * width + x] = 150;
+          page->pixels[(gsize) (tops[s] + line * 8 + 1) * width + x] = 190;
+        }
+  for (int y = tops[0]; y <= tops[1] + 33; y++)
+    page->pixels[(gsize) y * width + 50] = page->pixels[(gsize) y * width + 51] = 0;
+  for (int n = 0; n < 16; n++)
+    for (int dy = 0; dy < 6; dy++)
+      for (int dx = 0; dx < 8; dx++)
+        page->pixels[(gsize) (tops[n % 2] + 10 + dy) * width + 90 + n * 45 + dx] = 0;
+
+  g_autoptr(GArray) staves = sr_detect_staves (page);
+  g_assert_cmpuint (staves->len, ==, 2);
+  g_assert_cmpfloat_with_epsilon (g_array_index (staves, SrStaff, 0).space, 8.0, 0.5);
+  g_autoptr(GArray) systems = sr_detect_systems (page, staves);
+  g_assert_cmpuint (systems->len, ==, 1);
+  g_assert_cmpuint (g_array_index (systems, SrDetectedSystem, 0).n_staves, ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -173,5 +204,6 @@ main (int argc, char **argv)
   g_test_add_func ("/system-image/too-tall", test_a_system_too_tall_for_the_model_is_shrunk_to_fit);
   g_test_add_func ("/system-image/off-the-page", test_a_box_off_the_page_is_clamped_or_refused);
   g_test_add_func ("/system-detect/grand-staff", test_staves_joined_by_a_barline_make_one_system);
+  g_test_add_func ("/system-detect/thin-grey-lines", test_thin_grey_staff_lines_of_a_small_rendering_are_found);
   return g_test_run ();
 }

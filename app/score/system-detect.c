@@ -3,7 +3,7 @@
 
 #include <math.h>
 
-#define INK 128 /* darker than this is ink */
+#define INK 128 /* darker than this is ink (for the boxes: the data factory tightens its boxes to the same) */
 #define DRIFT 2 /* rows a staff line may wander across the page */
 
 typedef struct {
@@ -19,9 +19,42 @@ is_ink (const SrGrayImage *page, int x, int y)
   return page->pixels[(gsize) y * page->width + x] < INK;
 }
 
+/* How dark a pixel of a staff line is at least, on this page. A thin line drawn with anti-aliasing (an
+ * engraving rendered at a small staff) or printed faintly is only a little darker than the paper, often lighter
+ * than INK; the level sits a third of the way from the paper (the page's median) down to the ink (its darkest 1 %). */
+static int
+line_level (const SrGrayImage *page)
+{
+  guint64 histogram[256] = { 0 }, count = 0;
+  gsize n = (gsize) page->width * page->height;
+  for (gsize i = 0; i < n; i += 7)
+    histogram[page->pixels[i]]++, count++;
+  int paper = 255, ink = 0;
+  guint64 seen = 0;
+  gboolean ink_found = FALSE;
+  for (int v = 0; v < 256; v++)
+    {
+      seen += histogram[v];
+      if (!ink_found && seen * 100 >= count)
+        ink = v, ink_found = TRUE;
+      if (seen * 2 >= count)
+        {
+          paper = v;
+          break;
+        }
+    }
+  return MAX (paper - (paper - ink) / 3, INK);
+}
+
+static gboolean
+is_line_ink (const SrGrayImage *page, int level, int x, int y)
+{
+  return page->pixels[(gsize) y * page->width + x] < level;
+}
+
 /* Lines within one vertical strip: rows at least half ink across the strip, merged. */
 static GArray *
-strip_lines (const SrGrayImage *page, int x0, int x1)
+strip_lines (const SrGrayImage *page, int level, int x0, int x1)
 {
   GArray *lines = g_array_new (FALSE, FALSE, sizeof (Line));
   int threshold = (x1 - x0) / 2;
@@ -29,7 +62,7 @@ strip_lines (const SrGrayImage *page, int x0, int x1)
     {
       int count = 0;
       for (int x = x0; x < x1; x++)
-        count += is_ink (page, x, y);
+        count += is_line_ink (page, level, x, y);
       if (count < threshold)
         {
           y++;
@@ -41,7 +74,7 @@ strip_lines (const SrGrayImage *page, int x0, int x1)
         {
           count = 0;
           for (int x = x0; x < x1; x++)
-            count += is_ink (page, x, y);
+            count += is_line_ink (page, level, x, y);
           if (count < threshold)
             break;
           weighted += (double) y * count;
@@ -98,7 +131,7 @@ compare_pieces (gconstpointer a, gconstpointer b)
 /* Where a staff's lines run: from the strip pieces' lines, walk left and right while at least three of the five
  * lines (within the drift) are ink. */
 static void
-staff_extent (const SrGrayImage *page, const Piece *left_piece, const Piece *right_piece, double *left, double *right)
+staff_extent (const SrGrayImage *page, int level, const Piece *left_piece, const Piece *right_piece, double *left, double *right)
 {
   for (int direction = -1; direction <= 1; direction += 2)
     {
@@ -121,7 +154,8 @@ staff_extent (const SrGrayImage *page, const Piece *left_piece, const Piece *rig
               int found = G_MAXINT;
               for (int dy = 0; dy <= DRIFT && found == G_MAXINT; dy++)
                 for (int sign = -1; sign <= 1 && found == G_MAXINT; sign += 2)
-                  if (y + sign * dy >= 0 && y + sign * dy < page->height && is_ink (page, x, y + sign * dy))
+                  if (y + sign * dy >= 0 && y + sign * dy < page->height
+                      && is_line_ink (page, level, x, y + sign * dy))
                     found = sign * dy;
               if (found != G_MAXINT)
                 {
@@ -146,15 +180,16 @@ GArray *
 sr_detect_staves (const SrGrayImage *page)
 {
   g_autoptr(GArray) pieces = g_array_new (FALSE, FALSE, sizeof (Piece));
-  int strip_width = page->width / STRIPS;
+  int strip_width = page->width / STRIPS, level = line_level (page);
   for (int strip = 0; strip < STRIPS && strip_width > 0; strip++)
     {
-      g_autoptr(GArray) lines = strip_lines (page, strip * strip_width, (strip + 1) * strip_width);
+      g_autoptr(GArray) lines = strip_lines (page, level, strip * strip_width, (strip + 1) * strip_width);
       strip_staves (lines, strip, pieces);
     }
   g_array_sort (pieces, compare_pieces);
 
-  /* Pieces of one staff lie within a space of each other; a staff is real where a third of the strips see it. */
+  /* Pieces of one staff lie within a space of each other; a staff is real where a quarter of the strips see it (the
+   * last system of a piece may be a bar or two wide). */
   GArray *staves = g_array_new (FALSE, FALSE, sizeof (SrStaff));
   for (guint i = 0; i < pieces->len;)
     {
@@ -181,11 +216,11 @@ sr_detect_staves (const SrGrayImage *page)
           if (piece->strip > rightmost->strip)
             rightmost = piece;
         }
-      if (strips * 3 >= STRIPS)
+      if (strips * 4 >= STRIPS)
         {
           guint n = end - i;
           SrStaff staff = { top / n, bottom / n, 0, 0, (bottom - top) / n / 4, thickness / n };
-          staff_extent (page, leftmost, rightmost, &staff.left, &staff.right);
+          staff_extent (page, level, leftmost, rightmost, &staff.left, &staff.right);
           g_array_append_val (staves, staff);
         }
       i = end;

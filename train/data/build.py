@@ -54,70 +54,86 @@ def add_bytes(tar, name, data):
     tar.addfile(info, io.BytesIO(data))
 
 
-def make_shard(job):
-    """Engraves, cuts and sounds one piece in one layout variant; returns its summary (or why it was skipped)."""
-    piece, variant, cache, sightread, with_audio = job
+def engrave_pages(piece, variant, tmp, rng):
+    """PIECE engraved by verovio in a random layout and rendered as page images, clean for variant 0 and scan-like
+    (degrade.py) after it, into TMP. Returns (score, layout, pages), each page (index, png, [(system, known box)],
+    pixels per layout unit), or why it was skipped. The known boxes are what the crops are cut from, and what the
+    system detector is measured against (eval_systems.py)."""
     global _engraver
     if _engraver is None:
         _engraver = Engraver()
+    options = random_layout(rng)
+    look = "engraved" if variant == 0 else "scan"
+    if piece.path.suffix == ".krn":
+        # verovio reads the kern and hands the C code its MEI: the same measures as the pages.
+        answer = _engraver.engrave(piece.path, tmp / "engraved", options, mei=True)
+        if not answer.get("ok"):
+            return f"verovio: {answer.get('error')}"
+        score = tmp / "engraved" / "score.mei"
+        n_measures = len(re.findall(r"<measure[ >]", score.read_text()))
+    else:
+        part = piano_part(read_mxl(piece.path))
+        if part is None:
+            return "no part"
+        xml, n_measures, _ = part
+        score = tmp / "score.musicxml"
+        score.write_bytes(xml)
+        answer = _engraver.engrave(score, tmp / "engraved", options)
+        if not answer.get("ok"):
+            return f"verovio: {answer.get('error')}"
+    if answer["measures"] != n_measures:
+        return f"verovio laid out {answer['measures']} of {n_measures} measures"
+    layout = json.loads((tmp / "engraved" / "layout.json").read_text())
+
+    # Pages as a scan would give them: a staff 32–56 px high (200–300 dpi for most editions).
+    staff_px = rng.uniform(32, 56)
+    first = layout["systems"][0]["staves"][0]
+    pages = []
+    for page_index, page in enumerate(layout["pages"]):
+        px_per_unit = staff_px / (first[-1] - first[0])
+        width_px = int(round(page["width"] * px_per_unit))
+        png = tmp / f"page-{page_index + 1}.png"
+        run(["rsvg-convert", "-w", width_px, "-b", "white", tmp / "engraved" / f"page-{page_index + 1}.svg",
+             "-o", png])
+        with Image.open(png) as image:
+            page_image = image.convert("L")
+        ink = np.asarray(page_image) < 128
+        page_boxes = system_boxes(layout, page_index, ink, width_px / page["width"])
+        if not page_boxes:
+            continue
+        if look == "scan":
+            # Variants after the first look scanned: the page degrades, and the boxes turn with it.
+            degradation = random_degradation(rng)
+            degrade(page_image, degradation).save(png, compress_level=1)
+            page_boxes = [(i, rotate_box(b, degradation["angle"], *page_image.size) | {"degradation": degradation})
+                          for i, b in page_boxes]
+        pages.append((page_index, png, page_boxes, width_px / page["width"]))
+    return score, layout, options, pages
+
+
+def make_shard(job):
+    """Engraves, cuts and sounds one piece in one layout variant; returns its summary (or why it was skipped)."""
+    piece, variant, cache, sightread, with_audio = job
     rng = random.Random(f"{piece.id}/{variant}")
     shard = cache / "shards" / piece.split / f"{piece.id}-v{variant}.tar"
     summary = {"piece": piece.id, "variant": variant, "split": piece.split, "work": piece.work, "systems": 0,
                "audio_seconds": 0.0, "lmx_lengths": [], "image_lengths": [], "skipped": None}
     with tempfile.TemporaryDirectory(prefix="sr-data-") as tmp:
         tmp = Path(tmp)
-        options = random_layout(rng)
+        engraved = engrave_pages(piece, variant, tmp, rng)
+        if isinstance(engraved, str):
+            return {**summary, "skipped": engraved}
+        score, layout, options, pages = engraved
         look = "engraved" if variant == 0 else "scan"
-        if piece.path.suffix == ".krn":
-            # verovio reads the kern and hands the C code its MEI: the same measures as the pages.
-            answer = _engraver.engrave(piece.path, tmp / "engraved", options, mei=True)
-            if not answer.get("ok"):
-                return {**summary, "skipped": f"verovio: {answer.get('error')}"}
-            score = tmp / "engraved" / "score.mei"
-            n_measures = len(re.findall(r"<measure[ >]", score.read_text()))
-        else:
-            part = piano_part(read_mxl(piece.path))
-            if part is None:
-                return {**summary, "skipped": "no part"}
-            xml, n_measures, _ = part
-            score = tmp / "score.musicxml"
-            score.write_bytes(xml)
-            answer = _engraver.engrave(score, tmp / "engraved", options)
-            if not answer.get("ok"):
-                return {**summary, "skipped": f"verovio: {answer.get('error')}"}
-        if answer["measures"] != n_measures:
-            return {**summary, "skipped": f"verovio laid out {answer['measures']} of {n_measures} measures"}
-        layout = json.loads((tmp / "engraved" / "layout.json").read_text())
-
-        # Pages as a scan would give them: a staff 32–56 px high (200–300 dpi for most editions).
-        staff_px = rng.uniform(32, 56)
-        first = layout["systems"][0]["staves"][0]
         boxes = []
-        for page_index, page in enumerate(layout["pages"]):
-            px_per_unit = staff_px / (first[-1] - first[0])
-            width_px = int(round(page["width"] * px_per_unit))
-            png = tmp / f"page-{page_index + 1}.png"
-            run(["rsvg-convert", "-w", width_px, "-b", "white", tmp / "engraved" / f"page-{page_index + 1}.svg",
-                 "-o", png])
-            with Image.open(png) as image:
-                page_image = image.convert("L")
-            ink = np.asarray(page_image) < 128
-            page_boxes = system_boxes(layout, page_index, ink, width_px / page["width"])
-            if not page_boxes:
-                continue
-            if look == "scan":
-                # Variants after the first look scanned: the page degrades, and the boxes turn with it.
-                degradation = random_degradation(rng)
-                degrade(page_image, degradation).save(png, compress_level=1)
-                page_boxes = [(i, rotate_box(b, degradation["angle"], *page_image.size) | {"degradation": degradation})
-                              for i, b in page_boxes]
+        for page_index, png, page_boxes, scale in pages:
             (tmp / "boxes.json").write_text(json.dumps([{k: b[k] for k in ("x", "y", "width", "height",
                                                                              "staff_height")} | {"page": 1}
                                                         for _, b in page_boxes]))
             crops = json.loads(run([sightread, "crop", png, "--boxes", tmp / "boxes.json", "-o",
                                     tmp / f"crops-{page_index + 1}", "--json"]))
             for (index, box), crop in zip(page_boxes, crops):
-                boxes.append((index, box, crop, width_px / page["width"]))
+                boxes.append((index, box, crop, scale))
 
         # Measures of each system, their LMX, and their performance.
         starts, position = [], 0
