@@ -19,11 +19,17 @@ is_ink (const SrGrayImage *page, int x, int y)
   return page->pixels[(gsize) y * page->width + x] < INK;
 }
 
-/* How dark a pixel of a staff line is at least, on this page. A thin line drawn with anti-aliasing (an
- * engraving rendered at a small staff) or printed faintly is only a little darker than the paper, often lighter
- * than INK; the level sits a third of the way from the paper (the page's median) down to the ink (its darkest 1 %). */
-static int
-line_level (const SrGrayImage *page)
+/* What makes a staff line's pixel on this page. A thin line drawn with anti-aliasing (an engraving rendered at a
+ * small staff) or printed faintly is only a little darker than the paper, and a line that falls between two pixel
+ * rows is spread over both, each light grey. So a pixel counts when it and the one below it are together darker
+ * than the paper by a third of the way from the paper (the page's median) to the ink (its darkest 1 %). */
+typedef struct {
+  int paper;
+  int darkness; /* the two pixels' darkness below the paper, summed, at least this */
+} LineInk;
+
+static LineInk
+line_ink_of (const SrGrayImage *page)
 {
   guint64 histogram[256] = { 0 }, count = 0;
   gsize n = (gsize) page->width * page->height;
@@ -43,18 +49,21 @@ line_level (const SrGrayImage *page)
           break;
         }
     }
-  return MAX (paper - (paper - ink) / 3, INK);
+  return (LineInk) { paper, MAX ((paper - ink) / 3, 16) };
 }
 
 static gboolean
-is_line_ink (const SrGrayImage *page, int level, int x, int y)
+is_line_ink (const SrGrayImage *page, const LineInk *line, int x, int y)
 {
-  return page->pixels[(gsize) y * page->width + x] < level;
+  const guint8 *column = page->pixels + (gsize) y * page->width + x;
+  int here = MAX (line->paper - column[0], 0);
+  int below = y + 1 < page->height ? MAX (line->paper - column[page->width], 0) : 0;
+  return here + below >= line->darkness;
 }
 
 /* Lines within one vertical strip: rows at least half ink across the strip, merged. */
 static GArray *
-strip_lines (const SrGrayImage *page, int level, int x0, int x1)
+strip_lines (const SrGrayImage *page, const LineInk *line, int x0, int x1)
 {
   GArray *lines = g_array_new (FALSE, FALSE, sizeof (Line));
   int threshold = (x1 - x0) / 2;
@@ -62,7 +71,7 @@ strip_lines (const SrGrayImage *page, int level, int x0, int x1)
     {
       int count = 0;
       for (int x = x0; x < x1; x++)
-        count += is_line_ink (page, level, x, y);
+        count += is_line_ink (page, line, x, y);
       if (count < threshold)
         {
           y++;
@@ -74,7 +83,7 @@ strip_lines (const SrGrayImage *page, int level, int x0, int x1)
         {
           count = 0;
           for (int x = x0; x < x1; x++)
-            count += is_line_ink (page, level, x, y);
+            count += is_line_ink (page, line, x, y);
           if (count < threshold)
             break;
           weighted += (double) y * count;
@@ -131,7 +140,8 @@ compare_pieces (gconstpointer a, gconstpointer b)
 /* Where a staff's lines run: from the strip pieces' lines, walk left and right while at least three of the five
  * lines (within the drift) are ink. */
 static void
-staff_extent (const SrGrayImage *page, int level, const Piece *left_piece, const Piece *right_piece, double *left, double *right)
+staff_extent (const SrGrayImage *page, const LineInk *line, const Piece *left_piece, const Piece *right_piece,
+              double *left, double *right)
 {
   for (int direction = -1; direction <= 1; direction += 2)
     {
@@ -155,7 +165,7 @@ staff_extent (const SrGrayImage *page, int level, const Piece *left_piece, const
               for (int dy = 0; dy <= DRIFT && found == G_MAXINT; dy++)
                 for (int sign = -1; sign <= 1 && found == G_MAXINT; sign += 2)
                   if (y + sign * dy >= 0 && y + sign * dy < page->height
-                      && is_line_ink (page, level, x, y + sign * dy))
+                      && is_line_ink (page, line, x, y + sign * dy))
                     found = sign * dy;
               if (found != G_MAXINT)
                 {
@@ -180,10 +190,11 @@ GArray *
 sr_detect_staves (const SrGrayImage *page)
 {
   g_autoptr(GArray) pieces = g_array_new (FALSE, FALSE, sizeof (Piece));
-  int strip_width = page->width / STRIPS, level = line_level (page);
+  int strip_width = page->width / STRIPS;
+  LineInk line = line_ink_of (page);
   for (int strip = 0; strip < STRIPS && strip_width > 0; strip++)
     {
-      g_autoptr(GArray) lines = strip_lines (page, level, strip * strip_width, (strip + 1) * strip_width);
+      g_autoptr(GArray) lines = strip_lines (page, &line, strip * strip_width, (strip + 1) * strip_width);
       strip_staves (lines, strip, pieces);
     }
   g_array_sort (pieces, compare_pieces);
@@ -220,7 +231,7 @@ sr_detect_staves (const SrGrayImage *page)
         {
           guint n = end - i;
           SrStaff staff = { top / n, bottom / n, 0, 0, (bottom - top) / n / 4, thickness / n };
-          staff_extent (page, level, leftmost, rightmost, &staff.left, &staff.right);
+          staff_extent (page, &line, leftmost, rightmost, &staff.left, &staff.right);
           g_array_append_val (staves, staff);
         }
       i = end;
