@@ -164,6 +164,21 @@ test_staves_joined_by_a_barline_make_one_system (void)
   g_assert_cmpfloat (lone->box.y, >, 270);
 }
 
+/* A scan with the scanner's dark shadow down its left side, next to the staves: it joins nothing. */
+static void
+test_the_dark_edge_of_a_scan_does_not_join_systems (void)
+{
+  g_autoptr(SrGrayImage) page = drawn_page ();
+  for (int y = 0; y < page->height; y++)
+    for (int x = 70 + y / 300; x < 86 + y / 300; x++) /* leaning a little, as after straightening */
+      page->pixels[(gsize) y * page->width + x] = 0;
+  g_autoptr(GArray) staves = sr_detect_staves (page);
+  g_assert_cmpuint (staves->len, ==, 3);
+  g_autoptr(GArray) systems = sr_detect_systems (page, staves);
+  g_assert_cmpuint (systems->len, ==, 2);
+  g_assert_cmpuint (g_array_index (systems, SrDetectedSystem, 0).n_staves, ==, 2);
+}
+
 /* An engraving rendered small: each staff line a pixel and a half thick, anti-aliased into two rows of light grey
  * (150 and 190 of 255, both lighter than mid-grey), on white; the barline and the note heads dark. */
 static void
@@ -204,6 +219,7 @@ main (int argc, char **argv)
   g_test_add_func ("/system-image/too-tall", test_a_system_too_tall_for_the_model_is_shrunk_to_fit);
   g_test_add_func ("/system-image/off-the-page", test_a_box_off_the_page_is_clamped_or_refused);
   g_test_add_func ("/system-detect/grand-staff", test_staves_joined_by_a_barline_make_one_system);
+  g_test_add_func ("/system-detect/dark-edge", test_the_dark_edge_of_a_scan_does_not_join_systems);
   g_test_add_func ("/system-detect/thin-grey-lines", test_thin_grey_staff_lines_of_a_small_rendering_are_found);
   return g_test_run ();
 }

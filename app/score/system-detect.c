@@ -2,6 +2,7 @@
 #include "system-detect.h"
 
 #include <math.h>
+#include <string.h>
 
 #define INK 128 /* darker than this is ink (for the boxes: the data factory tightens its boxes to the same) */
 #define DRIFT 2 /* rows a staff line may wander across the page */
@@ -239,10 +240,73 @@ sr_detect_staves (const SrGrayImage *page)
   return staves;
 }
 
-/* Whether a line runs down from staff A to staff B near their left edge: some column within two spaces of it is
- * ink on all but a few of the rows between them. */
+/* The dark edge of a scan or a frame: a line of ink down the whole page, never music. The page is cut into bands;
+ * in each, the columns that are ink on nearly every row are candidates; an edge is a chain of candidates through
+ * every band, moving at most as far from band to band as a page straightened by up to 5 degrees lets a straight
+ * edge of the scan lean. (A system's barline, however tall the score, leaves the page's top or bottom margin.)
+ * The result marks, per band, the edge's columns and MARGIN to either side, for the ragged edge of a shadow. */
+#define EDGE_BANDS 8
+
+static gboolean *
+page_edges (const SrGrayImage *page, int margin)
+{
+  int width = page->width, band_height = MAX (page->height / EDGE_BANDS, 1);
+  gboolean *edge = g_new0 (gboolean, (gsize) EDGE_BANDS * width);
+  g_autofree gboolean *full = g_new0 (gboolean, (gsize) EDGE_BANDS * width);
+  g_autofree int *inked = g_new0 (int, width);
+  for (int band = 0; band < EDGE_BANDS; band++)
+    {
+      memset (inked, 0, sizeof (int) * width);
+      int rows = 0;
+      for (int y = band * band_height; y < MIN ((band + 1) * band_height, page->height); y += 2, rows++)
+        for (int x = 0; x < width; x++)
+          inked[x] += is_ink (page, x, y);
+      for (int x = 0; x < width; x++)
+        full[band * width + x] = rows > 0 && inked[x] >= 0.97 * rows;
+    }
+  int lean = (int) ceil (band_height * tan (5 * G_PI / 180)) + 2;
+  for (int start = 0; start < width; start++)
+    {
+      if (!full[start])
+        continue;
+      int path[EDGE_BANDS] = { start }, band = 1;
+      for (; band < EDGE_BANDS; band++)
+        {
+          int found = -1;
+          for (int d = 0; d <= lean && found < 0; d++)
+            for (int sign = -1; sign <= 1 && found < 0; sign += 2)
+              {
+                int x = path[band - 1] + sign * d;
+                if (x >= 0 && x < width && full[band * width + x])
+                  found = x;
+              }
+          if (found < 0)
+            break;
+          path[band] = found;
+        }
+      if (band < EDGE_BANDS)
+        continue;
+      for (int b = 0; b < EDGE_BANDS; b++)
+        for (int x = MAX (path[b] - margin - lean, 0); x <= MIN (path[b] + margin + lean, width - 1); x++)
+          edge[b * width + x] = TRUE;
+    }
+  return edge;
+}
+
 static gboolean
-joined (const SrGrayImage *page, const SrStaff *a, const SrStaff *b)
+on_edge (const SrGrayImage *page, const gboolean *edge, int x, int y0, int y1)
+{
+  int band_height = MAX (page->height / EDGE_BANDS, 1);
+  for (int band = MIN (y0 / band_height, EDGE_BANDS - 1); band <= MIN (y1 / band_height, EDGE_BANDS - 1); band++)
+    if (edge[band * page->width + x])
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether a line runs down from staff A to staff B near their left edge: some column within two spaces of it,
+ * not on the page's edge, is ink on all but a few of the rows between them. */
+static gboolean
+joined (const SrGrayImage *page, const gboolean *edge, const SrStaff *a, const SrStaff *b)
 {
   int y0 = (int) lround (a->bottom), y1 = (int) lround (b->top);
   if (y1 <= y0)
@@ -251,6 +315,8 @@ joined (const SrGrayImage *page, const SrStaff *a, const SrStaff *b)
   int x0 = MAX ((int) (left - 3 * a->space), 0), x1 = MIN ((int) (left + 2 * a->space), page->width - 1);
   for (int x = x0; x <= x1; x++)
     {
+      if (on_edge (page, edge, x, y0, y1))
+        continue;
       int inked = 0;
       for (int y = y0; y <= y1; y++)
         {
@@ -269,10 +335,12 @@ GArray *
 sr_detect_systems (const SrGrayImage *page, const GArray *staves)
 {
   GArray *systems = g_array_new (FALSE, FALSE, sizeof (SrDetectedSystem));
+  double space = staves->len > 0 ? g_array_index (staves, SrStaff, 0).space : 0;
+  g_autofree gboolean *edge = page_edges (page, DRIFT + (int) (space / 4));
   for (guint i = 0; i < staves->len;)
     {
       guint end = i + 1;
-      while (end < staves->len && joined (page, &g_array_index (staves, SrStaff, end - 1),
+      while (end < staves->len && joined (page, edge, &g_array_index (staves, SrStaff, end - 1),
                                           &g_array_index (staves, SrStaff, end)))
         end++;
       const SrStaff *first = &g_array_index (staves, SrStaff, i), *last = &g_array_index (staves, SrStaff, end - 1);
