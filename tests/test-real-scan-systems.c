@@ -3,10 +3,7 @@
  * the count right on at least 95 % of them (issue 10's target for real scans). */
 #include <gio/gio.h>
 
-#include "deskew.h"
-#include "score-document.h"
-#include "system-detect.h"
-#include "system-image.h"
+#include "page-analysis.h"
 
 static guint
 count_systems (const char *path, guint page_index)
@@ -15,17 +12,9 @@ count_systems (const char *path, guint page_index)
   g_autoptr(GError) error = NULL;
   g_autoptr(SrScoreDocument) document = sr_score_document_new_for_file (file, NULL, &error);
   g_assert_no_error (error);
-  double scale = sr_score_document_get_native_scale (document, page_index);
-  cairo_surface_t *surface = sr_score_document_render_page (document, page_index, scale, &error);
+  g_autoptr(SrPageAnalysis) analysis = sr_page_analyse (document, page_index, &error);
   g_assert_no_error (error);
-  g_autoptr(SrGrayImage) scanned = sr_gray_image_new_from_surface (surface);
-  cairo_surface_destroy (surface);
-  double skew = 0;
-  g_autoptr(SrGrayImage) straightened = sr_page_straightened (scanned, &skew);
-  const SrGrayImage *page = straightened != NULL ? straightened : scanned;
-  g_autoptr(GArray) staves = sr_detect_staves (page);
-  g_autoptr(GArray) systems = sr_detect_systems (page, staves);
-  return systems->len;
+  return analysis->systems->len;
 }
 
 static void

@@ -5,9 +5,8 @@
 #include <json-glib/json-glib.h>
 
 #include "cli-commands.h"
-#include "deskew.h"
+#include "page-analysis.h"
 #include "score-document.h"
-#include "system-detect.h"
 
 static gboolean
 draw_boxes (cairo_surface_t *surface, const GArray *systems, const char *path, GError **error)
@@ -62,23 +61,12 @@ sr_cmd_systems (SrCliArgs *args)
     {
       if (only > 0 && p + 1 != (guint) only)
         continue;
-      double scale = sr_score_document_get_native_scale (document, p);
-      cairo_surface_t *surface = sr_score_document_render_page (document, p, scale, &error);
-      if (surface == NULL)
+      g_autoptr(SrPageAnalysis) analysis = sr_page_analyse (document, p, &error);
+      if (analysis == NULL)
         return sr_cli_fail (name, error->message);
-      g_autoptr(SrGrayImage) scanned = sr_gray_image_new_from_surface (surface);
-      double skew = 0;
-      g_autoptr(SrGrayImage) straightened = sr_page_straightened (scanned, &skew);
-      const SrGrayImage *page = straightened != NULL ? straightened : scanned;
-      if (straightened != NULL)
-        {
-          /* the boxes are on the straightened page: so is the debug picture */
-          cairo_surface_destroy (surface);
-          surface = sr_gray_image_to_surface (straightened);
-        }
-      g_autoptr(GArray) staves = sr_detect_staves (page);
-      g_autoptr(GArray) systems = sr_detect_systems (page, staves);
-      if (!json && straightened != NULL)
+      double skew = analysis->skew_degrees;
+      const GArray *systems = analysis->systems;
+      if (!json && analysis->straightened)
         g_print (_("page %u: straightened by %.2f°\n"), p + 1, skew);
       if (!json)
         g_print (g_dngettext (GETTEXT_PACKAGE, "page %u: %u system\n", "page %u: %u systems\n", systems->len), p + 1,
@@ -112,12 +100,15 @@ sr_cmd_systems (SrCliArgs *args)
           json_builder_add_double_value (builder, round (skew * 100) / 100);
           json_builder_end_object (builder);
         }
-      if (debug_png != NULL && (only > 0 || p == 0) && !draw_boxes (surface, systems, debug_png, &error))
+      /* the boxes are on the page as analysed (straightened when it was turned): so is the debug picture */
+      if (debug_png != NULL && (only > 0 || p == 0))
         {
+          cairo_surface_t *surface = sr_gray_image_to_surface (analysis->page);
+          gboolean drawn = draw_boxes (surface, systems, debug_png, &error);
           cairo_surface_destroy (surface);
-          return sr_cli_fail (debug_png, error->message);
+          if (!drawn)
+            return sr_cli_fail (debug_png, error->message);
         }
-      cairo_surface_destroy (surface);
     }
   json_builder_end_array (builder);
   json_builder_end_object (builder);

@@ -5,9 +5,8 @@
 #include <string.h>
 
 #include "backend.h"
-#include "deskew.h"
+#include "page-analysis.h"
 #include "rqvae.h"
-#include "system-detect.h"
 #include "translator.h"
 
 /* As train_translator.reading_limit: 16 LMX tokens an image column, and some. */
@@ -205,17 +204,12 @@ read_crop (SrOmrReader *reader, const SrGrayImage *crop, SrOmrSystem *system, GE
 GArray *
 sr_omr_read_page (SrOmrReader *reader, SrScoreDocument *document, guint page_index, GError **error)
 {
-  double scale = sr_score_document_get_native_scale (document, page_index);
-  cairo_surface_t *surface = sr_score_document_render_page (document, page_index, scale, error);
-  if (surface == NULL)
+  g_autoptr(SrPageAnalysis) analysis = sr_page_analyse (document, page_index, error);
+  if (analysis == NULL)
     return NULL;
-  g_autoptr(SrGrayImage) scanned = sr_gray_image_new_from_surface (surface);
-  cairo_surface_destroy (surface);
-  double skew = 0;
-  g_autoptr(SrGrayImage) straightened = sr_page_straightened (scanned, &skew);
-  const SrGrayImage *page = straightened != NULL ? straightened : scanned;
-  g_autoptr(GArray) staves = sr_detect_staves (page);
-  g_autoptr(GArray) detected = sr_detect_systems (page, staves);
+  const SrGrayImage *page = analysis->page;
+  double skew = analysis->skew_degrees;
+  GArray *detected = analysis->systems;
   GArray *systems = g_array_new (FALSE, TRUE, sizeof (SrOmrSystem));
   g_array_set_clear_func (systems, clear_system);
   for (guint i = 0; i < detected->len; i++)

@@ -6,10 +6,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "deskew.h"
-#include "score-document.h"
-#include "system-detect.h"
-#include "system-image.h"
+#include "page-analysis.h"
 
 #define RUNS 5
 
@@ -44,7 +41,7 @@ measure (const char *path)
   g_autoptr(SrScoreDocument) document = sr_score_document_new_for_file (file, NULL, &error);
   if (document == NULL)
     g_error ("%s: %s", path, error->message);
-  double render[RUNS], straighten[RUNS], detect[RUNS];
+  double render[RUNS], analyse[RUNS];
   guint n_systems = 0;
   int width = 0, height = 0;
   for (int run = 0; run < RUNS; run++)
@@ -53,23 +50,17 @@ measure (const char *path)
       cairo_surface_t *surface = sr_score_document_render_page (document, 0, 300.0 / 72, &error);
       if (surface == NULL)
         g_error ("%s: %s", path, error->message);
-      g_autoptr(SrGrayImage) scanned = sr_gray_image_new_from_surface (surface);
+      SrGrayImage *scanned = sr_gray_image_new_from_surface (surface);
       cairo_surface_destroy (surface);
       double t1 = now ();
-      double skew = 0;
-      g_autoptr(SrGrayImage) straightened = sr_page_straightened (scanned, &skew);
-      const SrGrayImage *page = straightened != NULL ? straightened : scanned;
+      g_autoptr(SrPageAnalysis) analysis = sr_page_analyse_image (scanned);
       double t2 = now ();
-      g_autoptr(GArray) staves = sr_detect_staves (page);
-      g_autoptr(GArray) systems = sr_detect_systems (page, staves);
-      double t3 = now ();
-      render[run] = t1 - t0, straighten[run] = t2 - t1, detect[run] = t3 - t2;
-      n_systems = systems->len, width = page->width, height = page->height;
+      render[run] = t1 - t0, analyse[run] = t2 - t1;
+      n_systems = analysis->systems->len, width = analysis->page->width, height = analysis->page->height;
     }
-  double analysis = median (straighten) + median (detect);
-  g_print ("%s: %d x %d px, %u systems: render %.3f s, straighten %.3f s, staves and systems %.3f s; analysis %.3f s "
-           "a page\n", g_path_get_basename (path), width, height, n_systems, median (render), median (straighten),
-           median (detect), analysis);
+  double analysis = median (analyse);
+  g_print ("%s: %d x %d px, %u systems: render %.3f s, analysis (straighten, staves, systems) %.3f s a page\n",
+           g_path_get_basename (path), width, height, n_systems, median (render), analysis);
   return analysis;
 }
 
