@@ -304,9 +304,10 @@ on_edge (const SrGrayImage *page, const gboolean *edge, int x, int y0, int y1)
 }
 
 /* Whether a line runs down from staff A to staff B near their left edge: some column within two spaces of it,
- * not on the page's edge, is ink on all but a few of the rows between them. */
+ * not on the page's edge, is ink (as a staff line's pixels are: a faint barline counts) on all but a few of the rows
+ * between them. */
 static gboolean
-joined (const SrGrayImage *page, const gboolean *edge, const SrStaff *a, const SrStaff *b)
+joined (const SrGrayImage *page, const LineInk *line, const gboolean *edge, const SrStaff *a, const SrStaff *b)
 {
   int y0 = (int) lround (a->bottom), y1 = (int) lround (b->top);
   if (y1 <= y0)
@@ -322,7 +323,7 @@ joined (const SrGrayImage *page, const gboolean *edge, const SrStaff *a, const S
         {
           gboolean any = FALSE;
           for (int dx = -DRIFT; dx <= DRIFT && !any; dx++)
-            any = x + dx >= 0 && x + dx < page->width && is_ink (page, x + dx, y);
+            any = x + dx >= 0 && x + dx < page->width && is_line_ink (page, line, x + dx, y);
           inked += any;
         }
       if (inked >= 0.8 * (y1 - y0 + 1))
@@ -337,10 +338,11 @@ sr_detect_systems (const SrGrayImage *page, const GArray *staves)
   GArray *systems = g_array_new (FALSE, FALSE, sizeof (SrDetectedSystem));
   double space = staves->len > 0 ? g_array_index (staves, SrStaff, 0).space : 0;
   g_autofree gboolean *edge = page_edges (page, DRIFT + (int) (space / 4));
+  LineInk line = line_ink_of (page);
   for (guint i = 0; i < staves->len;)
     {
       guint end = i + 1;
-      while (end < staves->len && joined (page, edge, &g_array_index (staves, SrStaff, end - 1),
+      while (end < staves->len && joined (page, &line, edge, &g_array_index (staves, SrStaff, end - 1),
                                           &g_array_index (staves, SrStaff, end)))
         end++;
       const SrStaff *first = &g_array_index (staves, SrStaff, i), *last = &g_array_index (staves, SrStaff, end - 1);

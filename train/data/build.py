@@ -102,10 +102,12 @@ def engrave_pages(piece, variant, tmp, rng):
         if not page_boxes:
             continue
         if look == "scan":
-            # Variants after the first look scanned: the page degrades, and the boxes turn with it.
+            # Variants after the first look scanned: the page degrades, and the boxes turn with it. The box as it
+            # was stays beside it: a page straightened back has its systems there (eval_systems.py).
             degradation = random_degradation(rng)
             degrade(page_image, degradation).save(png, compress_level=1)
-            page_boxes = [(i, rotate_box(b, degradation["angle"], *page_image.size) | {"degradation": degradation})
+            page_boxes = [(i, rotate_box(b, degradation["angle"], *page_image.size)
+                           | {"degradation": degradation, "upright": {k: b[k] for k in ("x", "y", "width", "height")}})
                           for i, b in page_boxes]
         pages.append((page_index, png, page_boxes, width_px / page["width"]))
     return score, layout, options, pages

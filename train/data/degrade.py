@@ -7,14 +7,14 @@ import io
 import random
 
 import numpy as np
-from PIL import Image, ImageFilter
+from PIL import Image, ImageChops, ImageFilter
 
 
 def random_degradation(rng: random.Random):
     chance = lambda p: rng.random() < p  # noqa: E731
     return {
         "angle": round(rng.uniform(-1.5, 1.5), 3) if chance(0.7) else 0.0,
-        # Thinner or thicker strokes: thinning by a pixel erases the hairlines of a small staff, so it is rarer.
+        # Thinner (a faint, worn print) or thicker strokes.
         "stroke": rng.choice([-1, 1, 1]) if chance(0.25) else 0,
         "blur": round(rng.uniform(0.3, 1.2), 2) if chance(0.5) else 0.0,  # Gaussian radius, pixels
         "light": round(rng.uniform(0.05, 0.3), 3) if chance(0.5) else 0.0,  # uneven lighting amplitude
@@ -30,9 +30,14 @@ def random_degradation(rng: random.Random):
 def degrade(image: Image.Image, d):
     """IMAGE (greyscale) degraded by D; the same D and image always give the same result."""
     np_rng = np.random.default_rng(d["seed"])
-    if d["stroke"]:
-        # Ink is dark: a minimum filter grows it, a maximum filter thins it.
-        image = image.filter(ImageFilter.MinFilter(3) if d["stroke"] > 0 else ImageFilter.MaxFilter(3))
+    if d["stroke"] > 0:
+        # Ink is dark: a minimum filter grows it.
+        image = image.filter(ImageFilter.MinFilter(3))
+    elif d["stroke"] < 0:
+        # A maximum filter thins it, but takes a line of one or two pixels away altogether: a page without staff lines
+        # is no scan. What it takes comes back at 55 % of its darkness, as a worn print's hairlines look.
+        faint = Image.eval(image, lambda v: 255 - int((255 - v) * 0.55))
+        image = ImageChops.darker(image.filter(ImageFilter.MaxFilter(3)), faint)
     if d["angle"]:
         image = image.rotate(d["angle"], resample=Image.BILINEAR, expand=False, fillcolor=255)
     pixels = np.asarray(image, dtype=np.float32)

@@ -1,10 +1,11 @@
 """The system detector against the engraver's own boxes (issue 10's engraved-page targets).
 
-  /usr/bin/python3 train/data/eval_systems.py [--split test] [--limit 30] [--json OUT.json]
+  /usr/bin/python3 train/data/eval_systems.py [--look engraved|scan] [--split test] [--limit 30] [--json OUT.json]
 
-Pieces of the split are engraved exactly as the data factory engraves their clean variant (same seed, same layout,
-same page images: build.py's engrave_pages), `sightread systems --json` reads every page, and each known system box
-is matched to at most one detected box (greedily by intersection over union, a match at IoU >= 0.5). Reported:
+Pieces of the split are engraved exactly as the data factory engraves them (same seed, same layout, same page
+images: build.py's engrave_pages): the clean variant 0, or with --look scan variant 1, degraded like a scan and
+turned by up to 1.5 degrees. `sightread systems --json` reads every page (straightening it first, so a scan-like
+page's systems are compared with their boxes before the page was turned), and each known system box is matched to at most one detected box (greedily by intersection over union, a match at IoU >= 0.5). Reported:
 system recall and precision, mean IoU of the matches, the staff height's relative error, pages whose system count is
 right. Targets: recall and precision >= 99 %, mean IoU >= 0.90, staff height within 5 %."""
 
@@ -49,6 +50,7 @@ def main():
     parser.add_argument("--shared", default=str(REPO.parent / "shared"))
     parser.add_argument("--sightread", default=str(REPO / "build" / "sightread"))
     parser.add_argument("--split", default="test")
+    parser.add_argument("--look", choices=("engraved", "scan"), default="engraved")
     parser.add_argument("--limit", type=int, default=30, help="pieces, spread over the split (default 30)")
     parser.add_argument("--json", help="write the numbers and every page's here")
     args = parser.parse_args()
@@ -60,7 +62,8 @@ def main():
     overlaps, staff_errors, report = [], [], []
     for piece in chosen:
         with tempfile.TemporaryDirectory(prefix="sr-eval-systems-") as tmp:
-            engraved = engrave_pages(piece, 0, Path(tmp), random.Random(f"{piece.id}/0"))
+            variant = 0 if args.look == "engraved" else 1
+            engraved = engrave_pages(piece, variant, Path(tmp), random.Random(f"{piece.id}/{variant}"))
             if isinstance(engraved, str):
                 print(f"{piece.id}: skipped ({engraved})", file=sys.stderr)
                 continue
@@ -70,7 +73,8 @@ def main():
                 if answer.returncode != 0:
                     raise SystemExit(f"sightread systems {png}: {answer.stderr.strip()}")
                 detected = json.loads(answer.stdout)["systems"]
-                known = [box for _, box in page_boxes]
+                known = [box.get("upright", {}) | {"staff_height": box["staff_height"]} if "upright" in box else box
+                         for _, box in page_boxes]
                 pairs = match(known, detected)
                 known_total += len(known)
                 detected_total += len(detected)
@@ -86,14 +90,14 @@ def main():
                     print(f"{piece.id} page {page_index + 1}: {len(known)} systems, {len(detected)} found, "
                           f"{len(pairs)} matched", file=sys.stderr)
     summary = {
-        "split": args.split, "pieces": len(chosen), "pages": n_pages, "systems": known_total,
+        "look": args.look, "split": args.split, "pieces": len(chosen), "pages": n_pages, "systems": known_total,
         "recall": matched / max(known_total, 1), "precision": matched / max(detected_total, 1),
         "mean_iou": sum(overlaps) / max(len(overlaps), 1),
         "staff_height_error_mean": sum(staff_errors) / max(len(staff_errors), 1),
         "staff_height_within_5_percent": sum(e <= 0.05 for e in staff_errors) / max(len(staff_errors), 1),
         "pages_with_the_right_count": right_count / max(n_pages, 1),
     }
-    print(f"{summary['pages']} engraved pages of {summary['pieces']} {args.split} pieces, {known_total} systems: "
+    print(f"{summary['pages']} {args.look} pages of {summary['pieces']} {args.split} pieces, {known_total} systems: "
           f"recall {100 * summary['recall']:.2f} %, precision {100 * summary['precision']:.2f} %, mean IoU "
           f"{summary['mean_iou']:.3f}, staff height off by {100 * summary['staff_height_error_mean']:.2f} % on "
           f"average ({100 * summary['staff_height_within_5_percent']:.1f} % within 5 %), system count right on "
