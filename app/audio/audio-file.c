@@ -95,20 +95,27 @@ read_open (SNDFILE *file, const SF_INFO *info, int rate, GError **error)
   return sr_audio_resample ((const float *) mono->data, mono->len, info->samplerate, rate, error);
 }
 
-SrAudio *
-sr_audio_read (const char *path, int rate, GError **error)
+/* FILE as libsndfile opened it (NULL: it could not) read whole at RATE, and closed. */
+static SrAudio *
+read_and_close (SNDFILE *file, const SF_INFO *info, int rate, GError **error)
 {
-  SF_INFO info = { 0 };
-  SNDFILE *file = sf_open (path, SFM_READ, &info);
   if (file == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("not a sound file we can read (%s)"),
                    sf_strerror (NULL));
       return NULL;
     }
-  SrAudio *audio = read_open (file, &info, rate, error);
+  SrAudio *audio = read_open (file, info, rate, error);
   sf_close (file);
   return audio;
+}
+
+SrAudio *
+sr_audio_read (const char *path, int rate, GError **error)
+{
+  SF_INFO info = { 0 };
+  SNDFILE *file = sf_open (path, SFM_READ, &info);
+  return read_and_close (file, &info, rate, error);
 }
 
 /* ---- reading from memory, through libsndfile's virtual I/O ---- */
@@ -168,15 +175,7 @@ sr_audio_read_bytes (const void *data, gsize size, const char *name, int rate, G
   SF_VIRTUAL_IO io = { memory_length, memory_seek, memory_read, memory_write, memory_tell };
   SF_INFO info = { 0 };
   SNDFILE *file = sf_open_virtual (&io, SFM_READ, &info, &memory);
-  if (file == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("not a sound file we can read (%s)"),
-                   sf_strerror (NULL));
-      return NULL;
-    }
-  SrAudio *audio = read_open (file, &info, rate, error);
-  sf_close (file);
-  return audio;
+  return read_and_close (file, &info, rate, error);
 }
 
 /* The libsndfile format PATH's extension names, or 0. PCM at 16 bits for rendered sound, 24 for recordings. */

@@ -1,6 +1,8 @@
 /* The table of sub-commands (DESIGN §3) and the window's own pseudo-command. */
 #pragma once
 
+#include "audio-devices.h"
+#include "audio-file.h"
 #include "cli-args.h"
 
 /* All sub-commands, in the order --help lists them; terminated by an entry with a NULL name. */
@@ -37,3 +39,10 @@ int sr_cmd_perform (SrCliArgs *args);
 int sr_cmd_play (SrCliArgs *args);
 int sr_cmd_record (SrCliArgs *args);
 void sr_cli_print_audio_devices (void);
+
+/* The output device --audio-device (or $SIGHTREAD_AUDIO_DEVICE, or the system) names; NULL with the reason. */
+SrAudioDevice *sr_cli_output_device (SrCliArgs *args, GError **error);
+/* AUDIO on DEVICE from START_SECONDS to its end or Ctrl-C, at GAIN, with progress on a terminal, TITLE naming it;
+ * stutters are reported as SUBJECT's. */
+gboolean sr_cli_play_audio (const SrAudioDevice *device, const char *subject, const char *title, const SrAudio *audio,
+                            double start_seconds, float gain, GError **error);

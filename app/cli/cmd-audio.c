@@ -48,47 +48,50 @@ decibels (float level)
   return level > 1e-6f ? 20 * log10 (level) : -120;
 }
 
-int
-sr_cmd_play (SrCliArgs *args)
+SrAudioDevice *
+sr_cli_output_device (SrCliArgs *args, GError **error)
 {
-  const char *path = sr_cli_args_positional (args, 0);
-  double start_seconds = 0, gain_db = 0;
-  if (!sr_cli_args_get_double (args, "start", 0, 0, SR_AUDIO_MAX_SECONDS, &start_seconds)
-      || !sr_cli_args_get_double (args, "gain", 0, -60, 24, &gain_db))
-    return SR_EXIT_USAGE;
-  g_autoptr(GError) error = NULL;
-  if (!sr_audio_system_open (&error))
-    return sr_cli_fail ("play", error->message);
-  g_autoptr(SrAudioDevice) device = sr_audio_device_choose (sr_cli_args_get (args, "audio-device"), FALSE, &error);
-  if (device == NULL)
+  if (!sr_audio_system_open (error))
+    return NULL;
+  SrAudioDevice *device = sr_audio_device_choose (sr_cli_args_get (args, "audio-device"), FALSE, error);
+  sr_audio_system_close ();
+  return device;
+}
+
+gboolean
+sr_cli_play_audio (const SrAudioDevice *device, const char *subject, const char *title, const SrAudio *audio,
+                   double start_seconds, float gain, GError **error)
+{
+  if (!sr_audio_system_open (error))
+    return FALSE;
+  int rate = sr_audio_device_rate (device, FALSE, audio->rate);
+  /* A device that takes no sound at the file's rate (a JACK server at 48 kHz) gets it resampled. */
+  g_autoptr(SrAudio) resampled = rate != audio->rate
+                                   ? sr_audio_resample (audio->samples, audio->frames, audio->rate, rate, error)
+                                   : NULL;
+  if (rate != audio->rate && resampled == NULL)
     {
       sr_audio_system_close ();
-      return sr_cli_fail ("play", error->message);
+      return FALSE;
     }
-  int rate = sr_audio_device_rate (device, FALSE, MODEL_RATE);
-  g_autoptr(SrAudio) audio = sr_audio_read (path, rate, &error);
-  if (audio == NULL)
-    {
-      sr_audio_system_close ();
-      return sr_cli_fail (path, error->message);
-    }
-  g_autoptr(SrAudioStream) stream = sr_audio_stream_new_from_audio (audio);
+  const SrAudio *sound = resampled != NULL ? resampled : audio;
+  g_autoptr(SrAudioStream) stream = sr_audio_stream_new_from_audio (sound);
   g_autoptr(SrPlayback) playback = sr_playback_new (stream);
-  sr_playback_set_gain (playback, (float) pow (10, gain_db / 20));
-  gsize start = MIN ((gsize) (start_seconds * rate), audio->frames);
+  sr_playback_set_gain (playback, gain);
+  gsize start = MIN ((gsize) (start_seconds * rate), sound->frames);
   if (start > 0)
     sr_playback_seek (playback, start);
   catch_interrupts ();
-  gboolean opened = sr_playback_open_output (playback, device, 0, &error);
+  gboolean opened = sr_playback_open_output (playback, device, 0, error);
   sr_audio_system_close (); /* the playback holds its own reference */
   if (!opened)
-    return sr_cli_fail ("play", error->message);
+    return FALSE;
 
   gboolean show = isatty (STDERR_FILENO);
   char total[32], now[32];
-  format_time (total, sizeof total, (double) audio->frames / rate);
+  format_time (total, sizeof total, (double) sound->frames / rate);
   if (show)
-    g_printerr (_("Playing %s on %s\n"), path, device->name);
+    g_printerr (_("Playing %s on %s\n"), title, device->name);
   while (!interrupted && !sr_playback_finished (playback))
     {
       if (show)
@@ -102,9 +105,29 @@ sr_cmd_play (SrCliArgs *args)
     g_printerr ("\n");
   guint underruns = sr_playback_underruns (playback);
   if (underruns > 0)
-    g_printerr (ngettext ("sightread: play: the sound stuttered %u time (the machine was too busy)\n",
-                          "sightread: play: the sound stuttered %u times (the machine was too busy)\n", underruns),
-                underruns);
+    g_printerr (ngettext ("sightread: %s: the sound stuttered %u time (the machine was too busy)\n",
+                          "sightread: %s: the sound stuttered %u times (the machine was too busy)\n", underruns),
+                subject, underruns);
+  return TRUE;
+}
+
+int
+sr_cmd_play (SrCliArgs *args)
+{
+  const char *path = sr_cli_args_positional (args, 0);
+  double start_seconds = 0, gain_db = 0;
+  if (!sr_cli_args_get_double (args, "start", 0, 0, SR_AUDIO_MAX_SECONDS, &start_seconds)
+      || !sr_cli_args_get_double (args, "gain", 0, -60, 24, &gain_db))
+    return SR_EXIT_USAGE;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrAudioDevice) device = sr_cli_output_device (args, &error);
+  if (device == NULL)
+    return sr_cli_fail ("play", error->message);
+  g_autoptr(SrAudio) audio = sr_audio_read (path, MODEL_RATE, &error);
+  if (audio == NULL)
+    return sr_cli_fail (path, error->message);
+  if (!sr_cli_play_audio (device, "play", path, audio, start_seconds, (float) pow (10, gain_db / 20), &error))
+    return sr_cli_fail ("play", error->message);
   return SR_EXIT_OK;
 }
 

@@ -3,54 +3,9 @@
  * its model. --play plays the performance once the whole score is read (streaming while reading comes with the
  * direct route, issue 12). */
 #include <glib/gi18n.h>
-#include <signal.h>
 
-#include "audio-playback.h"
 #include "cli-commands.h"
 #include "perform.h"
-
-static volatile sig_atomic_t interrupted;
-
-static void
-note_interrupt (int signal_number)
-{
-  (void) signal_number;
-  interrupted = 1;
-}
-
-/* AUDIO on the default (or --audio-device) output, to its end or Ctrl-C. */
-static gboolean
-play (SrCliArgs *args, const SrAudio *audio, GError **error)
-{
-  if (!sr_audio_system_open (error))
-    return FALSE;
-  g_autoptr(SrAudioDevice) device = sr_audio_device_choose (sr_cli_args_get (args, "audio-device"), FALSE, error);
-  g_autoptr(SrAudio) resampled = NULL;
-  if (device != NULL && sr_audio_device_rate (device, FALSE, audio->rate) != audio->rate)
-    {
-      resampled = sr_audio_resample (audio->samples, audio->frames, audio->rate,
-                                     sr_audio_device_rate (device, FALSE, audio->rate), error);
-      if (resampled == NULL)
-        g_clear_pointer (&device, sr_audio_device_free);
-    }
-  if (device == NULL)
-    {
-      sr_audio_system_close ();
-      return FALSE;
-    }
-  g_autoptr(SrAudioStream) stream = sr_audio_stream_new_from_audio (resampled != NULL ? resampled : audio);
-  g_autoptr(SrPlayback) playback = sr_playback_new (stream);
-  gboolean opened = sr_playback_open_output (playback, device, 0, error);
-  sr_audio_system_close ();
-  if (!opened)
-    return FALSE;
-  struct sigaction action = { .sa_handler = note_interrupt };
-  sigemptyset (&action.sa_mask);
-  sigaction (SIGINT, &action, NULL);
-  while (!interrupted && !sr_playback_finished (playback))
-    g_usleep (50000);
-  return TRUE;
-}
 
 int
 sr_cmd_perform (SrCliArgs *args)
@@ -98,7 +53,11 @@ sr_cmd_perform (SrCliArgs *args)
                summary.seconds, output);
     }
   /* The file is written first: a missing sound card then costs the user nothing of the work. */
-  if (playing && !play (args, audio, &error))
-    return sr_cli_fail ("perform", error->message);
+  if (playing)
+    {
+      g_autoptr(SrAudioDevice) device = sr_cli_output_device (args, &error);
+      if (device == NULL || !sr_cli_play_audio (device, "perform", name, audio, 0, 1.0f, &error))
+        return sr_cli_fail ("perform", error->message);
+    }
   return SR_EXIT_OK;
 }

@@ -73,7 +73,7 @@ def main():
                 if answer.returncode != 0:
                     raise SystemExit(f"sightread systems {png}: {answer.stderr.strip()}")
                 detected = json.loads(answer.stdout)["systems"]
-                known = [box.get("upright", {}) | {"staff_height": box["staff_height"]} if "upright" in box else box
+                known = [box["upright"] | {"staff_height": box["staff_height"]} if "upright" in box else box
                          for _, box in page_boxes]
                 pairs = match(known, detected)
                 known_total += len(known)
