@@ -37,13 +37,55 @@ find_files (const char *folder, const char *const *suffixes, GPtrArray *paths)
     }
 }
 
+/* g_ptr_array_sort hands the comparison pointers to the elements, not the elements. */
+static int
+compare_paths (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
+}
+
 GPtrArray *
 sr_test_find_files (const char *root, const char *const *suffixes)
 {
   GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
   find_files (root, suffixes, paths);
-  g_ptr_array_sort (paths, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (paths, compare_paths);
   return paths;
+}
+
+guint
+sr_test_count_valid_musicxml (GPtrArray *paths)
+{
+  const char *shared = g_getenv ("SIGHTREAD_SHARED");
+  g_autofree char *catalog = g_build_filename (shared != NULL ? shared : "", "data", "schema", "musicxml",
+                                               "catalog.xml", NULL);
+  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "XML_CATALOG_FILES", catalog, TRUE);
+  guint n_valid = 0;
+  for (guint start = 0; start < paths->len; start += 400)
+    {
+      g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+      const char *head[] = { "xmllint", "--nonet", "--noout", "--schema", "http://www.musicxml.org/xsd/musicxml.xsd" };
+      for (gsize i = 0; i < G_N_ELEMENTS (head); i++)
+        g_ptr_array_add (argv, (gpointer) head[i]);
+      for (guint i = start; i < MIN (start + 400, paths->len); i++)
+        g_ptr_array_add (argv, paths->pdata[i]);
+      g_ptr_array_add (argv, NULL);
+      g_autofree char *out = NULL, *err = NULL;
+      int status = 0;
+      g_autoptr(GError) error = NULL;
+      g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
+                                   &status, &error));
+      g_assert_no_error (error);
+      g_auto(GStrv) lines = g_strsplit (err, "\n", -1);
+      for (guint i = 0; lines[i] != NULL; i++)
+        {
+          if (g_str_has_suffix (lines[i], " validates"))
+            n_valid++;
+          else if (lines[i][0] != '\0')
+            g_test_message ("%s", lines[i]);
+        }
+    }
+  return n_valid;
 }
 
 char *

@@ -13,6 +13,11 @@ GPtrArray *sr_test_find_files (const char *root, const char *const *suffixes);
 /* The RMS of mono SAMPLES (FRAMES of them at RATE) from FROM_S to TO_S seconds. */
 double sr_test_rms (const float *samples, gsize frames, int rate, double from_s, double to_s);
 
+/* How many of the MusicXML files at PATHS validate against the MusicXML 4.0 schema in ../shared/data/schema
+ * (xmllint offline, through the schema's catalog; one run per batch, the schema loaded once). What xmllint says
+ * of the others is passed on as test messages. */
+guint sr_test_count_valid_musicxml (GPtrArray *paths);
+
 /* Writes DATA to DIR/NAME and returns the path. */
 char *sr_test_write_file (const char *dir, const char *name, const void *data, gsize length);
 
