@@ -369,14 +369,18 @@ def train(args):
             loss_now = validation_loss(plain, task, validation, where.device)
             logging.info("step %d validation %s %s teacher-forced loss %.4f (best %.2f, loss %.4f)", step, task.metric,
                          " ".join(f"{look} {v:.2f} %" for look, v in scores.items()), loss_now, best, best_loss)
+            provenance = {"steps": step, metric_key: f"{value:.3f}", "validation_loss": f"{loss_now:.4f}",
+                          **{f"{metric_key}_{look}": f"{v:.3f}" for look, v in scores.items()},
+                          task.tokenizer: fingerprint(weights),
+                          "data": f"data factory shards in {args.cache}, split train",
+                          "date": datetime.date.today().isoformat()}
+            # A greedy SER over a few dozen validation systems swings by tens of points between evaluations, so the
+            # latest weights are kept too, for the test split to judge against the best ones.
+            latest = Path(args.latest or f"~/.cache/sightread/checkpoints/{task.direction}-latest.safetensors")
+            export(copy.deepcopy(plain).cpu(), task, latest.expanduser(), provenance, validation[0])
             if keep(task, value, best, loss_now, best_loss):
                 best, best_loss = value, loss_now
-                export(copy.deepcopy(plain).cpu(), task, target,
-                       {"steps": step, metric_key: f"{value:.3f}", "validation_loss": f"{loss_now:.4f}",
-                        **{f"{metric_key}_{look}": f"{v:.3f}" for look, v in scores.items()},
-                        task.tokenizer: fingerprint(weights),
-                        "data": f"data factory shards in {args.cache}, split train",
-                        "date": datetime.date.today().isoformat()}, validation[0])
+                export(copy.deepcopy(plain).cpu(), task, target, provenance, validation[0])
                 logging.info("exported %s", target)
 
 
@@ -437,6 +441,8 @@ def main():
     t.add_argument("--eval-every", type=int, default=250)
     t.add_argument("--fresh", action="store_true", help="start from random weights, not the shipped model")
     t.add_argument("--log", help="default ~/.cache/sightread/logs/i2a.log or a2i.log")
+    t.add_argument("--latest", help="where the weights of each evaluation go, kept or not (default "
+                                    "~/.cache/sightread/checkpoints/i2a-latest.safetensors or a2i-latest)")
     e.add_argument("--splits", default="test,real-scan", help="comma-separated: validation, test, real-scan")
     e.add_argument("--limit", type=int, default=200, help="pairs per split and look, spread over the split")
     e.add_argument("--json", help="also write the numbers to this JSON file")
