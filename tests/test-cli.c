@@ -367,9 +367,10 @@ test_omr_reads_every_system_of_the_sample_into_valid_musicxml (void)
   g_autofree char *xml = g_build_filename (scratch, "minuet.musicxml", NULL);
   g_auto(Run) run = { 0 };
   g_autofree char *json = g_build_filename (scratch, "minuet.json", NULL);
-  /* on the CPU backend, so that the sanitizer build checks the whole reading for leaks */
-  sightread (&run, "omr", "--device", "cpu", pdf, "--lmx", lmx, "-o", xml, "--json", json);
+  /* on the CPU backend, so that the sanitizer build checks the whole reading for leaks; quiet: no progress line */
+  sightread (&run, "omr", "--device", "cpu", "-q", pdf, "--lmx", lmx, "-o", xml, "--json", json);
   g_assert_cmpint (run.status, ==, 0);
+  g_assert_null (strstr (run.err, "reading the systems"));
   g_autofree char *reading = NULL;
   g_assert_true (g_file_get_contents (lmx, &reading, NULL, NULL));
   /* the sample's three systems, each a header line and a line of LMX that opens a measure */
@@ -476,6 +477,67 @@ test_synth_renders_midi_with_the_reference_synthesizer_to_flac (void)
   g_remove (flac);
 }
 
+/* A pianist's performance (ASAP's Haydn, a Disklavier recording) becomes a draft score: MusicXML, LMX and what was
+ * estimated; a file with nothing to draft, or no output asked for, is refused. */
+static void
+test_midi_draft_writes_a_performance_as_a_score (void)
+{
+  g_autofree char *midi = g_build_filename (g_getenv ("SIGHTREAD_SHARED"), "data", "aligned", "asap", "Haydn",
+                                            "Keyboard_Sonatas", "6-1", "ChenC01.mid", NULL);
+  g_autofree char *musicxml = g_build_filename (scratch, "haydn-draft.musicxml", NULL);
+  g_autofree char *lmx = g_build_filename (scratch, "haydn-draft.lmx", NULL);
+  g_auto(Run) run = { 0 };
+  sightread (&run, "midi", "draft", midi, "-o", musicxml, "--lmx", lmx);
+  g_assert_cmpint (run.status, ==, 0);
+  assert_contains (run.err, "bars");
+  g_autoptr(GPtrArray) written = g_ptr_array_new ();
+  g_ptr_array_add (written, musicxml);
+  g_assert_cmpuint (sr_test_count_valid_musicxml (written), ==, 1);
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (lmx, &text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (text, "measure key:fifths:"));
+
+  g_auto(Run) json = { 0 };
+  sightread (&json, "midi", "draft", midi, "--json");
+  g_assert_cmpint (json.status, ==, 0);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (parser, json.out, -1, NULL));
+  JsonObject *summary = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpfloat (json_object_get_double_member (summary, "beats_per_minute"), >, 40);
+  g_assert_cmpint (json_object_get_int_member (summary, "bars"), >, 50);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (summary, "beats")), >, 200);
+
+  /* What the player says is taken: Haydn's Allegro, played at a quarter of about 76, in 4/4 and G major. */
+  g_auto(Run) told = { 0 };
+  sightread (&told, "midi", "draft", midi, "--json", "--tempo", "76", "--time", "4/4", "--key", "1");
+  g_assert_cmpint (told.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, told.out, -1, NULL));
+  summary = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (summary, "time"), ==, "4/4");
+  g_assert_cmpint (json_object_get_int_member (summary, "key_fifths"), ==, 1);
+  g_assert_cmpfloat (fabs (json_object_get_double_member (summary, "beats_per_minute") - 76), <=, 76 * 0.15);
+  g_auto(Run) odd_time = { 0 };
+  sightread (&odd_time, "midi", "draft", midi, "--json", "--time", "5/8");
+  g_assert_cmpint (odd_time.status, ==, 2);
+  assert_contains (odd_time.err, "--time takes");
+
+  /* A MIDI file without notes. */
+  static const guint8 silent[] = { 'M', 'T', 'h', 'd', 0, 0, 0, 6, 0, 0, 0, 1, 1, 0xe0,
+                                   'M', 'T', 'r', 'k', 0, 0, 0, 4, 0, 0xff, 0x2f, 0 };
+  g_autofree char *empty = sr_test_write_file (scratch, "silent.mid", silent, sizeof silent);
+  g_auto(Run) nothing = { 0 };
+  sightread (&nothing, "midi", "draft", empty, "--json");
+  g_assert_cmpint (nothing.status, ==, 1);
+  g_autofree char *expected = g_strdup_printf ("sightread: %s: no pitched notes", empty);
+  assert_contains (nothing.err, expected);
+  g_auto(Run) nowhere = { 0 };
+  sightread (&nowhere, "midi", "draft", midi);
+  g_assert_cmpint (nowhere.status, ==, 2);
+  g_remove (musicxml);
+  g_remove (lmx);
+  g_remove (empty);
+}
+
 static void
 test_perform_says_which_routes_exist (void)
 {
@@ -569,6 +631,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/omr-lost-gpu", test_omr_goes_on_on_the_cpu_when_the_gpu_is_lost);
   g_test_add_func ("/cli/synth-reference", test_synth_renders_midi_with_the_reference_synthesizer_to_flac);
   g_test_add_func ("/cli/perform-routes", test_perform_says_which_routes_exist);
+  g_test_add_func ("/cli/midi-draft", test_midi_draft_writes_a_performance_as_a_score);
   g_test_add_func ("/cli/audio-without-sound-card", test_without_a_sound_card_play_and_record_say_so);
   g_test_add_func ("/cli/audio-bad-usage", test_play_and_record_refuse_bad_usage);
   g_test_add_func ("/cli/german", test_german_users_get_german_help_and_errors);

@@ -12,6 +12,7 @@ const SrCliOption sr_cli_device_option = {
 const SrCliOption sr_cli_models_option = {
   "models", 0, "DIR", N_("Folder of model weights (default: the shipped models)")
 };
+const SrCliOption sr_cli_quiet_option = { "quiet", 'q', NULL, N_("Show no progress line") };
 const SrCliOption sr_cli_help_option = { "help", 'h', NULL, N_("Show this help") };
 
 static const SrCliOption *
@@ -20,7 +21,8 @@ find_option (const SrCliCommand *command, const char *option_name)
   gboolean is_long = g_str_has_prefix (option_name, "--");
   const char *name = option_name + (is_long ? 2 : 1);
 
-  const SrCliOption *shared[] = { &sr_cli_device_option, &sr_cli_models_option, &sr_cli_help_option };
+  const SrCliOption *shared[] = { &sr_cli_device_option, &sr_cli_models_option, &sr_cli_quiet_option,
+                                  &sr_cli_help_option };
   for (gsize i = 0; i < G_N_ELEMENTS (shared); i++)
     if (is_long ? g_str_equal (shared[i]->long_name, name) : (shared[i]->short_name == name[0] && name[0] != 0))
       return shared[i];
@@ -73,6 +75,8 @@ parse_words (SrCliArgs *args, int n_words, char **words, GError **error)
     add_entry (entries, &sr_cli_device_option);
   if (command->flags & SR_CLI_USES_MODELS)
     add_entry (entries, &sr_cli_models_option);
+  if (command->flags & SR_CLI_SHOWS_PROGRESS)
+    add_entry (entries, &sr_cli_quiet_option);
   add_entry (entries, &sr_cli_help_option);
 
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -257,6 +261,18 @@ sr_cli_print_json (gpointer builder, gboolean pretty)
   json_generator_set_pretty (generator, pretty);
   g_autofree char *text = json_generator_to_data (generator, NULL);
   g_print ("%s\n", text);
+}
+
+SrProgress *
+sr_cli_progress_new (const SrCliArgs *args, const char *what)
+{
+  return sr_progress_new (what, sr_cli_args_has (args, "quiet"));
+}
+
+void
+sr_cli_progress_update (double done, const char *where, gpointer progress)
+{
+  sr_progress_set (progress, done, where);
 }
 
 char *

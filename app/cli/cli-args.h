@@ -4,6 +4,7 @@
 #include <glib.h>
 
 #include "device-choice.h"
+#include "progress.h"
 
 enum {
   SR_EXIT_OK = 0,
@@ -21,11 +22,13 @@ typedef struct {
 typedef enum {
   SR_CLI_USES_DEVICE = 1 << 0, /* accepts --device (and SIGHTREAD_DEVICE) */
   SR_CLI_USES_MODELS = 1 << 1, /* accepts --models DIR */
+  SR_CLI_SHOWS_PROGRESS = 1 << 2, /* shows a progress line for long work; accepts -q, --quiet */
 } SrCliCommandFlags;
 
 /* Options that several commands share; the help printer shows them from here too. */
 extern const SrCliOption sr_cli_device_option;
 extern const SrCliOption sr_cli_models_option;
+extern const SrCliOption sr_cli_quiet_option;
 extern const SrCliOption sr_cli_help_option;
 
 typedef struct _SrCliArgs SrCliArgs;
@@ -81,6 +84,10 @@ void sr_cli_print_json (gpointer builder, gboolean pretty);
 /* The folder of model weights: --models DIR, else $SIGHTREAD_MODELS, else the installed folder, else (an
  * uninstalled build) the source tree's resources/models. */
 char *sr_cli_models_folder (const SrCliArgs *args);
+
+/* A progress line for WHAT, silent with --quiet; and an SrProgressFunc that moves it (its data the SrProgress). */
+SrProgress *sr_cli_progress_new (const SrCliArgs *args, const char *what);
+void sr_cli_progress_update (double done, const char *where, gpointer progress);
 
 /* Prints "sightread: SUBJECT: MESSAGE" and returns SR_EXIT_FAILURE. */
 int sr_cli_fail (const char *subject, const char *message);

@@ -110,6 +110,17 @@ static const SrCliOption midi_render_options[] = {
   { NULL }
 };
 
+static const SrCliOption midi_draft_options[] = {
+  { "output", 'o', "OUT.musicxml", N_("Write the draft score as MusicXML") },
+  { "lmx", 0, "OUT.lmx", N_("Write it as LMX tokens") },
+  { "tempo", 0, "BPM", N_("The beat's tempo, roughly: quarters a minute, or dotted quarters in 6/8 (default: "
+                          "estimated)") },
+  { "time", 0, "N/D", N_("The time signature: 2/4, 3/4, 4/4 … 7/4, 6/8, 9/8 or 12/8 (default: estimated)") },
+  { "key", 0, "FIFTHS", N_("The key signature: sharps as 1 to 7, flats as -1 to -7 (default: estimated)") },
+  { "json", 0, NULL, N_("Print what was estimated (tempo, metre, key, beats in seconds) as JSON") },
+  { NULL }
+};
+
 static const SrCliOption eval_ser_options[] = {
   { "json", 0, NULL, N_("Print machine-readable JSON") },
   { NULL }
@@ -154,9 +165,9 @@ const SrCliCommand sr_cli_commands[] = {
   { "crop", "SCORE", 1, 1, N_("Cut systems out of a score's pages and normalise them as the models see them"),
     crop_options, 0, sr_cmd_crop, NULL },
   { "omr", "SCORE", 1, 1, N_("Read a score image as notation (the LMX reading on standard output unless -o or --lmx)"),
-    omr_options, SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS, sr_cmd_omr, NULL },
+    omr_options, SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS | SR_CLI_SHOWS_PROGRESS, sr_cmd_omr, NULL },
   { "perform", "SCORE", 1, 1, N_("Turn a score image into sound"), perform_options,
-    SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS, sr_cmd_perform, NULL },
+    SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS | SR_CLI_SHOWS_PROGRESS, sr_cmd_perform, NULL },
   { "synth", "MIDI", 1, 1, N_("Turn MIDI into sound with the MIDI → audio model (or --reference: FluidSynth)"),
     synth_options, SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS, sr_cmd_synth, NULL },
   { "play", "AUDIO", 1, 1, N_("Play a sound file (WAV, FLAC, OGG, MP3) on the sound card"), play_options, 0,
@@ -164,7 +175,7 @@ const SrCliCommand sr_cli_commands[] = {
   { "record", "", 0, 0, N_("Record from an input (a microphone, a line in) to a sound file, with a level meter"),
     record_options, 0, sr_cmd_record, NULL },
   { "transcribe", "AUDIO", 1, 1, N_("Turn a recording into MIDI, a draft score and a score image"),
-    transcribe_options, SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS, NULL, ROADMAP_TASKS },
+    transcribe_options, SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS | SR_CLI_SHOWS_PROGRESS, NULL, ROADMAP_TASKS },
   { "engrave", "MUSICXML|LMX", 1, 1, N_("Draw notation as a picture"), output_option_png, 0, NULL,
     ROADMAP_ENGRAVER },
   { "lmx encode", "MUSICXML", 1, 1, N_("Print a MusicXML or .mxl score as LMX tokens, a line a part"),
@@ -177,6 +188,9 @@ const SrCliCommand sr_cli_commands[] = {
     sr_cmd_midi_notes, NULL },
   { "midi render", "MUSICXML", 1, 1, N_("Perform a MusicXML or .mxl score as MIDI: repeats, ties, tempo, dynamics, "
                                        "pedal"), midi_render_options, 0, sr_cmd_midi_render, NULL },
+  { "midi draft", "MIDI|NOTES.json", 1, 1, N_("Write a performance (a MIDI keyboard take, a transcription) as a "
+                                              "draft score: beats, metre, key, notes on a grid, two staves"),
+    midi_draft_options, 0, sr_cmd_midi_draft, NULL },
   { "midi encode", "MIDI|NOTES.json", 1, 1, N_("Print a MIDI file (or a JSON note list) as event tokens, one 20-s "
                                                "segment a line"),
     midi_encode_options, 0, sr_cmd_midi_encode, NULL },

@@ -21,6 +21,7 @@ int sr_cmd_pages (SrCliArgs *args);
 int sr_cmd_midi_notes (SrCliArgs *args);
 int sr_cmd_midi_encode (SrCliArgs *args);
 int sr_cmd_midi_render (SrCliArgs *args);
+int sr_cmd_midi_draft (SrCliArgs *args);
 int sr_cmd_midi_decode (SrCliArgs *args);
 int sr_cmd_midi_vocabulary (SrCliArgs *args);
 int sr_cmd_eval_notes (SrCliArgs *args);

@@ -84,5 +84,7 @@ sr_cli_print_command_help (const SrCliCommand *command)
     print_option (&sr_cli_device_option);
   if (command->flags & SR_CLI_USES_MODELS)
     print_option (&sr_cli_models_option);
+  if (command->flags & SR_CLI_SHOWS_PROGRESS)
+    print_option (&sr_cli_quiet_option);
   print_option (&sr_cli_help_option);
 }

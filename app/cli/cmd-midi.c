@@ -1,11 +1,16 @@
-/* `sightread midi notes|encode|decode`: a MIDI file's notes, its event tokens, and tokens back to a MIDI file. */
+/* `sightread midi notes|encode|decode|render|draft`: a MIDI file's notes, its event tokens, tokens back to a MIDI
+ * file, a score performed as MIDI, and a performance drafted as a score. */
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include <stdio.h>
 
 #include "cli-commands.h"
+#include "draft-score.h"
+#include "lmx-vocabulary.h"
 #include "midi-tokens.h"
 #include "musicxml-read.h"
+#include "musicxml-write.h"
 #include "note-list-json.h"
 #include "performance.h"
 
@@ -324,5 +329,124 @@ sr_cmd_midi_render (SrCliArgs *args)
       g_autoptr(GArray) notes = sr_performance_render_with_measures (document, &options, &measures);
       print_performance_json (notes, measures);
     }
+  return SR_EXIT_OK;
+}
+
+static void
+print_draft_summary (const SrDraftSummary *summary)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "beats_per_minute");
+  json_builder_add_double_value (builder, round (summary->beats_per_minute * 10) / 10);
+  json_builder_set_member_name (builder, "time");
+  g_autofree char *time = g_strdup_printf ("%d/%d", summary->beats, summary->beat_type);
+  json_builder_add_string_value (builder, time);
+  json_builder_set_member_name (builder, "beats_per_bar");
+  json_builder_add_int_value (builder, summary->metre.beats_per_bar);
+  json_builder_set_member_name (builder, "key_fifths");
+  json_builder_add_int_value (builder, summary->key.fifths);
+  json_builder_set_member_name (builder, "mode");
+  json_builder_add_string_value (builder, summary->key.minor ? "minor" : "major");
+  json_builder_set_member_name (builder, "bars");
+  json_builder_add_int_value (builder, summary->n_bars);
+  json_builder_set_member_name (builder, "notes");
+  json_builder_add_int_value (builder, summary->n_notes);
+  /* The tracked beats, and which of them are downbeats (bar lines), as the draft's bars fall on them. */
+  json_builder_set_member_name (builder, "beats");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < summary->beats_s->len; i++)
+    json_builder_add_double_value (builder, round (g_array_index (summary->beats_s, double, i) * 1000) / 1000);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "first_downbeat");
+  json_builder_add_int_value (builder, summary->metre.first_downbeat);
+  json_builder_end_object (builder);
+  sr_cli_print_json (builder, FALSE);
+}
+
+/* --time N/D: one the draft can write. */
+static gboolean
+draft_time_option (SrCliArgs *args, SrDraftOptions *options)
+{
+  const char *text = sr_cli_args_get (args, "time");
+  if (text == NULL)
+    return TRUE;
+  SrMetre metre;
+  int beats = 0, beat_type = 0;
+  char end = 0;
+  if (sscanf (text, "%d/%d%c", &beats, &beat_type, &end) != 2 || !sr_draft_metre_of_time (beats, beat_type, &metre))
+    {
+      sr_cli_usage_error (args, _("--time takes N/4 (N from 1 to 7), 6/8, 9/8 or 12/8"));
+      return FALSE;
+    }
+  options->time_beats = beats, options->time_beat_type = beat_type;
+  return TRUE;
+}
+
+/* --key FIFTHS: sharps above 0, flats below. */
+static gboolean
+draft_key_option (SrCliArgs *args, SrDraftOptions *options)
+{
+  if (sr_cli_args_get (args, "key") == NULL)
+    return TRUE;
+  options->has_key = TRUE;
+  return sr_cli_args_get_int (args, "key", 0, -7, 7, &options->key_fifths);
+}
+
+int
+sr_cmd_midi_draft (SrCliArgs *args)
+{
+  const char *path = sr_cli_args_positional (args, 0);
+  const char *output = sr_cli_args_get (args, "output"), *lmx = sr_cli_args_get (args, "lmx");
+  if (output == NULL && lmx == NULL && !sr_cli_args_has (args, "json"))
+    return sr_cli_usage_error (args, _("an output is needed: -o OUT.musicxml, --lmx OUT.lmx or --json"));
+  int status;
+  g_autoptr(GArray) notes = read_notes (args, path, &status);
+  if (notes == NULL)
+    return status;
+
+  SrDraftOptions options = { 0 };
+  if (!sr_cli_args_get_double (args, "tempo", 0, 20, 400, &options.beats_per_minute) ||
+      !draft_time_option (args, &options) || !draft_key_option (args, &options))
+    return SR_EXIT_USAGE;
+
+  g_autoptr(GError) error = NULL;
+  SrDraftSummary summary = { 0 };
+  g_autoptr(GArray) tokens = sr_draft_score_lmx ((const SrNote *) notes->data, notes->len, &options, &summary,
+                                                 &error);
+  if (tokens == NULL)
+    return sr_cli_fail (path, error->message);
+  if (lmx != NULL)
+    {
+      GString *text = g_string_new (NULL);
+      for (guint i = 0; i < tokens->len; i++)
+        g_string_append_printf (text, "%s%s", i > 0 ? " " : "", sr_lmx_token_text (g_array_index (tokens, guint16, i)));
+      g_string_append_c (text, '\n');
+      gboolean written = g_file_set_contents (lmx, text->str, (gssize) text->len, &error);
+      g_string_free (text, TRUE);
+      if (!written)
+        {
+          sr_draft_summary_clear (&summary);
+          return sr_cli_fail (lmx, error->message);
+        }
+    }
+  if (output != NULL)
+    {
+      g_autoptr(xmlDoc) document = sr_draft_musicxml (tokens, &summary);
+      g_autofree char *xml = sr_musicxml_to_text (document);
+      if (!g_file_set_contents (output, xml, -1, &error))
+        {
+          sr_draft_summary_clear (&summary);
+          return sr_cli_fail (output, error->message);
+        }
+    }
+  if (sr_cli_args_has (args, "json"))
+    print_draft_summary (&summary);
+  else
+    g_printerr (_("sightread: %s: %d/%d, %s = %.0f, key signature %+d (%s), %u bars, %u notes\n"), path,
+                summary.beats, summary.beat_type, summary.metre.compound ? _("dotted quarter") : _("quarter"),
+                summary.beats_per_minute, summary.key.fifths, summary.key.minor ? _("minor") : _("major"),
+                summary.n_bars, summary.n_notes);
+  sr_draft_summary_clear (&summary);
   return SR_EXIT_OK;
 }

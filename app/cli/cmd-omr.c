@@ -114,6 +114,8 @@ sr_cmd_omr (SrCliArgs *args)
   json_builder_begin_array (builder);
   g_autoptr(GArray) all_tokens = g_array_new (FALSE, FALSE, sizeof (guint16));
   guint number = 0;
+  g_autoptr(SrProgress) progress = sr_cli_progress_new (args, _("reading the systems"));
+  sr_omr_reader_set_progress (reader, only > 0 ? 1 : n_pages, sr_cli_progress_update, progress);
   for (guint p = 0; p < n_pages; p++)
     {
       if (only > 0 && p + 1 != (guint) only)
@@ -132,6 +134,7 @@ sr_cmd_omr (SrCliArgs *args)
           add_system_json (builder, &g_array_index (systems, SrOmrSystem, i));
         }
     }
+  g_clear_pointer (&progress, sr_progress_free);
   json_builder_end_array (builder);
   json_builder_end_object (builder);
   if (json_path != NULL)

@@ -36,7 +36,10 @@ sr_cmd_perform (SrCliArgs *args)
   if (notice != NULL)
     g_printerr (_("sightread: perform: note: %s\n"), notice);
   SrPerformSummary summary;
+  g_autoptr(SrProgress) progress = sr_cli_progress_new (args, _("reading the systems"));
+  sr_omr_reader_set_progress (reader, sr_score_document_get_n_pages (document), sr_cli_progress_update, progress);
   g_autoptr(SrAudio) audio = sr_perform_through_notation (reader, document, 0, 44100, &summary, &error);
+  g_clear_pointer (&progress, sr_progress_free);
   g_autofree char *late_notice = sr_omr_reader_take_notice (reader);
   if (late_notice != NULL)
     g_printerr (_("sightread: perform: note: %s\n"), late_notice);

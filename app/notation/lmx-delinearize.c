@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "key-estimate.h"
 #include "musicxml-read.h"
 #include "musicxml-write.h"
 
@@ -565,24 +566,13 @@ note_tree (Delinearizer *d, const Tree *tree)
 
 /* ---- pitch spelling (§6.3) ---- */
 
-static int
-key_alter (int fifths, char step)
-{
-  const char *sharps = "FCGDAEB", *flats = "BEADGCF";
-  if (fifths > 0 && memchr (sharps, step, (gsize) MIN (fifths, 7)) != NULL)
-    return 1;
-  if (fifths < 0 && memchr (flats, step, (gsize) MIN (-fifths, 7)) != NULL)
-    return -1;
-  return 0;
-}
-
 static void
 spell_measure (Delinearizer *d)
 {
   for (guint i = 0; i < d->records->len; i++)
     {
       NoteRecord *note = &g_array_index (d->records, NoteRecord, i);
-      int alter = key_alter (note->fifths, note->step);
+      int alter = sr_key_signature_alter (note->fifths, note->step);
       const NoteRecord *best = NULL;
       for (guint j = 0; j < d->records->len; j++)
         {

@@ -28,10 +28,7 @@ typedef struct {
 static void
 emit (Linearizer *l, const char *text)
 {
-  int id = sr_lmx_token_id (text);
-  g_assert (id >= 0);
-  guint16 value = (guint16) id;
-  g_array_append_val (l->tokens, value);
+  sr_lmx_tokens_append (l->tokens, text);
   if (l->sources != NULL)
     g_ptr_array_add (l->sources, NULL);
 }

@@ -173,3 +173,12 @@ sr_lmx_tokens_from_text (const char *text, guint *n_unknown)
     *n_unknown = unknown;
   return tokens;
 }
+
+void
+sr_lmx_tokens_append (GArray *tokens, const char *text)
+{
+  int id = sr_lmx_token_id (text);
+  g_assert (id >= 0);
+  guint16 value = (guint16) id;
+  g_array_append_val (tokens, value);
+}

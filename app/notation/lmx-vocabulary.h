@@ -34,6 +34,9 @@ gboolean sr_lmx_accidental_alter (const char *text, int *alter);
 /* Time modifications "NinM" the vocabulary knows. */
 gboolean sr_lmx_parse_time_modification (const char *text, int *actual, int *normal);
 
+/* Appends the ID of TEXT, which must be an LMX token, to TOKENS (guint16). */
+void sr_lmx_tokens_append (GArray *tokens, const char *text);
+
 /* Whitespace-separated token texts → token IDs; unknown words are counted in *N_UNKNOWN (may be NULL) and
  * dropped. */
 GArray *sr_lmx_tokens_from_text (const char *text, guint *n_unknown);

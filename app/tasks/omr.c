@@ -21,7 +21,32 @@ struct _SrOmrReader {
   SrTranslator *translator;
   char *models_folder;
   char *notice;
+  SrProgressFunc progress;
+  gpointer progress_data;
+  guint pages_planned, pages_done;
 };
+
+void
+sr_omr_reader_set_progress (SrOmrReader *reader, guint n_pages, SrProgressFunc func, gpointer user_data)
+{
+  reader->progress = func;
+  reader->progress_data = user_data;
+  reader->pages_planned = MAX (n_pages, 1u);
+  reader->pages_done = 0;
+}
+
+/* DONE of TOTAL systems of the page being read. */
+static void
+report_progress (SrOmrReader *reader, guint done, guint total)
+{
+  if (reader->progress == NULL)
+    return;
+  double page_share = total > 0 ? (double) done / total : 1.0;
+  g_autofree char *where = g_strdup_printf (_("page %u of %u, system %u of %u"),
+                                            MIN (reader->pages_done + 1, reader->pages_planned),
+                                            reader->pages_planned, MIN (done + 1, total), total);
+  reader->progress ((reader->pages_done + page_share) / reader->pages_planned, where, reader->progress_data);
+}
 
 void
 sr_omr_reader_free (SrOmrReader *reader)
@@ -214,6 +239,7 @@ sr_omr_read_page (SrOmrReader *reader, SrScoreDocument *document, guint page_ind
   g_array_set_clear_func (systems, clear_system);
   for (guint i = 0; i < detected->len; i++)
     {
+      report_progress (reader, i, detected->len);
       const SrDetectedSystem *found = &g_array_index (detected, SrDetectedSystem, i);
       SrOmrSystem system = { page_index, skew, found->box, found->staff_height };
       gboolean shrunk = FALSE;
@@ -236,5 +262,7 @@ sr_omr_read_page (SrOmrReader *reader, SrScoreDocument *document, guint page_ind
         }
       g_array_append_val (systems, system);
     }
+  report_progress (reader, detected->len, detected->len);
+  reader->pages_done++;
   return systems;
 }

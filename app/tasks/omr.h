@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 
 #include "device-choice.h"
+#include "progress.h"
 #include "score-document.h"
 #include "system-image.h"
 
@@ -40,6 +41,10 @@ void sr_omr_reader_free (SrOmrReader *reader);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrOmrReader, sr_omr_reader_free)
 /* A line worth telling the user that reading has produced since the last call (the caller frees it), or NULL. */
 char *sr_omr_reader_take_notice (SrOmrReader *reader);
+
+/* FUNC (may be NULL) hears how far reading has come over the next N_PAGES pages read: the share done, and "page 2 of
+ * 3, system 4 of 7". */
+void sr_omr_reader_set_progress (SrOmrReader *reader, guint n_pages, SrProgressFunc func, gpointer user_data);
 
 /* The systems of page PAGE_INDEX, top to bottom, each read (an array of SrOmrSystem; free with g_array_unref). A
  * GPU lost on the way (a reset, a driver crash) is replaced by the CPU backend and the system read again; the
