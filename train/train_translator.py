@@ -376,7 +376,9 @@ def train(args):
                           "date": datetime.date.today().isoformat()}
             # A greedy SER over a few dozen validation systems swings by tens of points between evaluations, so the
             # latest weights are kept too, for the test split to judge against the best ones.
-            latest = Path(args.latest or f"~/.cache/sightread/checkpoints/{task.direction}-latest.safetensors")
+            latest = (Path(args.latest) if args.latest else
+                      target.with_name(f"{target.stem}-latest.safetensors") if args.model else
+                      Path(f"~/.cache/sightread/checkpoints/{task.direction}-latest.safetensors"))
             export(copy.deepcopy(plain).cpu(), task, latest.expanduser(), provenance, validation[0])
             if keep(task, value, best, loss_now, best_loss):
                 best, best_loss = value, loss_now
@@ -441,8 +443,9 @@ def main():
     t.add_argument("--eval-every", type=int, default=250)
     t.add_argument("--fresh", action="store_true", help="start from random weights, not the shipped model")
     t.add_argument("--log", help="default ~/.cache/sightread/logs/i2a.log or a2i.log")
-    t.add_argument("--latest", help="where the weights of each evaluation go, kept or not (default "
-                                    "~/.cache/sightread/checkpoints/i2a-latest.safetensors or a2i-latest)")
+    t.add_argument("--latest", help="where the weights of each evaluation go, kept or not (default: beside --model as "
+                                    "NAME-latest.safetensors, else ~/.cache/sightread/checkpoints/i2a-latest."
+                                    "safetensors or a2i-latest)")
     e.add_argument("--splits", default="test,real-scan", help="comma-separated: validation, test, real-scan")
     e.add_argument("--limit", type=int, default=200, help="pairs per split and look, spread over the split")
     e.add_argument("--json", help="also write the numbers to this JSON file")
