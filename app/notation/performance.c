@@ -7,57 +7,9 @@
 #include <string.h>
 
 #include "musicxml-read.h"
+#include "performance-private.h"
 
 #define DEFAULT_VELOCITY 64
-#define MAX_UNFOLDED_MEASURES 100000 /* a repeat structure that never ends is cut off here */
-
-typedef enum {
-  ORNAMENT_NONE,
-  ORNAMENT_TRILL,           /* main, upper, main, upper … through the note */
-  ORNAMENT_MORDENT,         /* main, lower, main held */
-  ORNAMENT_INVERTED_MORDENT, /* main, upper, main held */
-  ORNAMENT_TURN,            /* upper, main, lower, main held */
-  ORNAMENT_INVERTED_TURN,   /* lower, main, upper, main held */
-} Ornament;
-
-typedef struct {
-  double offset;    /* quarters from the measure start */
-  double duration;  /* quarters */
-  guint8 pitch;
-  gboolean tie_start;
-  gboolean tie_stop;
-  gboolean is_grace;
-  double length_factor; /* staccato and its kin shorten the sounding note */
-  int voice;
-  gboolean arpeggiate;
-  gboolean roll_down;   /* <arpeggiate direction="down">: the roll starts at the top */
-  Ornament ornament;
-  int diatonic;         /* octave × 7 + step, for the ornament's neighbours */
-  int neighbour_alter;  /* an <accidental-mark> on the ornament: the neighbour's alteration; G_MININT: the key's */
-  guint chord;          /* index in the measure of the chord's first note */
-  const xmlNode *source;
-} MeasureNote;
-
-typedef struct {
-  double offset;
-  double value; /* bpm for tempo marks, velocity for dynamics */
-} Mark;
-
-typedef struct {
-  GArray *notes;    /* MeasureNote */
-  GArray *tempos;   /* Mark */
-  GArray *dynamics; /* Mark */
-  GArray *pedals;   /* Mark: 1 when the sustain pedal goes down, 0 when it comes up */
-  double length;    /* quarters: how far the measure's content reaches */
-} MeasureContent;
-
-typedef struct {
-  gboolean forward_repeat;
-  gboolean backward_repeat;
-  int times;
-  guint32 endings; /* bit k: played in pass k + 1; 0 when not in an ending */
-  gboolean segno, coda, fine, dacapo, dalsegno, tocoda;
-} MeasureMarks;
 
 static double
 number_of (const xmlNode *node, double fallback)
@@ -133,196 +85,7 @@ read_sound (const xmlNode *sound, double offset, MeasureContent *content, Measur
     }
 }
 
-static guint32
-ending_numbers (const xmlNode *ending)
-{
-  xmlChar *text = xmlGetProp (ending, (const xmlChar *) "number");
-  guint32 mask = 0;
-  if (text != NULL)
-    {
-      g_auto(GStrv) items = g_strsplit_set ((const char *) text, ", ", -1);
-      for (guint i = 0; items[i] != NULL; i++)
-        {
-          int first = 0, last = 0;
-          if (sscanf (items[i], "%d-%d", &first, &last) == 2 || (last = first = atoi (items[i])) > 0)
-            for (int n = MAX (first, 1); n <= MIN (last, 32); n++)
-              mask |= 1u << (n - 1);
-        }
-      xmlFree (text);
-    }
-  return mask != 0 ? mask : 1;
-}
-
-typedef struct {
-  double divisions;
-  int transpose;
-  double bar_length; /* quarters, from the time signature; 0 before one is seen */
-  int fifths;        /* the key signature, for the neighbour notes of ornaments */
-} PartState;
-
 /* Reads one measure of one part. MARKS (the first part's only) collects its repeat structure. */
-static void
-read_ornament (const xmlNode *ornaments, MeasureNote *note)
-{
-  static const struct {
-    const char *element;
-    Ornament ornament;
-  } kinds[] = {
-    { "trill-mark", ORNAMENT_TRILL },
-    { "mordent", ORNAMENT_MORDENT },
-    { "inverted-mordent", ORNAMENT_INVERTED_MORDENT },
-    { "turn", ORNAMENT_TURN },
-    { "inverted-turn", ORNAMENT_INVERTED_TURN },
-  };
-  for (const xmlNode *item = ornaments != NULL ? ornaments->children : NULL; item != NULL; item = item->next)
-    {
-      for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
-        if (sr_xml_is_element (item, kinds[k].element))
-          note->ornament = kinds[k].ornament;
-      if (sr_xml_is_element (item, "accidental-mark"))
-        {
-          static const struct {
-            const char *name;
-            int alter;
-          } marks[] = { { "sharp", 1 }, { "flat", -1 }, { "natural", 0 }, { "double-sharp", 2 }, { "flat-flat", -2 } };
-          xmlChar *text = xmlNodeGetContent (item);
-          for (guint k = 0; k < G_N_ELEMENTS (marks) && text != NULL; k++)
-            if (strcmp ((const char *) text, marks[k].name) == 0)
-              note->neighbour_alter = marks[k].alter;
-          xmlFree (text);
-        }
-    }
-}
-
-/* The MIDI pitch of the note STEPS diatonic steps from NOTE, in the key of FIFTHS (or as its accidental mark says). */
-static int
-neighbour_pitch (const MeasureNote *note, int steps, int fifths)
-{
-  static const int semitones[] = { 0, 2, 4, 5, 7, 9, 11 };
-  static const int sharp_order[] = { 3, 0, 4, 1, 5, 2, 6 }; /* F C G D A E B */
-  int diatonic = note->diatonic + steps;
-  int step = ((diatonic % 7) + 7) % 7, octave = (diatonic - step) / 7;
-  /* The main note's own spelling gives the transposition and the written alteration: measure the neighbour from it. */
-  int main_step = ((note->diatonic % 7) + 7) % 7, main_octave = (note->diatonic - main_step) / 7;
-  int offset = note->pitch - ((main_octave + 1) * 12 + semitones[main_step]);
-  int main_alter = 0, alter = 0;
-  for (int k = 0; k < ABS (CLAMP (fifths, -7, 7)); k++)
-    {
-      int altered = fifths > 0 ? sharp_order[k] : sharp_order[6 - k];
-      if (altered == step)
-        alter = fifths > 0 ? 1 : -1;
-      if (altered == main_step)
-        main_alter = fifths > 0 ? 1 : -1;
-    }
-  if (note->neighbour_alter != G_MININT)
-    alter = note->neighbour_alter;
-  /* OFFSET is the transposition plus the main note's alteration; take the key's alteration of the main note out. */
-  return (octave + 1) * 12 + semitones[step] + alter + offset - main_alter;
-}
-
-/* Ornaments sound as MuseScore plays them: trills in 32nd notes from the main note, mordents in 32nds and turns in
- * 64ths with the main note held to the end, all shorter where the note is too short for them. */
-static void
-realize_ornaments (GArray *notes, const PartState *state)
-{
-  for (guint i = 0; i < notes->len; i++)
-    {
-      MeasureNote note = g_array_index (notes, MeasureNote, i);
-      if (note.ornament == ORNAMENT_NONE || note.is_grace || note.duration <= 0)
-        continue;
-      int pattern[4];
-      guint n_pattern = 0;
-      double unit = 0.125;
-      switch (note.ornament)
-        {
-        case ORNAMENT_TRILL:
-          pattern[n_pattern++] = 0, pattern[n_pattern++] = 1;
-          break;
-        case ORNAMENT_MORDENT:
-          pattern[n_pattern++] = 0, pattern[n_pattern++] = -1, pattern[n_pattern++] = 0;
-          break;
-        case ORNAMENT_INVERTED_MORDENT:
-          pattern[n_pattern++] = 0, pattern[n_pattern++] = 1, pattern[n_pattern++] = 0;
-          break;
-        case ORNAMENT_TURN:
-          pattern[n_pattern++] = 1, pattern[n_pattern++] = 0, pattern[n_pattern++] = -1, pattern[n_pattern++] = 0;
-          unit = 0.0625;
-          break;
-        case ORNAMENT_INVERTED_TURN:
-          pattern[n_pattern++] = -1, pattern[n_pattern++] = 0, pattern[n_pattern++] = 1, pattern[n_pattern++] = 0;
-          unit = 0.0625;
-          break;
-        case ORNAMENT_NONE:
-        default:
-          continue;
-        }
-      /* A trill fills the note; the others play once. The last note takes what is left. */
-      guint count = note.ornament == ORNAMENT_TRILL ? MAX ((guint) floor (note.duration / unit + 1e-9), 1) : n_pattern;
-      unit = MIN (unit, note.duration / count);
-      GArray *expanded = g_array_sized_new (FALSE, FALSE, sizeof (MeasureNote), count);
-      for (guint k = 0; k < count; k++)
-        {
-          MeasureNote part = note;
-          int steps = pattern[k % n_pattern];
-          part.pitch = (guint8) CLAMP (steps == 0 ? note.pitch : neighbour_pitch (&note, steps, state->fifths), 0, 127);
-          part.offset = note.offset + k * unit;
-          part.duration = k + 1 == count ? note.duration - k * unit : unit;
-          part.tie_stop = note.tie_stop && k == 0;
-          part.tie_start = note.tie_start && k + 1 == count && part.pitch == note.pitch;
-          part.ornament = ORNAMENT_NONE;
-          part.length_factor = k + 1 == count ? note.length_factor : 1.0;
-          g_array_append_val (expanded, part);
-        }
-      g_array_remove_index (notes, i);
-      g_array_insert_vals (notes, i, expanded->data, expanded->len);
-      i += expanded->len - 1;
-      g_array_free (expanded, TRUE);
-    }
-}
-
-/* A rolled chord sounds one note after another from the bottom (or the top), each held to the chord's end. The step
- * is MuseScore's: 64 ticks of 480 a quarter, cut to two thirds until the whole roll fits in the chord. */
-static void
-roll_arpeggios (GArray *notes)
-{
-  for (guint first = 0; first < notes->len;)
-    {
-      guint end = first + 1;
-      while (end < notes->len && g_array_index (notes, MeasureNote, end).chord == first)
-        end++;
-      const MeasureNote *chord = &g_array_index (notes, MeasureNote, first);
-      gboolean rolled = FALSE, down = FALSE;
-      for (guint k = first; k < end; k++)
-        {
-          rolled |= g_array_index (notes, MeasureNote, k).arpeggiate;
-          down |= g_array_index (notes, MeasureNote, k).roll_down;
-        }
-      guint n = end - first;
-      if (rolled && n > 1 && !chord->is_grace)
-        {
-          int chord_ticks = (int) lround (chord->duration * 480), step = 64;
-          while (step > 1 && step * (int) n > chord_ticks)
-            step = 2 * step / 3;
-          for (guint k = first; k < end; k++)
-            {
-              MeasureNote *note = &g_array_index (notes, MeasureNote, k);
-              guint rank = 0; /* place in the roll: notes lower (or higher, rolling down) come first */
-              for (guint j = first; j < end; j++)
-                {
-                  guint8 other = g_array_index (notes, MeasureNote, j).pitch;
-                  rank += down ? other > note->pitch || (other == note->pitch && j < k)
-                               : other < note->pitch || (other == note->pitch && j < k);
-                }
-              double delay = rank * step / 480.0;
-              note->offset += delay;
-              note->duration = MAX (note->duration - delay, 1.0 / 480);
-              note->length_factor = 1.0;
-            }
-        }
-      first = end;
-    }
-}
-
 static void
 read_measure (const xmlNode *measure, PartState *state, MeasureContent *content, MeasureMarks *marks,
               guint32 *open_ending)
@@ -401,7 +164,7 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
                       note.tie_start |= sr_xml_attribute_is (tied, "type", "start");
                       note.tie_stop |= sr_xml_attribute_is (tied, "type", "stop");
                     }
-                read_ornament (sr_xml_child (item, "ornaments"), &note);
+                sr_performance_read_ornament (sr_xml_child (item, "ornaments"), &note);
                 const xmlNode *arpeggiate = sr_xml_child (item, "arpeggiate");
                 note.arpeggiate |= arpeggiate != NULL;
                 note.roll_down |= sr_xml_attribute_is (arpeggiate, "direction", "down");
@@ -497,12 +260,12 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
           const xmlNode *ending = sr_xml_child (child, "ending");
           if (ending != NULL && sr_xml_attribute_is (ending, "type", "start"))
             {
-              *open_ending = ending_numbers (ending);
+              *open_ending = sr_performance_ending_numbers (ending);
               marks->endings = *open_ending;
             }
           else if (ending != NULL)
             {
-              marks->endings = marks->endings != 0 ? marks->endings : ending_numbers (ending);
+              marks->endings = marks->endings != 0 ? marks->endings : sr_performance_ending_numbers (ending);
               *open_ending = 0;
             }
           const xmlNode *sound = sr_xml_child (child, "sound");
@@ -516,88 +279,8 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
   if (a_voice_fills_the_bar && reach > state->bar_length + 1e-6)
     reach = state->bar_length;
   content->length = MAX (content->length, reach);
-  roll_arpeggios (content->notes);
-  realize_ornaments (content->notes, state);
-}
-
-/* The order in which the measures sound: repeats taken (not again after a da capo or dal segno), endings by pass. */
-static GArray *
-unfold (const MeasureMarks *marks, guint n_measures, gboolean unfold_repeats)
-{
-  GArray *order = g_array_new (FALSE, FALSE, sizeof (guint32));
-  if (!unfold_repeats)
-    {
-      for (guint32 i = 0; i < n_measures; i++)
-        g_array_append_val (order, i);
-      return order;
-    }
-
-  g_autofree int *taken = g_new0 (int, n_measures);
-  guint32 repeat_start = 0, i = 0;
-  int pass = 1;
-  gboolean jumped = FALSE, in_ending = FALSE;
-  while (i < n_measures && order->len < MAX_UNFOLDED_MEASURES)
-    {
-      const MeasureMarks *m = &marks[i];
-      if (m->forward_repeat)
-        repeat_start = i;
-      if (m->endings != 0 && !(m->endings & (1u << MIN (pass - 1, 31))))
-        {
-          i++;
-          continue;
-        }
-      if (m->endings == 0 && in_ending)
-        pass = 1; /* the last ending is over */
-      in_ending = m->endings != 0;
-      g_array_append_val (order, i);
-
-      if (jumped && m->fine)
-        break;
-      if (m->backward_repeat && !jumped)
-        {
-          if (taken[i] < MAX (m->times, 2) - 1)
-            {
-              taken[i]++;
-              pass++;
-              i = repeat_start;
-              in_ending = FALSE; /* a jump back does not leave the endings behind */
-              continue;
-            }
-          taken[i] = 0;
-          if (m->endings == 0)
-            pass = 1;
-          repeat_start = i + 1;
-        }
-      if ((m->dacapo || m->dalsegno) && !jumped)
-        {
-          jumped = TRUE;
-          pass = 1;
-          in_ending = FALSE;
-          i = 0;
-          if (m->dalsegno)
-            for (guint32 s = 0; s < n_measures; s++)
-              if (marks[s].segno)
-                {
-                  i = s;
-                  break;
-                }
-          continue;
-        }
-      if (m->tocoda && jumped)
-        {
-          guint32 coda = i + 1;
-          for (guint32 c = i + 1; c < n_measures; c++)
-            if (marks[c].coda)
-              {
-                coda = c;
-                break;
-              }
-          i = coda;
-          continue;
-        }
-      i++;
-    }
-  return order;
+  sr_performance_roll_arpeggios (content->notes);
+  sr_performance_realize_ornaments (content->notes, state);
 }
 
 typedef struct {
@@ -727,7 +410,7 @@ render (xmlDoc *document, const SrPerformanceOptions *options)
       g_ptr_array_add (contents, part_contents);
     }
 
-  g_autoptr(GArray) order = unfold (marks, n_measures, options->unfold_repeats);
+  g_autoptr(GArray) order = sr_performance_unfold (marks, n_measures, options->unfold_repeats);
   for (guint p = 0; p < parts->len; p++)
     {
       MeasureContent *part_contents = contents->pdata[p];

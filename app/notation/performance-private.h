@@ -1,0 +1,79 @@
+/* The performer's insides: performance.c reads measures and renders them; performance-ornaments.c makes trills,
+ * mordents, turns and rolled chords sound; performance-repeats.c unfolds repeats, endings and jumps. */
+#pragma once
+
+#include <libxml/tree.h>
+
+#include "performance.h"
+
+G_BEGIN_DECLS
+
+#define MAX_UNFOLDED_MEASURES 100000 /* a repeat structure that never ends is cut off here */
+
+typedef enum {
+  ORNAMENT_NONE,
+  ORNAMENT_TRILL,           /* main, upper, main, upper … through the note */
+  ORNAMENT_MORDENT,         /* main, lower, main held */
+  ORNAMENT_INVERTED_MORDENT, /* main, upper, main held */
+  ORNAMENT_TURN,            /* upper, main, lower, main held */
+  ORNAMENT_INVERTED_TURN,   /* lower, main, upper, main held */
+} Ornament;
+
+typedef struct {
+  double offset;    /* quarters from the measure start */
+  double duration;  /* quarters */
+  guint8 pitch;
+  gboolean tie_start;
+  gboolean tie_stop;
+  gboolean is_grace;
+  double length_factor; /* staccato and its kin shorten the sounding note */
+  int voice;
+  gboolean arpeggiate;
+  gboolean roll_down;   /* <arpeggiate direction="down">: the roll starts at the top */
+  Ornament ornament;
+  int diatonic;         /* octave × 7 + step, for the ornament's neighbours */
+  int neighbour_alter;  /* an <accidental-mark> on the ornament: the neighbour's alteration; G_MININT: the key's */
+  guint chord;          /* index in the measure of the chord's first note */
+  const xmlNode *source;
+} MeasureNote;
+
+typedef struct {
+  double offset;
+  double value; /* bpm for tempo marks, velocity for dynamics */
+} Mark;
+
+typedef struct {
+  GArray *notes;    /* MeasureNote */
+  GArray *tempos;   /* Mark */
+  GArray *dynamics; /* Mark */
+  GArray *pedals;   /* Mark: 1 when the sustain pedal goes down, 0 when it comes up */
+  double length;    /* quarters: how far the measure's content reaches */
+} MeasureContent;
+
+typedef struct {
+  gboolean forward_repeat;
+  gboolean backward_repeat;
+  int times;
+  guint32 endings; /* bit k: played in pass k + 1; 0 when not in an ending */
+  gboolean segno, coda, fine, dacapo, dalsegno, tocoda;
+} MeasureMarks;
+
+typedef struct {
+  double divisions;
+  int transpose;
+  double bar_length; /* quarters, from the time signature; 0 before one is seen */
+  int fifths;        /* the key signature, for the neighbour notes of ornaments */
+} PartState;
+
+/* The ornament of an <ornaments> element (and its <accidental-mark>) on NOTE. */
+void sr_performance_read_ornament (const xmlNode *ornaments, MeasureNote *note);
+/* Replaces each ornamented note of a measure's NOTES by the notes it sounds as. */
+void sr_performance_realize_ornaments (GArray *notes, const PartState *state);
+/* Spreads each arpeggiated chord of NOTES over time. */
+void sr_performance_roll_arpeggios (GArray *notes);
+
+guint32 sr_performance_ending_numbers (const xmlNode *ending);
+/* The measure indices (guint) in the order they sound. */
+GArray *sr_performance_unfold (const MeasureMarks *marks, guint n_measures, gboolean unfold_repeats);
+
+G_END_DECLS
