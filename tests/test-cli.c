@@ -423,6 +423,45 @@ test_omr_reads_every_system_of_the_sample_into_valid_musicxml (void)
   g_remove (json);
 }
 
+/* Systems a user drew (or corrected) are read as given: on the upright sample, the detector's own boxes read the
+ * same as detection; a box off the page is named; boxes and --page together are bad usage. */
+static void
+test_omr_reads_the_systems_it_is_given (void)
+{
+  g_autofree char *png = sr_test_sample_path ("minuet-in-g.png");
+  g_auto(Run) found = { 0 };
+  sightread (&found, "systems", png, "--json");
+  g_assert_cmpint (found.status, ==, 0);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (parser, found.out, -1, NULL));
+  JsonNode *systems = json_object_get_member (json_node_get_object (json_parser_get_root (parser)), "systems");
+  g_autofree char *boxes_text = json_to_string (systems, FALSE);
+  g_autofree char *boxes = sr_test_write_file (scratch, "minuet-boxes.json", boxes_text, strlen (boxes_text));
+  g_autofree char *given = g_build_filename (scratch, "given.lmx", NULL);
+  g_autofree char *detected = g_build_filename (scratch, "detected.lmx", NULL);
+  g_auto(Run) by_boxes = { 0 }, by_detection = { 0 };
+  sightread (&by_boxes, "omr", "--device", "cpu", "-q", png, "--boxes", boxes, "--lmx", given);
+  sightread (&by_detection, "omr", "--device", "cpu", "-q", png, "--lmx", detected);
+  g_assert_cmpint (by_boxes.status, ==, 0);
+  g_assert_cmpint (by_detection.status, ==, 0);
+  g_autofree char *given_text = NULL, *detected_text = NULL;
+  g_assert_true (g_file_get_contents (given, &given_text, NULL, NULL));
+  g_assert_true (g_file_get_contents (detected, &detected_text, NULL, NULL));
+  g_assert_cmpstr (given_text, ==, detected_text);
+
+  static const char off_page[] = "[{\"page\": 1, \"x\": 5000, \"y\": 10, \"width\": 100, \"height\": 100, "
+                                 "\"staff_height\": 20}]";
+  g_autofree char *bad = sr_test_write_file (scratch, "off-page.json", off_page, strlen (off_page));
+  g_auto(Run) outside = { 0 };
+  sightread (&outside, "omr", "--device", "cpu", "-q", png, "--boxes", bad, "--lmx", given);
+  g_assert_cmpint (outside.status, ==, 1);
+  assert_contains (outside.err, "lies outside page 1");
+  g_auto(Run) both = { 0 };
+  sightread (&both, "omr", png, "--boxes", boxes, "--page", "1");
+  g_assert_cmpint (both.status, ==, 2);
+  g_remove (boxes), g_remove (given), g_remove (detected), g_remove (bad);
+}
+
 static void
 test_omr_goes_on_on_the_cpu_when_the_gpu_is_lost (void)
 {
@@ -628,6 +667,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/bad-files", test_bad_files_fail_with_exit_1_and_a_clear_message);
   g_test_add_func ("/cli/omr", test_omr_reads_every_system_of_the_sample_into_valid_musicxml);
   g_test_add_func ("/cli/omr-without-models", test_omr_without_its_models_names_the_missing_file);
+  g_test_add_func ("/cli/omr-boxes", test_omr_reads_the_systems_it_is_given);
   g_test_add_func ("/cli/omr-lost-gpu", test_omr_goes_on_on_the_cpu_when_the_gpu_is_lost);
   g_test_add_func ("/cli/synth-reference", test_synth_renders_midi_with_the_reference_synthesizer_to_flac);
   g_test_add_func ("/cli/perform-routes", test_perform_says_which_routes_exist);

@@ -25,6 +25,9 @@ static const SrCliOption systems_options[] = {
 
 static const SrCliOption omr_options[] = {
   { "page", 0, "N", N_("Only page N (from 1)") },
+  { "boxes", 0, "BOXES.json", N_("Read these systems instead of finding them: a JSON array of {page, x, y, width, "
+                                 "height, staff_height} in pixels of the page as it is (on an upright page, the "
+                                 "\"systems\" of `systems --json`)") },
   { "output", 'o', "OUT.musicxml", N_("Write the reading as MusicXML") },
   { "lmx", 0, "OUT.lmx", N_("Write the reading as LMX tokens") },
   { "json", 0, "OUT.json", N_("Write the systems, their tokens and where on the page the reader looked for each") },

@@ -1,4 +1,4 @@
-/* `sightread omr SCORE`: every system of every page (or --page) read as LMX by the shipped models, joined in reading
+/* `sightread omr SCORE`: every system of every page (or --page, or the systems at --boxes) read as LMX by the shipped models, joined in reading
  * order into one score: MusicXML with -o, the LMX reading with --lmx (a line a system), the systems with each
  * token's place on the page with --json (what the inspector and the overlay show), the LMX on standard output when
  * none is given. */
@@ -83,9 +83,12 @@ sr_cmd_omr (SrCliArgs *args)
   const char *output = sr_cli_args_get (args, "output");
   const char *lmx_path = sr_cli_args_get (args, "lmx");
   const char *json_path = sr_cli_args_get (args, "json");
+  const char *boxes_path = sr_cli_args_get (args, "boxes");
   int only = 0;
   if (!sr_cli_args_get_int (args, "page", 0, 1, G_MAXINT, &only))
     return SR_EXIT_USAGE;
+  if (boxes_path != NULL && only > 0)
+    return sr_cli_usage_error (args, _("--boxes names the systems to read, --page a page to find them on: not both"));
   g_autoptr(GFile) file = g_file_new_for_commandline_arg (name);
   g_autoptr(GError) error = NULL;
   g_autoptr(SrScoreDocument) document = sr_score_document_new_for_file (file, NULL, &error);
@@ -96,6 +99,15 @@ sr_cmd_omr (SrCliArgs *args)
     {
       g_autofree char *message = g_strdup_printf (_("the score has %u pages, not %d"), n_pages, only);
       return sr_cli_fail (name, message);
+    }
+  g_autoptr(GArray) boxes = NULL;
+  if (boxes_path != NULL)
+    {
+      g_autofree char *text = NULL;
+      gsize length = 0;
+      if (!g_file_get_contents (boxes_path, &text, &length, &error) ||
+          (boxes = sr_system_boxes_from_json (text, (gssize) length, n_pages, &error)) == NULL)
+        return sr_cli_fail (boxes_path, error->message);
     }
   g_autofree char *models = sr_cli_models_folder (args);
   g_autofree char *notice = NULL;
@@ -116,17 +128,19 @@ sr_cmd_omr (SrCliArgs *args)
   guint number = 0;
   g_autoptr(SrProgress) progress = sr_cli_progress_new (args, _("reading the systems"));
   sr_omr_reader_set_progress (reader, only > 0 ? 1 : n_pages, sr_cli_progress_update, progress);
-  for (guint p = 0; p < n_pages; p++)
+  /* The systems given (one pass), or those found on each page. */
+  for (guint p = 0; p < (boxes != NULL ? 1 : n_pages); p++)
     {
       if (only > 0 && p + 1 != (guint) only)
         continue;
-      g_autoptr(GArray) systems = sr_omr_read_page (reader, document, p, &error);
+      g_autoptr(GArray) systems = boxes != NULL ? sr_omr_read_boxes (reader, document, boxes, &error)
+                                                : sr_omr_read_page (reader, document, p, &error);
       g_autofree char *page_notice = sr_omr_reader_take_notice (reader);
       if (page_notice != NULL)
         g_printerr (_("sightread: omr: note: %s\n"), page_notice);
       if (systems == NULL)
-        return sr_cli_fail (name, error->message);
-      if (systems->len == 0)
+        return sr_cli_fail (boxes != NULL ? boxes_path : name, error->message);
+      if (systems->len == 0 && boxes == NULL)
         g_printerr (_("sightread: %s: warning: page %u: no systems were found\n"), name, p + 1);
       for (guint i = 0; i < systems->len; i++)
         {

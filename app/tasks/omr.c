@@ -226,43 +226,100 @@ read_crop (SrOmrReader *reader, const SrGrayImage *crop, SrOmrSystem *system, GE
   return TRUE;
 }
 
+/* Cuts BOX out of PAGE and reads it into *SYSTEM (whose page, skew, box and staff height the caller set); a GPU lost
+ * on the way hands the work to the CPU. FALSE with an error when the box misses the page or the models fail. */
+static gboolean
+read_system (SrOmrReader *reader, const SrGrayImage *page, SrOmrSystem *system, GError **error)
+{
+  gboolean shrunk = FALSE;
+  g_autoptr(SrGrayImage) crop = sr_system_image_normalize (page, &system->box, system->staff_height,
+                                                           &system->placement, &shrunk);
+  if (crop == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("the system at x %.0f, y %.0f lies outside page %u"),
+                   system->box.x, system->box.y, system->page_index + 1);
+      return FALSE;
+    }
+  g_autoptr(GError) failure = NULL;
+  gboolean read = read_crop (reader, crop, system, &failure);
+  if (!read && sr_backend_lost (reader->backend))
+    {
+      g_clear_error (&failure);
+      read = fall_back_to_cpu (reader, &failure) && read_crop (reader, crop, system, &failure);
+    }
+  if (!read)
+    g_propagate_error (error, g_steal_pointer (&failure));
+  return read;
+}
+
+static GArray *
+new_systems (void)
+{
+  GArray *systems = g_array_new (FALSE, TRUE, sizeof (SrOmrSystem));
+  g_array_set_clear_func (systems, clear_system);
+  return systems;
+}
+
 GArray *
 sr_omr_read_page (SrOmrReader *reader, SrScoreDocument *document, guint page_index, GError **error)
 {
   g_autoptr(SrPageAnalysis) analysis = sr_page_analyse (document, page_index, error);
   if (analysis == NULL)
     return NULL;
-  const SrGrayImage *page = analysis->page;
-  double skew = analysis->skew_degrees;
   GArray *detected = analysis->systems;
-  GArray *systems = g_array_new (FALSE, TRUE, sizeof (SrOmrSystem));
-  g_array_set_clear_func (systems, clear_system);
+  g_autoptr(GArray) systems = new_systems ();
   for (guint i = 0; i < detected->len; i++)
     {
       report_progress (reader, i, detected->len);
       const SrDetectedSystem *found = &g_array_index (detected, SrDetectedSystem, i);
-      SrOmrSystem system = { page_index, skew, found->box, found->staff_height };
-      gboolean shrunk = FALSE;
-      g_autoptr(SrGrayImage) crop = sr_system_image_normalize (page, &found->box, found->staff_height,
-                                                               &system.placement, &shrunk);
-      if (crop == NULL)
-        continue;
+      SrOmrSystem system = { page_index, analysis->skew_degrees, found->box, found->staff_height };
       g_autoptr(GError) failure = NULL;
-      gboolean read = read_crop (reader, crop, &system, &failure);
-      if (!read && sr_backend_lost (reader->backend))
+      if (!read_system (reader, analysis->page, &system, &failure))
         {
-          g_clear_error (&failure);
-          read = fall_back_to_cpu (reader, &failure) && read_crop (reader, crop, &system, &failure);
-        }
-      if (!read)
-        {
+          /* A detected box always lies on its page: only the models can fail here. */
+          clear_system (&system);
           g_propagate_error (error, g_steal_pointer (&failure));
-          g_array_unref (systems);
           return NULL;
         }
       g_array_append_val (systems, system);
     }
   report_progress (reader, detected->len, detected->len);
   reader->pages_done++;
-  return systems;
+  return g_steal_pointer (&systems);
+}
+
+GArray *
+sr_omr_read_boxes (SrOmrReader *reader, SrScoreDocument *document, const GArray *boxes, GError **error)
+{
+  g_autoptr(GArray) systems = new_systems ();
+  g_autoptr(SrGrayImage) page = NULL;
+  guint page_loaded = G_MAXUINT;
+  for (guint i = 0; i < boxes->len; i++)
+    {
+      if (reader->progress != NULL)
+        {
+          g_autofree char *where = g_strdup_printf (_("system %u of %u"), i + 1, boxes->len);
+          reader->progress ((double) i / boxes->len, where, reader->progress_data);
+        }
+      const SrSystemBox *request = &g_array_index (boxes, SrSystemBox, i);
+      if (request->page_index != page_loaded)
+        {
+          g_clear_pointer (&page, sr_gray_image_free);
+          double scale = sr_score_document_get_native_scale (document, request->page_index);
+          cairo_surface_t *surface = sr_score_document_render_page (document, request->page_index, scale, error);
+          if (surface == NULL)
+            return NULL;
+          page = sr_gray_image_new_from_surface (surface);
+          cairo_surface_destroy (surface);
+          page_loaded = request->page_index;
+        }
+      SrOmrSystem system = { request->page_index, 0.0, request->box, request->staff_height };
+      if (!read_system (reader, page, &system, error))
+        {
+          clear_system (&system);
+          return NULL;
+        }
+      g_array_append_val (systems, system);
+    }
+  return g_steal_pointer (&systems);
 }

@@ -51,4 +51,8 @@ void sr_omr_reader_set_progress (SrOmrReader *reader, guint n_pages, SrProgressF
  * reader then has a notice to give (sr_omr_reader_take_notice). */
 GArray *sr_omr_read_page (SrOmrReader *reader, SrScoreDocument *document, guint page_index, GError **error);
 
+/* The systems at BOXES (SrSystemBox: page pixels of the page as it is, not straightened), each read, in the order
+ * given — systems a user drew or corrected. A box outside its page is an error naming it. */
+GArray *sr_omr_read_boxes (SrOmrReader *reader, SrScoreDocument *document, const GArray *boxes, GError **error);
+
 G_END_DECLS
