@@ -577,6 +577,44 @@ test_midi_draft_writes_a_performance_as_a_score (void)
   g_remove (empty);
 }
 
+/* The notation route plays what it read, and says where on the page each note was read (the overlay's data): a spot
+ * for every note played, on the page, sounding within the sound, in time order. */
+static void
+test_perform_writes_sound_and_where_each_note_was_read (void)
+{
+  g_autofree char *png = sr_test_sample_path ("minuet-in-g.png");
+  g_autofree char *wav = g_build_filename (scratch, "minuet.wav", NULL);
+  g_autofree char *attention = g_build_filename (scratch, "minuet-attention.json", NULL);
+  g_auto(Run) run = { 0 };
+  sightread (&run, "perform", "--device", "cpu", "-q", png, "-o", wav, "--attention", attention);
+  g_assert_cmpint (run.status, ==, 0);
+  guint systems = 0, played = 0;
+  double seconds = 0;
+  g_assert_cmpint (sscanf (run.out, "%u systems read, %u notes played, %lf s", &systems, &played, &seconds), ==, 3);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_file (parser, attention, NULL));
+  JsonObject *root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (root, "route"), ==, "notation");
+  JsonArray *notes = json_object_get_array_member (root, "notes");
+  g_assert_cmpuint (json_array_get_length (notes), >, 0);
+  g_assert_cmpuint (json_array_get_length (notes), <=, played);
+  double previous = 0;
+  for (guint i = 0; i < json_array_get_length (notes); i++)
+    {
+      JsonObject *note = json_array_get_object_element (notes, i);
+      double onset = json_object_get_double_member (note, "onset");
+      g_assert_cmpint (json_object_get_int_member (note, "page"), ==, 1);
+      g_assert_cmpfloat (onset, >=, previous);
+      g_assert_cmpfloat (json_object_get_double_member (note, "offset"), <=, seconds);
+      g_assert_cmpfloat (json_object_get_double_member (note, "x"), >=, 0);
+      g_assert_cmpfloat (json_object_get_double_member (note, "y"), >=, 0);
+      g_assert_cmpfloat (json_object_get_double_member (note, "width"), >, 0);
+      previous = onset;
+    }
+  g_remove (wav);
+  g_remove (attention);
+}
+
 static void
 test_perform_says_which_routes_exist (void)
 {
@@ -671,6 +709,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/omr-lost-gpu", test_omr_goes_on_on_the_cpu_when_the_gpu_is_lost);
   g_test_add_func ("/cli/synth-reference", test_synth_renders_midi_with_the_reference_synthesizer_to_flac);
   g_test_add_func ("/cli/perform-routes", test_perform_says_which_routes_exist);
+  g_test_add_func ("/cli/perform-attention", test_perform_writes_sound_and_where_each_note_was_read);
   g_test_add_func ("/cli/midi-draft", test_midi_draft_writes_a_performance_as_a_score);
   g_test_add_func ("/cli/audio-without-sound-card", test_without_a_sound_card_play_and_record_say_so);
   g_test_add_func ("/cli/audio-bad-usage", test_play_and_record_refuse_bad_usage);

@@ -17,7 +17,7 @@ test_four_crotchets_sound_for_two_seconds (void)
                                                       "C4 quarter E4 quarter G4 quarter C5 quarter", NULL);
   guint notes = 0;
   g_autoptr(GError) error = NULL;
-  g_autoptr(SrAudio) audio = sr_perform_lmx (tokens, 44100, &notes, &error);
+  g_autoptr(SrAudio) audio = sr_perform_lmx (tokens, 44100, &notes, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (notes, ==, 4);
   g_assert_cmpfloat (fabs ((double) audio->frames / 44100 - (2.0 + 1.5)), <, 0.01);
@@ -37,7 +37,7 @@ test_a_reading_of_rests_has_nothing_to_play (void)
 {
   g_autoptr(GArray) tokens = sr_lmx_tokens_from_text ("measure clef:G2 rest quarter rest quarter rest half", NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(SrAudio) audio = sr_perform_lmx (tokens, 44100, NULL, &error);
+  g_autoptr(SrAudio) audio = sr_perform_lmx (tokens, 44100, NULL, NULL, NULL, &error);
   g_assert_null (audio);
   g_assert_nonnull (strstr (error->message, "no notes to play"));
 }
@@ -50,11 +50,30 @@ test_a_backup_past_the_measure_start_plays_from_the_start (void)
                                                       "C4 quarter backup half E4 eighth G4 half", NULL);
   guint notes = 0;
   g_autoptr(GError) error = NULL;
-  g_autoptr(SrAudio) audio = sr_perform_lmx (tokens, 44100, &notes, &error);
+  g_autoptr(SrAudio) audio = sr_perform_lmx (tokens, 44100, &notes, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (notes, ==, 3);
   /* the longest reach: the quaver and the minim from the measure's start, 1.25 s, then the release */
   g_assert_cmpfloat ((double) audio->frames / 44100, <, 1.25 + 1.6);
+}
+
+/* Every performed note knows the token it was read from (the overlay's link from sound to page): a tied pair sounds
+ * once, from its first note's type token. */
+static void
+test_every_performed_note_knows_its_token (void)
+{
+  g_autoptr(GArray) tokens = sr_lmx_tokens_from_text ("measure key:fifths:0 time beats:4 beat-type:4 clef:G2 "
+                                                      "C4 half tied:start C4 half tied:stop measure E4 whole", NULL);
+  g_autoptr(GArray) performed = NULL, note_tokens = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrAudio) audio = sr_perform_lmx (tokens, 44100, NULL, &performed, &note_tokens, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (performed->len, ==, 2);
+  g_assert_cmpuint (note_tokens->len, ==, 2);
+  g_assert_cmpstr (sr_lmx_token_text (g_array_index (tokens, guint16, g_array_index (note_tokens, gint64, 0))), ==,
+                   "half");
+  g_assert_cmpint (g_array_index (note_tokens, gint64, 0), ==, 7);  /* the first C4's type */
+  g_assert_cmpint (g_array_index (note_tokens, gint64, 1), ==, 14); /* E4's */
 }
 
 int
@@ -64,5 +83,6 @@ main (int argc, char **argv)
   g_test_add_func ("/perform/crotchets", test_four_crotchets_sound_for_two_seconds);
   g_test_add_func ("/perform/rests", test_a_reading_of_rests_has_nothing_to_play);
   g_test_add_func ("/perform/backup-past-the-start", test_a_backup_past_the_measure_start_plays_from_the_start);
+  g_test_add_func ("/perform/note-tokens", test_every_performed_note_knows_its_token);
   return g_test_run ();
 }

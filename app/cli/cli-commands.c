@@ -39,6 +39,8 @@ static const SrCliOption perform_options[] = {
   { "route", 0, "direct|notation", N_("Image → audio directly, or through notation and MIDI (default: notation, the "
                                       "only route with a trained model so far)") },
   { "play", 0, NULL, N_("Play the performance on the sound card (once the score is read), as well as writing -o") },
+  { "attention", 0, "OUT.json", N_("Write where on the page each note was read and when it sounds, for an overlay "
+                                   "(format in the README)") },
   { "audio-device", 0, "N|NAME", N_("The output device for --play (see `sightread devices`)") },
   { NULL }
 };

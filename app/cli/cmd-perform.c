@@ -3,9 +3,52 @@
  * its model. --play plays the performance once the whole score is read (streaming while reading comes with the
  * direct route, issue 12). */
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
 
 #include "cli-commands.h"
 #include "perform.h"
+
+/* --attention OUT.json: {"score", "route", "notes": [{onset, offset (seconds in the sound), pitch, page (from 1),
+ * skew_degrees, x, y, width, height (page pixels of the page straightened by skew_degrees), weight}]} — where on the
+ * page each note was read, for an overlay that follows the sound. */
+static gboolean
+write_attention (const char *path, const char *score, const GArray *spots, GError **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "score");
+  json_builder_add_string_value (builder, score);
+  json_builder_set_member_name (builder, "route");
+  json_builder_add_string_value (builder, "notation");
+  json_builder_set_member_name (builder, "notes");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < spots->len; i++)
+    {
+      const SrPerformedSpot *spot = &g_array_index (spots, SrPerformedSpot, i);
+      const char *names[] = { "onset", "offset", "skew_degrees", "x", "y", "width", "height", "weight" };
+      double values[] = { round (spot->onset_seconds * 1000) / 1000, round (spot->offset_seconds * 1000) / 1000,
+                          round (spot->skew_degrees * 100) / 100, spot->focus.box.x, spot->focus.box.y,
+                          spot->focus.box.width, spot->focus.box.height, round (spot->focus.weight * 1000) / 1000 };
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "pitch");
+      json_builder_add_int_value (builder, spot->pitch);
+      json_builder_set_member_name (builder, "page");
+      json_builder_add_int_value (builder, spot->page_index + 1);
+      for (guint k = 0; k < G_N_ELEMENTS (names); k++)
+        {
+          json_builder_set_member_name (builder, names[k]);
+          json_builder_add_double_value (builder, values[k]);
+        }
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  return json_generator_to_file (generator, path, error);
+}
 
 int
 sr_cmd_perform (SrCliArgs *args)
@@ -38,7 +81,10 @@ sr_cmd_perform (SrCliArgs *args)
   SrPerformSummary summary;
   g_autoptr(SrProgress) progress = sr_cli_progress_new (args, _("reading the systems"));
   sr_omr_reader_set_progress (reader, sr_score_document_get_n_pages (document), sr_cli_progress_update, progress);
-  g_autoptr(SrAudio) audio = sr_perform_through_notation (reader, document, 0, 44100, &summary, &error);
+  const char *attention = sr_cli_args_get (args, "attention");
+  g_autoptr(GArray) spots = NULL;
+  g_autoptr(SrAudio) audio = sr_perform_through_notation (reader, document, 0, 44100, &summary,
+                                                          attention != NULL ? &spots : NULL, &error);
   g_clear_pointer (&progress, sr_progress_free);
   g_autofree char *late_notice = sr_omr_reader_take_notice (reader);
   if (late_notice != NULL)
@@ -48,6 +94,8 @@ sr_cmd_perform (SrCliArgs *args)
   if (summary.empty > 0)
     g_printerr (_("sightread: %s: warning: %u of %u systems had nothing read and are silent\n"), name, summary.empty,
                 summary.systems);
+  if (attention != NULL && !write_attention (attention, name, spots, &error))
+    return sr_cli_fail (attention, error->message);
   if (output != NULL)
     {
       if (!sr_audio_write (audio, output, &error))

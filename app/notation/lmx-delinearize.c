@@ -53,6 +53,7 @@ typedef struct {
   int root;
   GArray *prefixes; /* guint16 */
   GArray *suffixes;
+  guint root_index; /* where the root stands in the tokens */
 } Tree;
 
 typedef struct {
@@ -456,6 +457,7 @@ note_tree (Delinearizer *d, const Tree *tree)
     d->repairs++;
 
   xmlNode *note = xmlNewChild (d->measure, NULL, (const xmlChar *) "note", NULL);
+  note->_private = GUINT_TO_POINTER (tree->root_index + 1);
   if (has (tree->prefixes, "print-object:no"))
     xmlSetProp (note, (const xmlChar *) "print-object", (const xmlChar *) "no");
   if (is_grace)
@@ -738,7 +740,7 @@ sr_lmx_delinearize (const GArray *tokens, const SrLmxDelinearizeOptions *options
       d.has_time = TRUE;
     }
 
-  Tree tree = { -1, g_array_new (FALSE, FALSE, sizeof (guint16)), g_array_new (FALSE, FALSE, sizeof (guint16)) };
+  Tree tree = { -1, g_array_new (FALSE, FALSE, sizeof (guint16)), g_array_new (FALSE, FALSE, sizeof (guint16)), 0 };
   g_autoptr(GArray) pending = g_array_new (FALSE, FALSE, sizeof (guint16));
   int measures = 0;
   for (guint i = 0; i < tokens->len; i++)
@@ -769,6 +771,7 @@ sr_lmx_delinearize (const GArray *tokens, const SrLmxDelinearizeOptions *options
             }
           finish_tree (&d, &tree);
           tree.root = id;
+          tree.root_index = i;
           g_array_append_vals (tree.prefixes, pending->data, pending->len);
           g_array_set_size (pending, 0);
           break;
@@ -804,4 +807,10 @@ sr_lmx_delinearize (const GArray *tokens, const SrLmxDelinearizeOptions *options
   if (n_repairs != NULL)
     *n_repairs = d.repairs;
   return document;
+}
+
+gint64
+sr_lmx_note_token (const xmlNode *note)
+{
+  return note != NULL && note->_private != NULL ? (gint64) GPOINTER_TO_UINT (note->_private) - 1 : -1;
 }

@@ -16,8 +16,12 @@ typedef struct {
 } SrLmxDelinearizeOptions;
 
 /* TOKENS (guint16 LMX ids) as a score-partwise document with one part. *N_REPAIRS (may be NULL) counts the tokens
- * dropped or repaired. */
+ * dropped or repaired. Every <note> element made remembers the token it came from (sr_lmx_note_token). */
 xmlDoc *sr_lmx_delinearize (const GArray *tokens, const SrLmxDelinearizeOptions *options, guint *n_repairs);
 
+
+/* The index in the delinearized tokens of the note type (the root token) a <note> element of sr_lmx_delinearize's
+ * document came from; -1 for elements made otherwise (read from a file, copied). */
+gint64 sr_lmx_note_token (const xmlNode *note);
 
 G_END_DECLS

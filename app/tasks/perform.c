@@ -9,12 +9,29 @@
 #include "reference-synth.h"
 
 SrAudio *
-sr_perform_lmx (const GArray *tokens, int rate, guint *n_notes, GError **error)
+sr_perform_lmx (const GArray *tokens, int rate, guint *n_notes, GArray **performed, GArray **note_tokens,
+                GError **error)
 {
   SrLmxDelinearizeOptions options = { NULL, 0, 0 };
   xmlDoc *score = sr_lmx_delinearize (tokens, &options, NULL);
   SrPerformanceOptions performance = SR_PERFORMANCE_OPTIONS_DEFAULT;
   g_autoptr(SrMidiFile) midi = sr_performance_to_midi (score, &performance);
+  if (note_tokens != NULL)
+    {
+      GArray *played = sr_performance_render (score, &performance);
+      *note_tokens = g_array_sized_new (FALSE, FALSE, sizeof (gint64), played->len);
+      for (guint i = 0; i < played->len; i++)
+        {
+          SrPerformedNote *note = &g_array_index (played, SrPerformedNote, i);
+          gint64 token = sr_lmx_note_token (note->source);
+          g_array_append_val (*note_tokens, token);
+          note->source = NULL; /* the document goes below */
+        }
+      if (performed != NULL)
+        *performed = played;
+      else
+        g_array_unref (played);
+    }
   xmlFreeDoc (score);
   g_autoptr(GArray) notes = sr_midi_file_get_notes (midi, SR_MIDI_NOTES_SUSTAIN);
   if (n_notes != NULL)
@@ -27,20 +44,52 @@ sr_perform_lmx (const GArray *tokens, int rate, guint *n_notes, GError **error)
   return sr_reference_synth_render ((const SrNote *) notes->data, notes->len, NULL, rate, error);
 }
 
+/* The spot of each performed note whose token was read with a focus: TOKENS are the systems' readings one after
+ * another, in the order of SYSTEMS (SrOmrSystem arrays, a page each). */
+static GArray *
+spots_of (const GPtrArray *pages, const GArray *performed, const GArray *note_tokens)
+{
+  GArray *spots = g_array_new (FALSE, FALSE, sizeof (SrPerformedSpot));
+  for (guint i = 0; i < performed->len; i++)
+    {
+      gint64 token = g_array_index (note_tokens, gint64, i);
+      const SrPerformedNote *note = &g_array_index (performed, SrPerformedNote, i);
+      for (guint p = 0; p < pages->len && token >= 0; p++)
+        {
+          const GArray *systems = pages->pdata[p];
+          for (guint s = 0; s < systems->len && token >= 0; s++)
+            {
+              const SrOmrSystem *system = &g_array_index (systems, SrOmrSystem, s);
+              if (token < system->lmx->len)
+                {
+                  SrPerformedSpot spot = { note->onset_seconds, note->offset_seconds, note->pitch, system->page_index,
+                                           system->skew_degrees,
+                                           g_array_index (system->focus, SrOmrFocus, (guint) token) };
+                  g_array_append_val (spots, spot);
+                }
+              token -= system->lmx->len;
+            }
+        }
+    }
+  return spots;
+}
+
 SrAudio *
 sr_perform_through_notation (SrOmrReader *reader, SrScoreDocument *document, guint only_page, int rate,
-                             SrPerformSummary *summary, GError **error)
+                             SrPerformSummary *summary, GArray **spots, GError **error)
 {
   *summary = (SrPerformSummary) { 0 };
+  g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   g_autoptr(GArray) tokens = g_array_new (FALSE, FALSE, sizeof (guint16));
   guint n_pages = sr_score_document_get_n_pages (document);
   for (guint p = 0; p < n_pages; p++)
     {
       if (only_page > 0 && p + 1 != only_page)
         continue;
-      g_autoptr(GArray) systems = sr_omr_read_page (reader, document, p, error);
+      GArray *systems = sr_omr_read_page (reader, document, p, error);
       if (systems == NULL)
         return NULL;
+      g_ptr_array_add (pages, systems);
       for (guint i = 0; i < systems->len; i++)
         {
           const SrOmrSystem *system = &g_array_index (systems, SrOmrSystem, i);
@@ -54,8 +103,12 @@ sr_perform_through_notation (SrOmrReader *reader, SrScoreDocument *document, gui
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("no systems were found to read"));
       return NULL;
     }
-  SrAudio *audio = sr_perform_lmx (tokens, rate, &summary->notes, error);
+  g_autoptr(GArray) performed = NULL, note_tokens = NULL;
+  SrAudio *audio = sr_perform_lmx (tokens, rate, &summary->notes, spots != NULL ? &performed : NULL,
+                                   spots != NULL ? &note_tokens : NULL, error);
   if (audio != NULL)
     summary->seconds = (double) audio->frames / rate;
+  if (audio != NULL && spots != NULL)
+    *spots = spots_of (pages, performed, note_tokens);
   return audio;
 }

@@ -15,11 +15,26 @@ typedef struct {
   double seconds;   /* of sound */
 } SrPerformSummary;
 
-/* LMX TOKENS (guint16 ids) performed and rendered at RATE; *N_NOTES (may be NULL) counts the notes played. */
-SrAudio *sr_perform_lmx (const GArray *tokens, int rate, guint *n_notes, GError **error);
+/* Where a performed note came from, for the overlay: when it sounds in the rendered sound, and the page rectangle the
+ * reader looked at most while reading the note (its note-type token's focus), on the page straightened by
+ * SKEW_DEGREES. */
+typedef struct {
+  double onset_seconds, offset_seconds;
+  guint8 pitch;
+  guint page_index;
+  double skew_degrees;
+  SrOmrFocus focus;
+} SrPerformedSpot;
 
-/* The score (one page when ONLY_PAGE > 0) read by READER, performed and rendered at RATE. */
+/* LMX TOKENS (guint16 ids) performed and rendered at RATE; *N_NOTES (may be NULL) counts the notes played. With
+ * NOTE_TOKENS (may be NULL), *NOTE_TOKENS gets for each performed note (SrPerformedNote order, by onset) the index in
+ * TOKENS of the token it came from, as gint64 (-1 when none), and *PERFORMED (may be NULL) the performed notes. */
+SrAudio *sr_perform_lmx (const GArray *tokens, int rate, guint *n_notes, GArray **performed, GArray **note_tokens,
+                         GError **error);
+
+/* The score (one page when ONLY_PAGE > 0) read by READER, performed and rendered at RATE. *SPOTS (may be NULL) gets
+ * an SrPerformedSpot for every performed note whose reading has a focus. */
 SrAudio *sr_perform_through_notation (SrOmrReader *reader, SrScoreDocument *document, guint only_page, int rate,
-                                      SrPerformSummary *summary, GError **error);
+                                      SrPerformSummary *summary, GArray **spots, GError **error);
 
 G_END_DECLS
