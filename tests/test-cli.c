@@ -459,6 +459,22 @@ test_omr_reads_the_systems_it_is_given (void)
   g_auto(Run) both = { 0 };
   sightread (&both, "omr", png, "--boxes", boxes, "--page", "1");
   g_assert_cmpint (both.status, ==, 2);
+
+  /* A blank page has nothing to read. */
+  g_autofree char *blank = g_build_filename (scratch, "blank.png", NULL);
+  cairo_surface_t *white = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 1240, 1754);
+  cairo_t *cr = cairo_create (white);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_write_to_png (white, blank), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (white);
+  g_auto(Run) nothing = { 0 };
+  sightread (&nothing, "omr", "--device", "cpu", "-q", blank);
+  g_assert_cmpint (nothing.status, ==, 1);
+  assert_contains (nothing.err, "no systems were found to read");
+  g_remove (blank);
+  g_assert_cmpint (both.status, ==, 2);
   g_remove (boxes), g_remove (given), g_remove (detected), g_remove (bad);
 }
 

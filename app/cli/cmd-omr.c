@@ -149,6 +149,9 @@ sr_cmd_omr (SrCliArgs *args)
         }
     }
   g_clear_pointer (&progress, sr_progress_free);
+  /* A page without systems (a title page) is worth a warning; a score without any is no score to read. */
+  if (number == 0)
+    return sr_cli_fail (name, _("no systems were found to read: is it a page of music?"));
   json_builder_end_array (builder);
   json_builder_end_object (builder);
   if (json_path != NULL)
