@@ -113,6 +113,16 @@ def engrave_pages(piece, variant, tmp, rng):
     return score, layout, options, pages
 
 
+def system_lmx(sightread, score, layout):
+    """Each laid-out system's measures (first, end: 0-based, end excluded) and its LMX line, through the C linearizer."""
+    starts, position = [], 0
+    for system in layout["systems"]:
+        starts.append((position, position + len(system["measures"])))
+        position += len(system["measures"])
+    ranges = ",".join(f"{a + 1}-{b}" for a, b in starts)
+    return starts, run([sightread, "lmx", "encode", score, "--part", "1", "--measures", ranges]).splitlines()
+
+
 def make_shard(job):
     """Engraves, cuts and sounds one piece in one layout variant; returns its summary (or why it was skipped)."""
     piece, variant, cache, sightread, with_audio = job
@@ -138,12 +148,7 @@ def make_shard(job):
                 boxes.append((index, box, crop, scale))
 
         # Measures of each system, their LMX, and their performance.
-        starts, position = [], 0
-        for system in layout["systems"]:
-            starts.append((position, position + len(system["measures"])))
-            position += len(system["measures"])
-        ranges = ",".join(f"{a + 1}-{b}" for a, b in starts)
-        lmx = run([sightread, "lmx", "encode", score, "--part", "1", "--measures", ranges]).splitlines()
+        starts, lmx = system_lmx(sightread, score, layout)
         tempo_scale = round(rng.uniform(0.8, 1.2), 3)
         midi = tmp / "piece.mid"
         performance = json.loads(run([sightread, "midi", "render", score, "--no-repeats", "--tempo-scale", tempo_scale,

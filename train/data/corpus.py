@@ -46,6 +46,13 @@ def pieces(data):
     return result
 
 
+def spread_pieces(data, split, limit):
+    """LIMIT pieces of SPLIT spread evenly over it, in corpus order (the evaluation scripts' sample)."""
+    chosen = [p for p in pieces(data) if p.split == split]
+    step = max(len(chosen) / limit, 1)
+    return [chosen[int(i * step)] for i in range(min(limit, len(chosen)))]
+
+
 def read_mxl(path):
     """The root MusicXML text of a .mxl container, as META-INF/container.xml names it."""
     with zipfile.ZipFile(path) as archive:

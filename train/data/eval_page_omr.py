@@ -20,8 +20,8 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build import REPO, engrave_pages  # noqa: E402
-from corpus import pieces  # noqa: E402
+from build import REPO, engrave_pages, system_lmx  # noqa: E402
+from corpus import spread_pieces  # noqa: E402
 
 
 def run(*arguments):
@@ -54,9 +54,7 @@ def main():
     parser.add_argument("--json", help="write the numbers and every page's here")
     args = parser.parse_args()
 
-    chosen = [p for p in pieces(Path(args.shared) / "data") if p.split == args.split]
-    step = max(len(chosen) / args.limit, 1)
-    chosen = [chosen[int(i * step)] for i in range(min(args.limit, len(chosen)))]
+    chosen = spread_pieces(Path(args.shared) / "data", args.split, args.limit)
     references, given, found, report = [], [], [], []
     variant = 0 if args.look == "engraved" else 1
     for piece in chosen:
@@ -67,12 +65,7 @@ def main():
                 print(f"{piece.id}: skipped ({engraved})", file=sys.stderr)
                 continue
             score, layout, _, pages = engraved
-            starts, position = [], 0
-            for system in layout["systems"]:
-                starts.append((position, position + len(system["measures"])))
-                position += len(system["measures"])
-            ranges = ",".join(f"{a + 1}-{b}" for a, b in starts)
-            lmx = run(args.sightread, "lmx", "encode", score, "--part", "1", "--measures", ranges).splitlines()
+            _, lmx = system_lmx(args.sightread, score, layout)
             for page_index, png, page_boxes, _ in pages:
                 boxes = tmp / f"boxes-{page_index + 1}.json"
                 boxes.write_text(json.dumps([{k: b[k] for k in ("x", "y", "width", "height", "staff_height")} |

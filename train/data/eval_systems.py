@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build import REPO, engrave_pages  # noqa: E402
-from corpus import pieces  # noqa: E402
+from corpus import spread_pieces  # noqa: E402
 
 
 def iou(a, b):
@@ -55,9 +55,7 @@ def main():
     parser.add_argument("--json", help="write the numbers and every page's here")
     args = parser.parse_args()
 
-    chosen = [p for p in pieces(Path(args.shared) / "data") if p.split == args.split]
-    step = max(len(chosen) / args.limit, 1)
-    chosen = [chosen[int(i * step)] for i in range(min(args.limit, len(chosen)))]
+    chosen = spread_pieces(Path(args.shared) / "data", args.split, args.limit)
     known_total = detected_total = matched = right_count = n_pages = 0
     overlaps, staff_errors, report = [], [], []
     for piece in chosen:
