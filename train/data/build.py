@@ -31,7 +31,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import audio  # noqa: E402
-from corpus import pieces, piano_part, read_mxl  # noqa: E402
+from corpus import pieces, piano_part, read_mxl, spread_pieces  # noqa: E402
 from degrade import degrade, random_degradation, rotate_box  # noqa: E402
 from engraver import Engraver  # noqa: E402
 from layout import random_layout, system_boxes  # noqa: E402
@@ -111,6 +111,21 @@ def engrave_pages(piece, variant, tmp, rng):
                           for i, b in page_boxes]
         pages.append((page_index, png, page_boxes, width_px / page["width"]))
     return score, layout, options, pages
+
+
+def evaluation_sample(doc, default_limit):
+    """The evaluation scripts' command line (--shared, --sightread, --split, --look, --limit, --json) and the pieces it
+    names: --limit pieces spread over the split."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--shared", default=str(REPO.parent / "shared"))
+    parser.add_argument("--sightread", default=str(REPO / "build" / "sightread"))
+    parser.add_argument("--split", default="test")
+    parser.add_argument("--look", choices=("engraved", "scan"), default="engraved")
+    parser.add_argument("--limit", type=int, default=default_limit,
+                        help=f"pieces, spread over the split (default {default_limit})")
+    parser.add_argument("--json", help="write the numbers and every page's here")
+    args = parser.parse_args()
+    return args, spread_pieces(Path(args.shared) / "data", args.split, args.limit)
 
 
 def system_lmx(sightread, score, layout):

@@ -11,7 +11,6 @@ systems' measures, `sightread lmx encode --measures`) by the C metric (`sightrea
 or merged by the detector costs what it costs the reader. Reported: SER of both routes over all pages, and the
 difference."""
 
-import argparse
 import json
 import random
 import subprocess
@@ -20,8 +19,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build import REPO, engrave_pages, system_lmx  # noqa: E402
-from corpus import spread_pieces  # noqa: E402
+from build import engrave_pages, evaluation_sample, system_lmx  # noqa: E402
 
 
 def run(*arguments):
@@ -45,16 +43,7 @@ def ser(sightread, references, readings, folder):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", default=str(REPO.parent / "shared"))
-    parser.add_argument("--sightread", default=str(REPO / "build" / "sightread"))
-    parser.add_argument("--split", default="test")
-    parser.add_argument("--look", choices=("engraved", "scan"), default="engraved")
-    parser.add_argument("--limit", type=int, default=12, help="pieces, spread over the split (default 12)")
-    parser.add_argument("--json", help="write the numbers and every page's here")
-    args = parser.parse_args()
-
-    chosen = spread_pieces(Path(args.shared) / "data", args.split, args.limit)
+    args, chosen = evaluation_sample(__doc__, 12)
     references, given, found, report = [], [], [], []
     variant = 0 if args.look == "engraved" else 1
     for piece in chosen:

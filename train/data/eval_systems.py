@@ -9,7 +9,6 @@ page's systems are compared with their boxes before the page was turned), and ea
 system recall and precision, mean IoU of the matches, the staff height's relative error, pages whose system count is
 right. Targets: recall and precision >= 99 %, mean IoU >= 0.90, staff height within 5 %."""
 
-import argparse
 import json
 import random
 import subprocess
@@ -18,8 +17,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build import REPO, engrave_pages  # noqa: E402
-from corpus import spread_pieces  # noqa: E402
+from build import engrave_pages, evaluation_sample  # noqa: E402
 
 
 def iou(a, b):
@@ -46,16 +44,7 @@ def match(known, detected, threshold=0.5):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", default=str(REPO.parent / "shared"))
-    parser.add_argument("--sightread", default=str(REPO / "build" / "sightread"))
-    parser.add_argument("--split", default="test")
-    parser.add_argument("--look", choices=("engraved", "scan"), default="engraved")
-    parser.add_argument("--limit", type=int, default=30, help="pieces, spread over the split (default 30)")
-    parser.add_argument("--json", help="write the numbers and every page's here")
-    args = parser.parse_args()
-
-    chosen = spread_pieces(Path(args.shared) / "data", args.split, args.limit)
+    args, chosen = evaluation_sample(__doc__, 30)
     known_total = detected_total = matched = right_count = n_pages = 0
     overlaps, staff_errors, report = [], [], []
     for piece in chosen:
