@@ -535,6 +535,97 @@ test_synth_renders_midi_with_the_reference_synthesizer_to_flac (void)
 /* A pianist's performance (ASAP's Haydn, a Disklavier recording) becomes a draft score: MusicXML, LMX and what was
  * estimated; a file with nothing to draft, or no output asked for, is refused. */
 static void
+test_engrave_draws_a_score_as_png_svg_and_pdf (void)
+{
+  g_autofree char *score = g_test_build_filename (G_TEST_DIST, "data", "engrave", "grand-staff.musicxml", NULL);
+  g_autofree char *png = g_build_filename (scratch, "engraved.png", NULL);
+  g_auto(Run) run = { 0 };
+  sightread (&run, "engrave", score, "-o", png, "--width", "650");
+  g_assert_cmpint (run.status, ==, 0);
+  assert_contains (run.err, "5 measures in 2 systems");
+  cairo_surface_t *picture = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_surface_status (picture), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (picture), ==, 650);
+  g_assert_cmpfloat (sr_test_dark_share (picture, 0, 0, 650, cairo_image_surface_get_height (picture)), >, 0.03);
+  cairo_surface_destroy (picture);
+
+  g_autofree char *one = g_build_filename (scratch, "engraved-system-2.png", NULL);
+  g_auto(Run) second = { 0 };
+  sightread (&second, "engrave", score, "-o", one, "--width", "650", "--system", "2");
+  g_assert_cmpint (second.status, ==, 0);
+  assert_contains (second.err, "system 2 of 2");
+  g_auto(Run) third = { 0 };
+  sightread (&third, "engrave", score, "-o", one, "--width", "650", "--system", "3");
+  g_assert_cmpint (third.status, ==, 2);
+  assert_contains (third.err, "2 systems");
+
+  const char *vector_formats[][2] = { { "engraved.svg", "<svg" }, { "engraved.pdf", "%PDF-" } };
+  for (gsize i = 0; i < G_N_ELEMENTS (vector_formats); i++)
+    {
+      g_autofree char *path = g_build_filename (scratch, vector_formats[i][0], NULL);
+      g_auto(Run) vector = { 0 };
+      sightread (&vector, "engrave", score, "-o", path);
+      g_assert_cmpint (vector.status, ==, 0);
+      g_autofree char *text = NULL;
+      g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+      g_assert_nonnull (strstr (text, vector_formats[i][1]));
+    }
+
+  /* LMX, as OMR writes it. */
+  static const char lmx[] = "measure key:fifths:0 time beats:4 beat-type:4 clef:G2 C4 half E4 half measure G4 whole\n";
+  g_autofree char *lmx_path = sr_test_write_file (scratch, "two-bars.lmx", lmx, sizeof lmx - 1);
+  g_auto(Run) from_lmx = { 0 };
+  sightread (&from_lmx, "engrave", lmx_path, "-o", png);
+  g_assert_cmpint (from_lmx.status, ==, 0);
+  assert_contains (from_lmx.err, "2 measures in 1 systems");
+
+  static const char broken[] = "<score-partwise><part-list><score-part id=\"P1\">";
+  g_autofree char *broken_path = sr_test_write_file (scratch, "broken.musicxml", broken, sizeof broken - 1);
+  g_auto(Run) bad = { 0 };
+  sightread (&bad, "engrave", broken_path, "-o", png);
+  g_assert_cmpint (bad.status, ==, 1);
+  assert_contains (bad.err, "broken.musicxml");
+  g_auto(Run) no_output = { 0 };
+  sightread (&no_output, "engrave", score);
+  g_assert_cmpint (no_output.status, ==, 2);
+  g_auto(Run) bad_format = { 0 };
+  sightread (&bad_format, "engrave", score, "-o", "out.jpg");
+  g_assert_cmpint (bad_format.status, ==, 2);
+  assert_contains (bad_format.err, ".png, .svg or .pdf");
+}
+
+/* A transcriber made elsewhere (the codec's judge, Basic Pitch) writes JSON note lists; they are scored like MIDI. */
+static void
+test_eval_notes_scores_json_note_lists (void)
+{
+  static const char reference[] = "[{\"onset\": 0.5, \"offset\": 1.0, \"pitch\": 60},"
+                                  " {\"onset\": 1.0, \"offset\": 1.5, \"pitch\": 64},"
+                                  " {\"onset\": 1.5, \"offset\": 2.0, \"pitch\": 67},"
+                                  " {\"onset\": 2.0, \"offset\": 2.5, \"pitch\": 36, \"drum\": true}]";
+  /* One onset 30 ms late (matched), one a semitone off (not), one missing, one extra. */
+  static const char estimate[] = "[{\"onset\": 0.53, \"offset\": 0.9, \"pitch\": 60},"
+                                 " {\"onset\": 1.0, \"offset\": 1.5, \"pitch\": 65},"
+                                 " {\"onset\": 3.0, \"offset\": 3.5, \"pitch\": 72}]";
+  g_autofree char *ref = sr_test_write_file (scratch, "reference-notes.json", reference, sizeof reference - 1);
+  g_autofree char *est = sr_test_write_file (scratch, "estimated-notes.json", estimate, sizeof estimate - 1);
+  g_auto(Run) run = { 0 };
+  sightread (&run, "eval", "notes", ref, est, "--onset-only", "--json");
+  g_assert_cmpint (run.status, ==, 0);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (parser, run.out, -1, NULL));
+  JsonObject *scores = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpint (json_object_get_int_member (scores, "reference_notes"), ==, 3); /* the drum is not scored */
+  g_assert_cmpint (json_object_get_int_member (scores, "matched_notes"), ==, 1);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (scores, "f1"), 1.0 / 3, 1e-9);
+
+  g_autofree char *broken = sr_test_write_file (scratch, "broken-notes.json", "[{\"onset\": ", 12);
+  g_auto(Run) bad = { 0 };
+  sightread (&bad, "eval", "notes", ref, broken);
+  g_assert_cmpint (bad.status, ==, 1);
+  assert_contains (bad.err, "broken-notes.json");
+}
+
+static void
 test_midi_draft_writes_a_performance_as_a_score (void)
 {
   g_autofree char *midi = g_build_filename (g_getenv ("SIGHTREAD_SHARED"), "data", "aligned", "asap", "Haydn",
@@ -727,6 +818,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/perform-routes", test_perform_says_which_routes_exist);
   g_test_add_func ("/cli/perform-attention", test_perform_writes_sound_and_where_each_note_was_read);
   g_test_add_func ("/cli/midi-draft", test_midi_draft_writes_a_performance_as_a_score);
+  g_test_add_func ("/cli/eval-notes-json", test_eval_notes_scores_json_note_lists);
+  g_test_add_func ("/cli/engrave", test_engrave_draws_a_score_as_png_svg_and_pdf);
   g_test_add_func ("/cli/audio-without-sound-card", test_without_a_sound_card_play_and_record_say_so);
   g_test_add_func ("/cli/audio-bad-usage", test_play_and_record_refuse_bad_usage);
   g_test_add_func ("/cli/german", test_german_users_get_german_help_and_errors);

@@ -6,7 +6,6 @@
 #define ROADMAP_SYMBOLIC N_("the symbolic music core (roadmap step 2)")
 #define ROADMAP_IMPORT N_("score import and system detection (roadmap step 8)")
 #define ROADMAP_TASKS N_("the end-to-end tasks (roadmap step 10)")
-#define ROADMAP_ENGRAVER N_("the engraver (roadmap step 11)")
 #define ROADMAP_VIDEOSET N_("the score-video dataset builder (roadmap step 13)")
 
 static const SrCliOption pages_options[] = {
@@ -75,8 +74,11 @@ static const SrCliOption transcribe_options[] = {
   { NULL }
 };
 
-static const SrCliOption output_option_png[] = {
-  { "output", 'o', "OUT.png", N_("Write the engraving here") },
+static const SrCliOption engrave_options[] = {
+  { "output", 'o', "OUT.png", N_("Write the engraving here: a PNG or SVG picture, or an A4 PDF") },
+  { "system", 0, "N", N_("Only system N (from 1)") },
+  { "width", 0, "PX", N_("Width of a picture in pixels (default 1600)") },
+  { "staff-space", 0, "PX", N_("Distance between two staff lines in pixels (default 10)") },
   { NULL }
 };
 
@@ -181,8 +183,7 @@ const SrCliCommand sr_cli_commands[] = {
     record_options, 0, sr_cmd_record, NULL },
   { "transcribe", "AUDIO", 1, 1, N_("Turn a recording into MIDI, a draft score and a score image"),
     transcribe_options, SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS | SR_CLI_SHOWS_PROGRESS, NULL, ROADMAP_TASKS },
-  { "engrave", "MUSICXML|LMX", 1, 1, N_("Draw notation as a picture"), output_option_png, 0, NULL,
-    ROADMAP_ENGRAVER },
+  { "engrave", "MUSICXML|LMX", 1, 1, N_("Draw notation as a picture"), engrave_options, 0, sr_cmd_engrave, NULL },
   { "lmx encode", "MUSICXML", 1, 1, N_("Print a MusicXML or .mxl score as LMX tokens, a line a part"),
     lmx_encode_options, 0, sr_cmd_lmx_encode, NULL },
   { "lmx decode", "LMX", 1, 1, N_("Turn LMX tokens back into MusicXML"), output_option_musicxml, 0,
@@ -207,7 +208,7 @@ const SrCliCommand sr_cli_commands[] = {
     eval_ser_options, 0, sr_cmd_eval_ser, NULL },
   { "eval emd", "REF PRED", 2, 2, N_("Distance between the pitch and duration histograms of two LMX readings"),
     eval_ser_options, 0, sr_cmd_eval_emd, NULL },
-  { "eval notes", "REF.mid EST.mid", 2, 2, N_("Note precision, recall and F1 between two MIDI files"),
+  { "eval notes", "REF EST", 2, 2, N_("Note precision, recall and F1 between two MIDI files or JSON note lists"),
     eval_notes_options, 0, sr_cmd_eval_notes, NULL },
   { "videoset", "VIDEO…", 1, -1, N_("Turn score-following videos into aligned system-image / audio pairs"),
     videoset_options, 0, NULL, ROADMAP_VIDEOSET },

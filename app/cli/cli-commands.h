@@ -4,6 +4,8 @@
 #include "audio-devices.h"
 #include "audio-file.h"
 #include "cli-args.h"
+#include "midi-notes.h"
+#include <libxml/tree.h>
 
 /* All sub-commands, in the order --help lists them; terminated by an entry with a NULL name. */
 extern const SrCliCommand sr_cli_commands[];
@@ -37,9 +39,18 @@ int sr_cmd_bench (SrCliArgs *args);
 int sr_cmd_omr (SrCliArgs *args);
 int sr_cmd_synth (SrCliArgs *args);
 int sr_cmd_perform (SrCliArgs *args);
+int sr_cmd_engrave (SrCliArgs *args);
 int sr_cmd_play (SrCliArgs *args);
 int sr_cmd_record (SrCliArgs *args);
 void sr_cli_print_audio_devices (void);
+
+/* The notes of PATH, a MIDI file or a JSON note list (a path ending in .json); NULL with the message printed and
+ * *STATUS the exit status otherwise. */
+GArray *sr_cli_read_notes (const char *path, SrMidiNotesFlags flags, int *status);
+
+/* The score in the LMX text file PATH (parts after "# part N: name" lines) as MusicXML, repairs noted on stderr; NULL
+ * with the message printed and *STATUS the exit status when it cannot be read. */
+xmlDoc *sr_cli_read_lmx_score (const char *path, int *status);
 
 /* The output device --audio-device (or $SIGHTREAD_AUDIO_DEVICE, or the system) names; NULL with the reason. */
 SrAudioDevice *sr_cli_output_device (SrCliArgs *args, GError **error);

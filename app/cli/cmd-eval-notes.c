@@ -1,21 +1,17 @@
-/* `sightread eval notes REF.mid EST.mid`: note precision, recall and F1 by mir_eval's rules. */
+/* `sightread eval notes REF EST` (MIDI files or JSON note lists): note precision, recall and F1 by mir_eval's rules. */
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
 #include "cli-commands.h"
 #include "note-metrics.h"
 
+/* The pitched notes of a MIDI file or JSON note list: drums have no pitch to score, mir_eval is given pitched notes
+ * only. */
 static GArray *
-notes_of (const char *path, SrMidiNotesFlags flags, GError **error)
+notes_of (const char *path, SrMidiNotesFlags flags, int *status)
 {
-  g_autoptr(SrMidiFile) file = sr_midi_file_read (path, error);
-  if (file == NULL)
-    return NULL;
-  for (guint i = 0; i < file->warnings->len; i++)
-    g_printerr (_("sightread: %s: note: %s\n"), path, (const char *) file->warnings->pdata[i]);
-  /* Drums have no pitch to score; mir_eval is given pitched notes only. */
-  GArray *notes = sr_midi_file_get_notes (file, flags);
-  for (guint i = notes->len; i-- > 0;)
+  GArray *notes = sr_cli_read_notes (path, flags, status);
+  for (guint i = notes != NULL ? notes->len : 0; i-- > 0;)
     if (g_array_index (notes, SrNote, i).is_drum)
       g_array_remove_index (notes, i);
   return notes;
@@ -25,15 +21,13 @@ int
 sr_cmd_eval_notes (SrCliArgs *args)
 {
   SrMidiNotesFlags flags = sr_cli_args_has (args, "sustain") ? SR_MIDI_NOTES_SUSTAIN : SR_MIDI_NOTES_DEFAULT;
-  g_autoptr(GError) error = NULL;
-  const char *reference_path = sr_cli_args_positional (args, 0);
-  g_autoptr(GArray) reference = notes_of (reference_path, flags, &error);
+  int status;
+  g_autoptr(GArray) reference = notes_of (sr_cli_args_positional (args, 0), flags, &status);
   if (reference == NULL)
-    return sr_cli_fail (reference_path, error->message);
-  const char *estimate_path = sr_cli_args_positional (args, 1);
-  g_autoptr(GArray) estimate = notes_of (estimate_path, flags, &error);
+    return status;
+  g_autoptr(GArray) estimate = notes_of (sr_cli_args_positional (args, 1), flags, &status);
   if (estimate == NULL)
-    return sr_cli_fail (estimate_path, error->message);
+    return status;
 
   gboolean onset_only = sr_cli_args_has (args, "onset-only");
   SrNoteMatchRules rules = onset_only ? SR_NOTE_MATCH_RULES_ONSET_ONLY : SR_NOTE_MATCH_RULES_DEFAULT;

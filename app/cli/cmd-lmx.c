@@ -130,17 +130,16 @@ sr_cmd_lmx_vocabulary (SrCliArgs *args)
   return SR_EXIT_OK;
 }
 
-int
-sr_cmd_lmx_decode (SrCliArgs *args)
+xmlDoc *
+sr_cli_read_lmx_score (const char *path, int *status)
 {
-  const char *path = sr_cli_args_positional (args, 0);
-  const char *output = sr_cli_args_get (args, "output");
-  if (output == NULL)
-    return sr_cli_usage_error (args, _("an output file is needed: -o OUT.musicxml"));
   g_autofree char *contents = NULL;
   g_autoptr(GError) error = NULL;
   if (!g_file_get_contents (path, &contents, NULL, &error))
-    return sr_cli_fail (path, error->message);
+    {
+      *status = sr_cli_fail (path, error->message);
+      return NULL;
+    }
 
   /* Parts are separated by "# part N: name" lines; the lines of one part (its systems) run on. */
   g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
@@ -187,7 +186,22 @@ sr_cmd_lmx_decode (SrCliArgs *args)
   if (unknown + repairs > 0)
     g_printerr (_("sightread: %s: note: %u unknown and %u misplaced tokens were dropped or repaired\n"), path, unknown,
                 repairs);
+  *status = SR_EXIT_OK;
+  return score;
+}
 
+int
+sr_cmd_lmx_decode (SrCliArgs *args)
+{
+  const char *path = sr_cli_args_positional (args, 0);
+  const char *output = sr_cli_args_get (args, "output");
+  if (output == NULL)
+    return sr_cli_usage_error (args, _("an output file is needed: -o OUT.musicxml"));
+  int status;
+  xmlDoc *score = sr_cli_read_lmx_score (path, &status);
+  if (score == NULL)
+    return status;
+  g_autoptr(GError) error = NULL;
   g_autofree char *xml = sr_musicxml_to_text (score);
   xmlFreeDoc (score);
   if (!g_file_set_contents (output, xml, -1, &error))

@@ -16,32 +16,11 @@
 
 #define TOKEN_HEADER "# sightread midi tokens:"
 
-/* The notes of a MIDI file, or of a JSON note list (a path ending in .json, as `midi notes --json` writes). */
 static GArray *
 read_notes (SrCliArgs *args, const char *path, int *status)
 {
-  g_autoptr(GError) error = NULL;
-  if (g_str_has_suffix (path, ".json"))
-    {
-      g_autofree char *text = NULL;
-      gsize length = 0;
-      GArray *notes = NULL;
-      if (g_file_get_contents (path, &text, &length, &error))
-        notes = sr_note_list_from_json (text, (gssize) length, &error);
-      *status = notes != NULL ? SR_EXIT_OK : sr_cli_fail (path, error->message);
-      return notes;
-    }
-  g_autoptr(SrMidiFile) file = sr_midi_file_read (path, &error);
-  if (file == NULL)
-    {
-      *status = sr_cli_fail (path, error->message);
-      return NULL;
-    }
-  for (guint i = 0; i < file->warnings->len; i++)
-    g_printerr (_("sightread: %s: note: %s\n"), path, (const char *) file->warnings->pdata[i]);
-  *status = SR_EXIT_OK;
-  return sr_midi_file_get_notes (file, sr_cli_args_has (args, "sustain") ? SR_MIDI_NOTES_SUSTAIN
-                                                                         : SR_MIDI_NOTES_DEFAULT);
+  return sr_cli_read_notes (path, sr_cli_args_has (args, "sustain") ? SR_MIDI_NOTES_SUSTAIN : SR_MIDI_NOTES_DEFAULT,
+                            status);
 }
 
 int

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import torch
+import torch.distributed as dist
 import torch.nn as nn
 import torch.nn.functional as F
 
@@ -79,46 +80,78 @@ class DecoderBlock(nn.Module):
 
 
 class FactorizedQuantizer(nn.Module):
-    """One stage: project to CODE_DIM, compare L2-normalised against the L2-normalised codebook, project back."""
+    """One stage: project to CODE_DIM, choose the code whose direction is nearest (both L2-normalised, as in DAC),
+    project its vector back.
 
-    def __init__(self, dim, size, code_dim):
+    The codebook is not learned by gradients but kept as a moving average of the projections each code was chosen for
+    (k-means with cosine assignment, as VQ-VAE-2 and EnCodec keep theirs): two codecs trained with DAC's codebook loss
+    collapsed after ~500 steps onto 10–20 codes (`train/RESULTS.md`) — with batches of a few hundred vectors for 1024
+    codes, Adam's steps on rarely chosen codes are noise. Codes nobody chose for a long while move onto projections
+    the encoder makes now."""
+
+    def __init__(self, dim, size, code_dim, decay=0.99, dead_after=256):
         super().__init__()
         self.project_in = nn.Conv1d(dim, code_dim, 1)
         self.project_out = nn.Conv1d(code_dim, dim, 1)
         self.codebook = nn.Embedding(size, code_dim)
-        # How often each code was chosen lately (a moving average of counts per batch); not exported.
-        self.register_buffer("usage", torch.ones(size), persistent=False)
+        self.codebook.weight.requires_grad_(False)
+        self.decay = decay
+        # A code is dead when its average use fell below one vector per DEAD_AFTER steps.
+        self.dead_below = 1.0 / dead_after
+        # The moving averages (not exported: a resumed run starts them from the codebook, each code once used).
+        self.register_buffer("cluster_size", torch.zeros(size), persistent=False)
+        self.register_buffer("vector_sum", torch.zeros(size, code_dim), persistent=False)
+        self.register_buffer("averages_from_codebook", torch.zeros(()), persistent=False)
+
+    def _load_from_state_dict(self, *args, **kwargs):
+        super()._load_from_state_dict(*args, **kwargs)
+        self.averages_from_codebook.zero_()  # the averages restart from the loaded codebook
 
     @torch.no_grad()
-    def restart_dead_codes(self, e, codes, decay=0.9, threshold=0.01):
-        """Codes nobody chose for a long while move onto projections the encoder makes now: without this, a few codes
-        win early, the rest starve, and the codebook collapses to one code (as the first exported codec did)."""
-        counts = torch.bincount(codes.flatten(), minlength=self.usage.shape[0]).type_as(self.usage)
-        self.usage.mul_(decay).add_(counts, alpha=1 - decay)
-        dead = (self.usage < threshold).nonzero().flatten()
+    def update_codebook(self, vectors, codes):
+        """VECTORS (N, code_dim) chosen CODES (N): the moving averages over every DDP process, then the restarts."""
+        if not bool(self.averages_from_codebook):
+            # Each code counts as barely alive, so that codes the encoder never chooses restart within ~70 steps.
+            self.cluster_size.fill_(2 * self.dead_below)
+            self.vector_sum.copy_(self.codebook.weight * self.cluster_size[:, None])
+            self.averages_from_codebook.fill_(1.0)
+        size = self.cluster_size.shape[0]
+        counts = torch.bincount(codes, minlength=size).type_as(vectors)
+        sums = torch.zeros_like(self.vector_sum).index_add_(0, codes, vectors)
+        world = dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
+        if world > 1:
+            dist.all_reduce(counts)
+            dist.all_reduce(sums)
+        self.cluster_size.mul_(self.decay).add_(counts, alpha=1 - self.decay)
+        self.vector_sum.mul_(self.decay).add_(sums, alpha=1 - self.decay)
+        self.codebook.weight.copy_(self.vector_sum / self.cluster_size.clamp(min=1e-5)[:, None])
+        dead = (self.cluster_size < self.dead_below).nonzero().flatten()
         if len(dead) == 0:
             return
-        vectors = e.transpose(1, 2).reshape(-1, e.shape[1])
         picks = vectors[torch.randint(0, vectors.shape[0], (len(dead),), device=vectors.device)]
-        self.codebook.weight[dead] = picks + 1e-3 * torch.randn_like(picks)
-        self.usage[dead] = 1.0
+        picks = picks + 1e-3 * picks.norm(dim=1, keepdim=True) * torch.randn_like(picks)
+        if world > 1:
+            dist.broadcast(picks, 0)  # the same restarts in every process
+        self.codebook.weight[dead] = picks
+        self.cluster_size[dead] = 2 * self.dead_below
+        self.vector_sum[dead] = picks * self.cluster_size[dead, None]
 
     def lookup(self, codes):
         """codes (B, T) → (B, dim, T)."""
         return self.project_out(self.codebook(codes).transpose(1, 2))
 
     def forward(self, z):
+        """z (B, dim, T) → (its quantised value, codes (B, T), commitment loss)."""
         e = self.project_in(z)                                  # (B, code_dim, T)
-        flat = F.normalize(e.transpose(1, 2).reshape(-1, e.shape[1]), dim=1)
+        vectors = e.transpose(1, 2).reshape(-1, e.shape[1])
         book = F.normalize(self.codebook.weight, dim=1)
-        codes = (flat @ book.t()).argmax(1).reshape(e.shape[0], e.shape[2])
+        codes = (F.normalize(vectors.detach(), dim=1) @ book.t()).argmax(1)
         if self.training:
-            self.restart_dead_codes(e, codes)
-        q = self.codebook(codes).transpose(1, 2)                # (B, code_dim, T)
-        codebook_loss = F.mse_loss(q, e.detach())
+            self.update_codebook(vectors.detach().float(), codes)
+        q = self.codebook(codes).reshape(e.shape[0], e.shape[2], -1).transpose(1, 2)
         commitment = F.mse_loss(e, q.detach())
         q = e + (q - e).detach()
-        return self.project_out(q), codes, codebook_loss, commitment
+        return self.project_out(q), codes.reshape(e.shape[0], e.shape[2]), commitment
 
 
 class Codec(nn.Module):
@@ -149,15 +182,14 @@ class Codec(nn.Module):
                 nn.init.zeros_(module.bias)
 
     def quantize(self, z):
-        residual, total, codes, codebook_loss, commitment = z, torch.zeros_like(z), [], 0.0, 0.0
+        residual, total, codes, commitment = z, torch.zeros_like(z), [], 0.0
         for quantizer in self.quantizers:
-            q, c, cb, cm = quantizer(residual)
+            q, c, cm = quantizer(residual)
             total = total + q
             residual = residual - q
             codes.append(c)
-            codebook_loss = codebook_loss + cb
             commitment = commitment + cm
-        return total, torch.stack(codes, -1), codebook_loss, commitment
+        return total, torch.stack(codes, -1), commitment
 
     def encode(self, audio):
         """audio (B, 1, N), N a multiple of the hop → codes (B, N / hop, 4)."""
@@ -171,8 +203,33 @@ class Codec(nn.Module):
         """With BYPASS the decoder hears the encoder's latent itself (the quantisers still see it, and learn): a warm-up
         in which encoder and decoder learn a latent that carries the sound before codes must carry it."""
         z = self.encoder(audio)
-        q, codes, codebook_loss, commitment = self.quantize(z)
-        return self.decoder(z if bypass else q), codes, codebook_loss, commitment
+        q, codes, commitment = self.quantize(z)
+        return self.decoder(z if bypass else q), codes, commitment
+
+
+def add_weight_norm(model):
+    """Every convolution trained as direction × length (DAC's WNConv1d): the codec's training steadies. Exports fold it
+    back (`plain_copy`), so the shipped weights and the C runtime never see it."""
+    for module in model.modules():
+        if isinstance(module, (nn.Conv1d, nn.ConvTranspose1d)):
+            nn.utils.weight_norm(module)
+    return model
+
+
+def plain_copy(model):
+    """A Codec without weight norm and with MODEL's weights, on the CPU (for validation and export)."""
+    state = {}
+    for key, value in model.state_dict().items():
+        if key.endswith(".weight_v"):
+            continue
+        if key.endswith(".weight_g"):
+            stem = key[:-len("_g")]
+            state[stem] = torch._weight_norm(model.state_dict()[stem + "_v"], value, 0)
+        else:
+            state[key] = value
+    plain = Codec(model.config)
+    plain.load_state_dict({k: v.detach().cpu() for k, v in state.items()})
+    return plain
 
 
 INPUT_RMS_DBFS = -20.0

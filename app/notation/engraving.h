@@ -1,0 +1,51 @@
+/* The engraver: a score (MusicXML, or LMX made into MusicXML) laid out in systems and drawn with cairo, so that the
+ * CLI writes PNG, PDF or SVG and the workstation draws it live. Readable at a glance by a musician, not publication
+ * grade: staves, brace, clefs, key and time signatures, notes and rests with stems, flags, beams, dots, accidentals and
+ * ledger lines, chords and two voices a staff, ties, slurs, tuplets, articulations, barlines and measure numbers. Its
+ * music font is Noto Music (Debian's fonts-noto-core). */
+#pragma once
+
+#include <cairo.h>
+#include <gio/gio.h>
+#include <libxml/tree.h>
+
+G_BEGIN_DECLS
+
+#define SR_ENGRAVE_ERROR (sr_engrave_error_quark ())
+
+typedef enum {
+  SR_ENGRAVE_ERROR_NO_FONT,
+  SR_ENGRAVE_ERROR_NOT_A_SCORE,
+  SR_ENGRAVE_ERROR_TOO_LARGE,
+} SrEngraveError;
+
+GQuark sr_engrave_error_quark (void);
+
+typedef struct {
+  double width;             /* of a system, in staff spaces (G_MAXDOUBLE: every measure on one system) */
+  gboolean measure_numbers; /* at each system's start */
+} SrEngravingOptions;
+
+#define SR_ENGRAVING_OPTIONS_DEFAULT ((SrEngravingOptions) { 150.0, TRUE })
+
+typedef struct _SrEngraving SrEngraving;
+
+/* DOCUMENT (score-partwise) laid out in systems; NULL with an error when it holds no measure, is beyond the limits
+ * (SR_ENGRAVE_MAX_STAVES staves) or the music font is missing. DOCUMENT must outlive the engraving. */
+SrEngraving *sr_engraving_new (xmlDoc *document, const SrEngravingOptions *options, GError **error);
+void sr_engraving_free (SrEngraving *engraving);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrEngraving, sr_engraving_free)
+
+/* TRUE when the music font is installed (it loads on first use); otherwise FALSE with the package to install. */
+gboolean sr_engraving_font_available (GError **error);
+
+guint sr_engraving_n_systems (const SrEngraving *engraving);
+guint sr_engraving_n_measures (const SrEngraving *engraving);
+/* The first measure (0-based) of system INDEX and how many it holds. */
+guint sr_engraving_system_measures (const SrEngraving *engraving, guint index, guint *n_measures);
+/* Size of system INDEX in staff spaces, everything that sticks out included. */
+void sr_engraving_system_size (const SrEngraving *engraving, guint index, double *width, double *height);
+/* Draws system INDEX with its top-left corner at cairo's origin, one unit a staff space (scale CR first). */
+void sr_engraving_draw_system (const SrEngraving *engraving, guint index, cairo_t *cr);
+
+G_END_DECLS
