@@ -272,6 +272,33 @@ test_every_score_in_the_shared_corpora_engraves (void)
   g_assert_cmpuint (unreadable, <=, engraved / 100);
 }
 
+/* The inspector's clicks: each note is found where it is drawn, and a click far from any note finds none. */
+static void
+test_every_note_is_found_where_it_is_drawn (void)
+{
+  g_autoptr(xmlDoc) document = read_fixture ("grand-staff.musicxml");
+  SrEngravingOptions options = SR_ENGRAVING_OPTIONS_DEFAULT;
+  options.width = GOLDEN_WIDTH;
+  g_autoptr(SrEngraving) engraving = sr_engraving_new (document, &options, NULL);
+  g_autoptr(GPtrArray) parts = sr_musicxml_parts (document);
+  guint n_notes = 0;
+  for (xmlNode *m = ((xmlNode *) parts->pdata[0])->children; m != NULL; m = m->next)
+    for (xmlNode *n = sr_xml_is_element (m, "measure") ? m->children : NULL; n != NULL; n = n->next)
+      {
+        if (!sr_xml_is_element (n, "note"))
+          continue;
+        guint system;
+        double x, y, width, height;
+        g_assert_true (sr_engraving_note_box (engraving, n, &system, &x, &y, &width, &height));
+        g_assert_cmpfloat (width, >, 0.5);
+        g_assert_cmpfloat (height, >, 0.5);
+        g_assert_true (sr_engraving_note_at (engraving, system, x + width / 2, y + height / 2, 1.0) == n);
+        n_notes++;
+      }
+  g_assert_cmpuint (n_notes, ==, 31);
+  g_assert_null (sr_engraving_note_at (engraving, 0, 0.5, 0.5, 0.5));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -282,6 +309,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engrave/golden-tells-apart", test_the_golden_comparison_tells_scores_apart);
   g_test_add_func ("/engrave/systems", test_measures_fill_systems_of_the_width_in_order);
   g_test_add_func ("/engrave/lmx", test_lmx_from_a_model_is_drawn);
+  g_test_add_func ("/engrave/note-at", test_every_note_is_found_where_it_is_drawn);
   g_test_add_func ("/engrave/bad-documents", test_bad_documents_are_refused_with_a_reason);
   g_test_add_func ("/engrave/corpus", test_every_score_in_the_shared_corpora_engraves);
   return g_test_run ();

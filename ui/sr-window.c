@@ -4,7 +4,10 @@
 
 #include <glib/gi18n.h>
 
+#include "models-folder.h"
+#include "omr.h"
 #include "sr-config.h"
+#include "sr-inspector.h"
 
 #define RECENT_LIMIT 10
 
@@ -18,10 +21,13 @@ struct _SrWindow {
   GtkLabel *banner_label;
   GtkMenuButton *recent_button;
   GtkButton *zoom_button;
+  GtkButton *read_button;
+  SrInspector *inspector;
 
   GMenu *recent_menu;
   GtkFileChooserNative *chooser;
   GCancellable *load_cancellable; /* set while a file is loading */
+  GCancellable *read_cancellable; /* set while a page is being read */
 };
 
 G_DEFINE_FINAL_TYPE (SrWindow, sr_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -171,6 +177,20 @@ sr_window_get_page_view (SrWindow *self)
   return self->page_view;
 }
 
+SrInspector *
+sr_window_get_inspector (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+  return self->inspector;
+}
+
+gboolean
+sr_window_is_reading (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), FALSE);
+  return self->read_cancellable != NULL;
+}
+
 const char *
 sr_window_get_message (SrWindow *self)
 {
@@ -298,7 +318,108 @@ dismiss_message_activated (GSimpleAction *action, GVariant *parameter, gpointer 
   hide_message (SR_WINDOW (user_data));
 }
 
+/* The page that fills most of the view. */
+static guint
+page_in_view (SrWindow *self)
+{
+  SrScoreDocument *document = sr_page_view_get_document (self->page_view);
+  int height = gtk_widget_get_height (GTK_WIDGET (self->page_view));
+  guint best = 0;
+  double most = -1;
+  for (guint i = 0; document != NULL && i < sr_score_document_get_n_pages (document); i++)
+    {
+      graphene_rect_t bounds;
+      if (!sr_page_view_get_page_bounds (self->page_view, i, &bounds))
+        continue;
+      double visible = MIN (bounds.origin.y + bounds.size.height, height) - MAX (bounds.origin.y, 0);
+      if (visible > most)
+        {
+          most = visible;
+          best = i;
+        }
+    }
+  return best;
+}
+
+static void
+reading_progressed (double done, const char *where, gpointer user_data)
+{
+  SrWindow *self = user_data;
+  if (self->read_cancellable == NULL)
+    return;
+  g_autofree char *text = g_strdup_printf (_("Reading: %s (%.0f %%). Press Escape to stop."), where, 100 * done);
+  show_message (self, FALSE, text);
+}
+
+static void
+page_read (GObject *source_object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(SrWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *notice = NULL;
+  GArray *systems = sr_omr_read_page_finish (result, &notice, &error);
+  g_clear_object (&self->read_cancellable);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->read_button), TRUE);
+  if (systems == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        hide_message (self);
+      else
+        {
+          g_autofree char *text = g_strdup_printf (_("Could not read the page: %s."), error->message);
+          show_message (self, TRUE, text);
+        }
+      return;
+    }
+  if (systems->len == 0)
+    {
+      g_array_unref (systems);
+      show_message (self, TRUE, _("No systems were found on this page."));
+      return;
+    }
+  if (notice != NULL)
+    show_message (self, FALSE, notice);
+  else
+    hide_message (self);
+  sr_inspector_set_systems (self->inspector, systems);
+  gtk_widget_set_visible (GTK_WIDGET (self->inspector), TRUE);
+}
+
+static void
+read_page_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  SrWindow *self = SR_WINDOW (user_data);
+  SrScoreDocument *document = sr_page_view_get_document (self->page_view);
+  if (document == NULL || self->read_cancellable != NULL)
+    return;
+  SrDeviceChoice device;
+  char message[256];
+  if (!sr_device_choice_resolve (NULL, &device, message, sizeof message))
+    {
+      show_message (self, TRUE, message);
+      return;
+    }
+  g_autofree char *models = sr_models_folder_default ();
+  self->read_cancellable = g_cancellable_new ();
+  gtk_widget_set_sensitive (GTK_WIDGET (self->read_button), FALSE);
+  guint page = page_in_view (self);
+  g_autofree char *text = g_strdup_printf (_("Reading page %u…"), page + 1);
+  show_message (self, FALSE, text);
+  sr_omr_read_page_async (document, page, &device, models, reading_progressed, self, self->read_cancellable,
+                          page_read, g_object_ref (self));
+}
+
+static void
+cancel_reading_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  SrWindow *self = SR_WINDOW (user_data);
+  if (self->read_cancellable != NULL)
+    g_cancellable_cancel (self->read_cancellable);
+}
+
 static const GActionEntry window_actions[] = {
+  { "read-page", read_page_activated },
+  { "cancel-reading", cancel_reading_activated },
   { "open", open_activated },
   { "open-recent", open_recent_activated, "s" },
   { "close", close_activated },
@@ -344,6 +465,9 @@ sr_window_dispose (GObject *object)
   if (self->load_cancellable != NULL)
     g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
+  if (self->read_cancellable != NULL)
+    g_cancellable_cancel (self->read_cancellable);
+  g_clear_object (&self->read_cancellable);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
@@ -361,6 +485,7 @@ sr_window_class_init (SrWindowClass *klass)
   object_class->dispose = sr_window_dispose;
 
   g_type_ensure (SR_TYPE_PAGE_VIEW);
+  g_type_ensure (SR_TYPE_INSPECTOR);
   gtk_widget_class_set_template_from_resource (widget_class, SR_RESOURCE_PATH "/ui/sr-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SrWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, page_view);
@@ -369,6 +494,8 @@ sr_window_class_init (SrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrWindow, banner_label);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, recent_button);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, zoom_button);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, read_button);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, inspector);
 }
 
 static void

@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "sr-application.h"
+#include "sr-inspector.h"
 #include "sr-page-view.h"
 
 G_BEGIN_DECLS
@@ -21,6 +22,10 @@ void sr_window_open_file (SrWindow *self, GFile *file);
 gboolean sr_window_is_empty (SrWindow *self);
 
 SrPageView *sr_window_get_page_view (SrWindow *self);
+/* The inspector beside the pages; shown once win.read-page has read a page. */
+SrInspector *sr_window_get_inspector (SrWindow *self);
+/* TRUE while win.read-page is reading (win.cancel-reading stops it). */
+gboolean sr_window_is_reading (SrWindow *self);
 
 /* The message shown in the window's banner, or NULL when none is shown. */
 const char *sr_window_get_message (SrWindow *self);

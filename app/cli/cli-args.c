@@ -1,5 +1,7 @@
 /* Parses one sub-command's arguments with GOptionContext; see cli-args.h. */
 #include "cli-args.h"
+
+#include "models-folder.h"
 #include "sr-config.h"
 
 #include <glib/gi18n.h>
@@ -279,12 +281,5 @@ char *
 sr_cli_models_folder (const SrCliArgs *args)
 {
   const char *option = sr_cli_args_get (args, "models");
-  if (option != NULL)
-    return g_strdup (option);
-  const char *chosen = g_getenv ("SIGHTREAD_MODELS");
-  if (chosen != NULL && *chosen != '\0')
-    return g_strdup (chosen);
-  if (g_file_test (SR_MODELS_DIR, G_FILE_TEST_IS_DIR))
-    return g_strdup (SR_MODELS_DIR);
-  return g_strdup (SR_SOURCE_MODELS_DIR);
+  return option != NULL ? g_strdup (option) : sr_models_folder_default ();
 }

@@ -80,3 +80,66 @@ sr_engraving_draw_system (const SrEngraving *engraving, guint index, cairo_t *cr
   g_return_if_fail (index < engraving->systems->len);
   sr_engrave_draw_system (engraving, index, cr);
 }
+
+static void
+event_box (const SrSystem *system, const SrEvent *e, double *x, double *y, double *width, double *height)
+{
+  double scale = e->grace ? 0.62 : 1.0;
+  *width = SR_ENGRAVE_HEAD_WIDTH * scale * (e->type <= 0 ? 1.35 : 1.0);
+  *height = e->kind == SR_EVENT_REST ? 3.0 : 1.0 * scale;
+  *x = e->x;
+  *y = system->staff_top[e->staff] + (8 - e->step) / 2.0 - *height / 2;
+}
+
+xmlNode *
+sr_engraving_note_at (const SrEngraving *engraving, guint index, double x, double y, double max_distance)
+{
+  g_return_val_if_fail (index < engraving->systems->len, NULL);
+  const SrSystem *system = &g_array_index (engraving->systems, SrSystem, index);
+  xmlNode *nearest = NULL;
+  double best = max_distance * max_distance;
+  for (guint m = system->first_measure; m < system->first_measure + system->n_measures; m++)
+    {
+      const SrMeasure *measure = engraving->measures->pdata[m];
+      for (guint i = 0; i < measure->events->len; i++)
+        {
+          const SrEvent *e = &g_array_index (measure->events, SrEvent, i);
+          if (e->kind == SR_EVENT_CLEF || e->node == NULL)
+            continue;
+          double bx, by, bw, bh;
+          event_box (system, e, &bx, &by, &bw, &bh);
+          double dx = x < bx ? bx - x : x > bx + bw ? x - bx - bw : 0;
+          double dy = y < by ? by - y : y > by + bh ? y - by - bh : 0;
+          if (dx * dx + dy * dy <= best)
+            {
+              best = dx * dx + dy * dy;
+              nearest = e->node;
+            }
+        }
+    }
+  return nearest;
+}
+
+gboolean
+sr_engraving_note_box (const SrEngraving *engraving, const xmlNode *note, guint *system_index, double *x, double *y,
+                       double *width, double *height)
+{
+  for (guint s = 0; s < engraving->systems->len; s++)
+    {
+      const SrSystem *system = &g_array_index (engraving->systems, SrSystem, s);
+      for (guint m = system->first_measure; m < system->first_measure + system->n_measures; m++)
+        {
+          const SrMeasure *measure = engraving->measures->pdata[m];
+          for (guint i = 0; i < measure->events->len; i++)
+            {
+              const SrEvent *e = &g_array_index (measure->events, SrEvent, i);
+              if (e->node != note || e->kind == SR_EVENT_CLEF)
+                continue;
+              *system_index = s;
+              event_box (system, e, x, y, width, height);
+              return TRUE;
+            }
+        }
+    }
+  return FALSE;
+}

@@ -48,4 +48,12 @@ void sr_engraving_system_size (const SrEngraving *engraving, guint index, double
 /* Draws system INDEX with its top-left corner at cairo's origin, one unit a staff space (scale CR first). */
 void sr_engraving_draw_system (const SrEngraving *engraving, guint index, cairo_t *cr);
 
+/* The <note> element (a note or rest) drawn nearest to (X, Y) in system INDEX (staff spaces from its top-left corner),
+ * no further than MAX_DISTANCE spaces; NULL when there is none. */
+xmlNode *sr_engraving_note_at (const SrEngraving *engraving, guint index, double x, double y, double max_distance);
+/* Where the <note> element NOTE is drawn: its system and its head's (or rest's) box in that system's staff spaces.
+ * FALSE when NOTE is not drawn by this engraving. */
+gboolean sr_engraving_note_box (const SrEngraving *engraving, const xmlNode *note, guint *system, double *x,
+                                double *y, double *width, double *height);
+
 G_END_DECLS

@@ -24,7 +24,14 @@ struct _SrOmrReader {
   SrProgressFunc progress;
   gpointer progress_data;
   guint pages_planned, pages_done;
+  GCancellable *cancellable;
 };
+
+void
+sr_omr_reader_set_cancellable (SrOmrReader *reader, GCancellable *cancellable)
+{
+  g_set_object (&reader->cancellable, cancellable);
+}
 
 void
 sr_omr_reader_set_progress (SrOmrReader *reader, guint n_pages, SrProgressFunc func, gpointer user_data)
@@ -58,6 +65,7 @@ sr_omr_reader_free (SrOmrReader *reader)
   sr_backend_free (reader->backend);
   g_free (reader->models_folder);
   g_free (reader->notice);
+  g_clear_object (&reader->cancellable);
   g_free (reader);
 }
 
@@ -146,6 +154,7 @@ clear_system (gpointer data)
   SrOmrSystem *system = data;
   g_clear_pointer (&system->lmx, g_array_unref);
   g_clear_pointer (&system->focus, g_array_unref);
+  g_clear_pointer (&system->crop, sr_gray_image_free);
 }
 
 /* The page rectangle of the source cell ATTENTION (one weight per source step, column by column) weighs most. */
@@ -202,6 +211,11 @@ read_crop (SrOmrReader *reader, const SrGrayImage *crop, SrOmrSystem *system, GE
   gboolean ended = FALSE;
   for (int t = 0; ok && t < limit && !ended; t++)
     {
+      if (g_cancellable_set_error_if_cancelled (reader->cancellable, error))
+        {
+          sr_translator_state_free (state);
+          return FALSE;
+        }
       int32_t position[2] = { t, 0 }, chosen[SR_VOCAB_CODEBOOKS];
       ok = sr_translator_step (state, previous, position, NULL, NULL, chosen);
       ended = ok && (chosen[0] < 0 || chosen[0] == SR_VOCAB_EOS (SR_MODALITY_LMX));
@@ -249,6 +263,8 @@ read_system (SrOmrReader *reader, const SrGrayImage *page, SrOmrSystem *system, 
     }
   if (!read)
     g_propagate_error (error, g_steal_pointer (&failure));
+  else
+    system->crop = g_steal_pointer (&crop);
   return read;
 }
 

@@ -29,6 +29,7 @@ typedef struct {
   GArray *lmx;               /* guint16 LMX token ids (as everywhere in notation/), in reading order (EOS dropped) */
   GArray *focus;             /* SrOmrFocus, one per token of LMX */
   gboolean reached_limit;    /* the reading stopped at the length limit, not at the model's end token */
+  SrGrayImage *crop;         /* the normalised crop the models read (crop = (page - origin) × scale) */
 } SrOmrSystem;
 
 typedef struct _SrOmrReader SrOmrReader;
@@ -46,6 +47,9 @@ char *sr_omr_reader_take_notice (SrOmrReader *reader);
  * 3, system 4 of 7". */
 void sr_omr_reader_set_progress (SrOmrReader *reader, guint n_pages, SrProgressFunc func, gpointer user_data);
 
+/* Reading stops within a decoding step once CANCELLABLE (may be NULL) is cancelled, with G_IO_ERROR_CANCELLED. */
+void sr_omr_reader_set_cancellable (SrOmrReader *reader, GCancellable *cancellable);
+
 /* The systems of page PAGE_INDEX, top to bottom, each read (an array of SrOmrSystem; free with g_array_unref). A
  * GPU lost on the way (a reset, a driver crash) is replaced by the CPU backend and the system read again; the
  * reader then has a notice to give (sr_omr_reader_take_notice). */
@@ -54,5 +58,14 @@ GArray *sr_omr_read_page (SrOmrReader *reader, SrScoreDocument *document, guint 
 /* The systems at BOXES (SrSystemBox: page pixels of the page as it is, not straightened), each read, in the order
  * given — systems a user drew or corrected. A box outside its page is an error naming it. */
 GArray *sr_omr_read_boxes (SrOmrReader *reader, SrScoreDocument *document, const GArray *boxes, GError **error);
+
+/* sr_omr_read_page on a worker thread, the models loaded there from MODELS_FOLDER on DEVICE. PROGRESS (may be NULL)
+ * is called in the caller's main context; cancelling CANCELLABLE stops the reading. */
+void sr_omr_read_page_async (SrScoreDocument *document, guint page_index, const SrDeviceChoice *device,
+                             const char *models_folder, SrProgressFunc progress, gpointer progress_data,
+                             GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+/* The systems read (free with g_array_unref), or NULL with the error; *NOTICE (may be NULL) gets a line worth telling
+ * the user (a device that could not be used), or NULL. */
+GArray *sr_omr_read_page_finish (GAsyncResult *result, char **notice, GError **error);
 
 G_END_DECLS

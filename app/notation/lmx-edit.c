@@ -1,0 +1,118 @@
+/* Token edits for the inspector (see lmx-edit.h). A note's tree is its prefixes (chord, pitch, voice …), its root
+ * (the note type) and its suffixes (dot, accidentals, beams …), as lmx.md §4 parses them. */
+#include "lmx-edit.h"
+
+#include <string.h>
+
+#include "lmx-vocabulary.h"
+
+static SrLmxClass
+class_at (const GArray *tokens, guint i)
+{
+  return sr_lmx_token_class (sr_lmx_token_text (g_array_index (tokens, guint16, i)));
+}
+
+static const char *
+text_at (const GArray *tokens, guint i)
+{
+  return sr_lmx_token_text (g_array_index (tokens, guint16, i));
+}
+
+static gboolean
+is_pitch (const char *text)
+{
+  return strlen (text) == 2 && strchr ("CDEFGAB", text[0]) != NULL && text[1] >= '0' && text[1] <= '9';
+}
+
+/* [*FIRST, ROOT) are the note's prefixes, [ROOT + 1, *END) its suffixes. FALSE when ROOT is no root. */
+static gboolean
+note_tree (const GArray *tokens, guint root, guint *first, guint *end)
+{
+  if (root >= tokens->len || class_at (tokens, root) != SR_LMX_CLASS_ROOT)
+    return FALSE;
+  *first = root;
+  while (*first > 0 && class_at (tokens, *first - 1) == SR_LMX_CLASS_PREFIX)
+    (*first)--;
+  *end = root + 1;
+  while (*end < tokens->len && class_at (tokens, *end) == SR_LMX_CLASS_SUFFIX)
+    (*end)++;
+  return TRUE;
+}
+
+static int
+find_prefix (const GArray *tokens, guint first, guint root, gboolean (*match) (const char *))
+{
+  for (guint i = first; i < root; i++)
+    if (match (text_at (tokens, i)))
+      return (int) i;
+  return -1;
+}
+
+static gboolean
+is_chord (const char *text)
+{
+  return strcmp (text, "chord") == 0;
+}
+
+/* Removes the suffixes of the note rooted at ROOT for which DROP holds. */
+static void
+drop_suffixes (GArray *tokens, guint root, gboolean (*drop) (const char *))
+{
+  guint first, end;
+  note_tree (tokens, root, &first, &end);
+  for (guint i = end; i-- > root + 1;)
+    if (drop (text_at (tokens, i)))
+      g_array_remove_index (tokens, i);
+}
+
+static gboolean
+is_accidental (const char *text)
+{
+  return sr_lmx_accidental_alter (text, NULL);
+}
+
+static gboolean
+is_tie (const char *text)
+{
+  return g_str_has_prefix (text, "tied:");
+}
+
+gboolean
+sr_lmx_edit_move_note (GArray *tokens, guint root, int steps)
+{
+  guint first, end;
+  if (!note_tree (tokens, root, &first, &end))
+    return FALSE;
+  int pitch = find_prefix (tokens, first, root, is_pitch);
+  if (pitch < 0)
+    return FALSE;
+  const char *text = text_at (tokens, (guint) pitch);
+  int step = (int) (strchr ("CDEFGAB", text[0]) - "CDEFGAB") + 7 * (text[1] - '0') + steps;
+  if (step < 0 || step >= 70)
+    return FALSE;
+  char moved[3] = { "CDEFGAB"[step % 7], (char) ('0' + step / 7), '\0' };
+  g_array_index (tokens, guint16, pitch) = (guint16) sr_lmx_token_id (moved);
+  drop_suffixes (tokens, root, is_accidental);
+  return TRUE;
+}
+
+gboolean
+sr_lmx_edit_silence_note (GArray *tokens, guint root)
+{
+  guint first, end;
+  if (!note_tree (tokens, root, &first, &end))
+    return FALSE;
+  int pitch = find_prefix (tokens, first, root, is_pitch);
+  if (pitch < 0)
+    return FALSE;
+  if (find_prefix (tokens, first, root, is_chord) >= 0)
+    {
+      g_array_remove_range (tokens, first, end - first);
+      return TRUE;
+    }
+  /* A rest carries no tie and no accidental. */
+  drop_suffixes (tokens, root, is_tie);
+  drop_suffixes (tokens, root, is_accidental);
+  g_array_index (tokens, guint16, pitch) = (guint16) sr_lmx_token_id ("rest");
+  return TRUE;
+}

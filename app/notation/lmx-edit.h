@@ -1,0 +1,19 @@
+/* Corrections to a reading, made on its LMX tokens (the reading's one source of truth, so that what the inspector
+ * shows, exports and plays is always the delinearized tokens): a note moved by scale steps, a note made a rest (or,
+ * in a chord, removed). A note is named by the index of its root token (sr_lmx_note_token). */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Moves the note whose root is TOKENS[ROOT] by STEPS scale steps (C4 +1 → D4), dropping its printed accidentals so
+ * that the key signature speaks. FALSE (TOKENS untouched) when ROOT is no pitched note's root or the pitch would
+ * leave C0 … B9. */
+gboolean sr_lmx_edit_move_note (GArray *tokens, guint root, int steps);
+
+/* The note whose root is TOKENS[ROOT] becomes a rest of its length; a note of a chord (not the chord's first) is
+ * removed instead. FALSE (TOKENS untouched) when ROOT is no note's root. */
+gboolean sr_lmx_edit_silence_note (GArray *tokens, guint root);
+
+G_END_DECLS

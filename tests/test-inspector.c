@@ -1,0 +1,272 @@
+/* The OMR inspector under a real X server (Xvfb), as a user meets it: open the sample, read the page with the shipped
+ * models, see the crop and the engraving of the reading, select a note (its image region lights up), move it up a step
+ * through the inspector's own action, undo and redo, and export: the exported MusicXML holds the correction. */
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "lmx-vocabulary.h"
+#include "musicxml-read.h"
+#include "sr-application.h"
+#include "sr-crop-view.h"
+#include "sr-engraving-view.h"
+#include "sr-window.h"
+#include "test-files.h"
+
+#define TIMEOUT_SECONDS 300
+
+typedef struct {
+  SrApplication *application;
+  SrWindow *window;
+  const char *sample;
+  gboolean asked_to_read;
+  int frames_shown;       /* polls since the inspector appeared: it must have been laid out and drawn */
+  gboolean checked;
+  guint step_source;
+} Fixture;
+
+static GtkWidget *
+find_widget (GtkWidget *root, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static cairo_surface_t *
+screenshot (GtkWidget *window)
+{
+  int width = gtk_widget_get_width (window), height = gtk_widget_get_height (window);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  g_autoptr(GskRenderNode) node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  g_autoptr(GdkTexture) texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width,
+                                                                                                   height));
+  const char *folder = g_getenv ("MESON_BUILD_ROOT");
+  g_autofree char *png = g_build_filename (folder != NULL ? folder : g_get_tmp_dir (), "inspector-test.png", NULL);
+  gdk_texture_save_to_png (texture, png);
+  g_test_message ("screenshot: %s", png);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, gdk_texture_get_width (texture),
+                                                         gdk_texture_get_height (texture));
+  gdk_texture_download (texture, cairo_image_surface_get_data (surface), cairo_image_surface_get_stride (surface));
+  cairo_surface_mark_dirty (surface);
+  return surface;
+}
+
+/* The share of dark pixels where WIDGET is drawn in the window's SURFACE. */
+static double
+ink_of (cairo_surface_t *surface, GtkWidget *window, GtkWidget *widget)
+{
+  graphene_rect_t bounds;
+  g_assert_true (gtk_widget_compute_bounds (widget, window, &bounds));
+  int scale = gtk_widget_get_scale_factor (window);
+  int width = MIN ((int) bounds.size.width, gtk_widget_get_width (window) - (int) bounds.origin.x);
+  int height = MIN ((int) bounds.size.height, gtk_widget_get_height (window) - (int) bounds.origin.y);
+  g_assert_cmpint (width, >, 20);
+  g_assert_cmpint (height, >, 20);
+  return sr_test_dark_share (surface, (int) bounds.origin.x * scale, (int) bounds.origin.y * scale, width * scale,
+                             height * scale);
+}
+
+/* The root token of the first pitched note of READING and its pitch token's text; G_MAXUINT when it has none. */
+static guint
+first_pitched_note (const GArray *reading, const char **pitch)
+{
+  *pitch = NULL;
+  for (guint i = 0; i < reading->len; i++)
+    {
+      const char *text = sr_lmx_token_text (g_array_index (reading, guint16, i));
+      if (strlen (text) == 2 && strchr ("CDEFGAB", text[0]) != NULL && g_ascii_isdigit (text[1]))
+        *pitch = text;
+      else if (*pitch != NULL && sr_lmx_type_index (text) >= 0)
+        return i;
+      else if (g_strcmp0 (text, "rest") == 0 || g_strcmp0 (text, "measure") == 0)
+        *pitch = NULL;
+    }
+  *pitch = NULL;
+  return G_MAXUINT;
+}
+
+static char *
+first_exported_pitch (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(xmlDoc) document = sr_musicxml_read (path, &error);
+  g_assert_no_error (error);
+  g_autoptr(GPtrArray) parts = sr_musicxml_parts (document);
+  for (xmlNode *m = ((xmlNode *) parts->pdata[0])->children; m != NULL; m = m->next)
+    for (xmlNode *n = sr_xml_is_element (m, "measure") ? m->children : NULL; n != NULL; n = n->next)
+      {
+        xmlNode *pitch = sr_xml_is_element (n, "note") ? sr_xml_child (n, "pitch") : NULL;
+        if (pitch == NULL)
+          continue;
+        xmlChar *step = xmlNodeGetContent (sr_xml_child (pitch, "step"));
+        xmlChar *octave = xmlNodeGetContent (sr_xml_child (pitch, "octave"));
+        char *text = g_strdup_printf ("%s%s", (const char *) step, (const char *) octave);
+        xmlFree (step);
+        xmlFree (octave);
+        return text;
+      }
+  g_assert_not_reached ();
+}
+
+static void
+check_inspector (Fixture *fixture)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  SrInspector *inspector = sr_window_get_inspector (fixture->window);
+  g_assert_null (sr_window_get_message (fixture->window));
+  g_assert_cmpuint (sr_inspector_get_n_systems (inspector), >=, 2); /* the minuet's page holds several systems */
+
+  GtkWidget *crop = find_widget (GTK_WIDGET (inspector), SR_TYPE_CROP_VIEW);
+  GtkWidget *engraving = find_widget (GTK_WIDGET (inspector), SR_TYPE_ENGRAVING_VIEW);
+  g_assert_nonnull (crop);
+  g_assert_nonnull (engraving);
+  cairo_surface_t *surface = screenshot (window);
+  double crop_ink = ink_of (surface, window, crop), engraving_ink = ink_of (surface, window, engraving);
+  g_test_message ("dark share: crop %.3f, engraving %.3f", crop_ink, engraving_ink);
+  /* Music inks a few per cent of either; an empty or undrawn view inks none. */
+  g_assert_cmpfloat (crop_ink, >, 0.02);
+  g_assert_cmpfloat (engraving_ink, >, 0.02);
+  cairo_surface_destroy (surface);
+
+  /* The first system read with a pitched note in it (the shipped model is still learning: it may read a system as
+   * rests only), reached with the inspector's own Next action. */
+  const char *pitch = NULL;
+  guint system = 0, note = G_MAXUINT;
+  for (; system < sr_inspector_get_n_systems (inspector); system++)
+    if ((note = first_pitched_note (sr_inspector_get_reading (inspector, system), &pitch)) != G_MAXUINT)
+      break;
+  g_assert_cmpuint (note, !=, G_MAXUINT);
+  for (guint i = 0; i < system; i++)
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.next", NULL));
+  g_assert_cmpuint (sr_inspector_get_current (inspector), ==, system);
+
+  /* Select that note: where it was read lights up on the crop. */
+  char raised[3] = { "CDEFGABC"[strchr ("CDEFGAB", pitch[0]) - "CDEFGAB" + 1],
+                     (char) (pitch[1] + (pitch[0] == 'B')), '\0' };
+  sr_engraving_view_set_selected_token (SR_ENGRAVING_VIEW (engraving), note);
+  g_assert_true (sr_crop_view_get_highlight (SR_CROP_VIEW (crop), NULL));
+
+  /* A step up, through the inspector's action, as its button and the Up key do. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.note-up", NULL));
+  const char *now;
+  first_pitched_note (sr_inspector_get_reading (inspector, system), &now);
+  g_assert_cmpstr (now, ==, raised);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.undo", NULL));
+  first_pitched_note (sr_inspector_get_reading (inspector, system), &now);
+  g_assert_cmpstr (now, ==, pitch);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.redo", NULL));
+  first_pitched_note (sr_inspector_get_reading (inspector, system), &now);
+  g_assert_cmpstr (now, ==, raised);
+
+  g_autofree char *folder = g_dir_make_tmp ("sightread-inspector-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (folder, "corrected.musicxml", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_assert_true (sr_inspector_export (inspector, file, &error));
+  g_assert_no_error (error);
+  g_autofree char *exported = first_exported_pitch (path);
+  g_assert_cmpstr (exported, ==, raised);
+  g_autoptr(GPtrArray) written = g_ptr_array_new ();
+  g_ptr_array_add (written, path);
+  g_assert_cmpuint (sr_test_count_valid_musicxml (written), ==, 1);
+  g_remove (path);
+  g_rmdir (folder);
+  fixture->checked = TRUE;
+}
+
+static gboolean
+step (gpointer user_data)
+{
+  Fixture *fixture = user_data;
+  if (fixture->window == NULL)
+    return G_SOURCE_CONTINUE;
+  SrPageView *page_view = sr_window_get_page_view (fixture->window);
+  if (sr_page_view_get_document (page_view) == NULL || sr_page_view_get_busy (page_view)
+      || !gtk_widget_get_mapped (GTK_WIDGET (page_view)))
+    return G_SOURCE_CONTINUE;
+  if (!fixture->asked_to_read)
+    {
+      g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "read-page"));
+      g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "read-page", NULL);
+      g_assert_true (sr_window_is_reading (fixture->window));
+      fixture->asked_to_read = TRUE;
+      return G_SOURCE_CONTINUE;
+    }
+  SrInspector *inspector = sr_window_get_inspector (fixture->window);
+  if (sr_window_is_reading (fixture->window))
+    return G_SOURCE_CONTINUE;
+  if (!gtk_widget_get_mapped (GTK_WIDGET (inspector)))
+    {
+      const char *message = sr_window_get_message (fixture->window);
+      if (message != NULL && strstr (message, "Could not") != NULL)
+        g_error ("reading failed: %s", message);
+      return G_SOURCE_CONTINUE;
+    }
+  if (++fixture->frames_shown < 5)
+    return G_SOURCE_CONTINUE;
+  check_inspector (fixture);
+  fixture->step_source = 0;
+  g_application_quit (G_APPLICATION (fixture->application));
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+give_up (gpointer user_data)
+{
+  g_error ("the inspector did not show a reading within %d s", TIMEOUT_SECONDS);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+window_added (GtkApplication *application, GtkWindow *window, Fixture *fixture)
+{
+  if (SR_IS_WINDOW (window) && fixture->window == NULL)
+    fixture->window = SR_WINDOW (window);
+}
+
+static void
+test_a_reading_is_inspected_corrected_and_exported (void)
+{
+  g_autofree char *sample = sr_test_sample_path ("minuet-in-g.pdf");
+  Fixture fixture = { .sample = sample };
+  fixture.application = sr_application_new (NULL, NULL);
+  g_application_set_flags (G_APPLICATION (fixture.application), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_signal_connect (fixture.application, "window-added", G_CALLBACK (window_added), &fixture);
+  fixture.step_source = g_timeout_add (100, step, &fixture);
+  guint timeout = g_timeout_add_seconds (TIMEOUT_SECONDS, give_up, NULL);
+  char *argv[] = { (char *) "sightread", sample, NULL };
+  g_assert_cmpint (g_application_run (G_APPLICATION (fixture.application), 2, argv), ==, 0);
+  g_source_remove (timeout);
+  if (fixture.step_source != 0)
+    g_source_remove (fixture.step_source);
+  g_clear_object (&fixture.application);
+  g_assert_true (fixture.checked);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_setenv ("SIGHTREAD_DEVICE", "cpu", TRUE); /* the same reading on every machine, GPU or not */
+  /* The user's own folders are kept out of the test, as in test-window.c. */
+  g_autofree char *home = g_dir_make_tmp ("sightread-home-XXXXXX", NULL);
+  const char *variables[] = { "HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME" };
+  for (gsize i = 0; i < G_N_ELEMENTS (variables); i++)
+    {
+      g_autofree char *folder = g_build_filename (home, variables[i], NULL);
+      g_mkdir_with_parents (folder, 0700);
+      g_setenv (variables[i], folder, TRUE);
+    }
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/inspector/read-correct-export", test_a_reading_is_inspected_corrected_and_exported);
+  return g_test_run ();
+}

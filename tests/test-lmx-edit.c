@@ -1,0 +1,85 @@
+/* Corrections made in the inspector, on a reading's LMX tokens: a note moved by scale steps loses its printed
+ * accidental; a note silenced becomes a rest of its length (in a chord, it goes); anything else is left alone. */
+#include <glib.h>
+
+#include "lmx-delinearize.h"
+#include "lmx-edit.h"
+#include "musicxml-read.h"
+#include "lmx-vocabulary.h"
+
+static char *
+text_of (const GArray *tokens)
+{
+  GString *text = g_string_new (NULL);
+  for (guint i = 0; i < tokens->len; i++)
+    g_string_append_printf (text, "%s%s", i > 0 ? " " : "", sr_lmx_token_text (g_array_index (tokens, guint16, i)));
+  return g_string_free (text, FALSE);
+}
+
+/* The index of the Nth note type token (the root of a note or rest). */
+static guint
+root (const GArray *tokens, guint n)
+{
+  for (guint i = 0; i < tokens->len; i++)
+    if (sr_lmx_type_index (sr_lmx_token_text (g_array_index (tokens, guint16, i))) >= 0 && n-- == 0)
+      return i;
+  g_assert_not_reached ();
+}
+
+#define BAR "measure key:fifths:0 time beats:4 beat-type:4 clef:G2 "
+
+static void
+test_a_note_moves_by_scale_steps_and_drops_its_accidental (void)
+{
+  g_autoptr(GArray) tokens = sr_lmx_tokens_from_text (BAR "C5 quarter sharp tied:start B4 quarter G4 half", NULL);
+  g_assert_true (sr_lmx_edit_move_note (tokens, root (tokens, 0), 1));
+  g_autofree char *up = text_of (tokens);
+  g_assert_cmpstr (up, ==, BAR "D5 quarter tied:start B4 quarter G4 half");
+  g_assert_true (sr_lmx_edit_move_note (tokens, root (tokens, 1), 1)); /* B4 → C5: across the octave */
+  g_assert_true (sr_lmx_edit_move_note (tokens, root (tokens, 2), -3));
+  g_autofree char *moved = text_of (tokens);
+  g_assert_cmpstr (moved, ==, BAR "D5 quarter tied:start C5 quarter D4 half");
+}
+
+static void
+test_a_note_is_silenced_to_a_rest_or_leaves_its_chord (void)
+{
+  g_autoptr(GArray) tokens = sr_lmx_tokens_from_text (BAR "C5 quarter flat tied:start chord E5 quarter natural "
+                                                       "G4 half dot", NULL);
+  g_assert_true (sr_lmx_edit_silence_note (tokens, root (tokens, 1)));
+  g_autofree char *chord = text_of (tokens);
+  g_assert_cmpstr (chord, ==, BAR "C5 quarter flat tied:start G4 half dot");
+  g_assert_true (sr_lmx_edit_silence_note (tokens, root (tokens, 0)));
+  g_autofree char *rest = text_of (tokens);
+  g_assert_cmpstr (rest, ==, BAR "rest quarter G4 half dot");
+  /* The measure still adds up: the delinearizer repairs nothing. */
+  guint repairs = 99;
+  g_autoptr(xmlDoc) document = sr_lmx_delinearize (tokens, NULL, &repairs);
+  g_assert_cmpuint (repairs, ==, 0);
+}
+
+static void
+test_what_is_no_note_is_left_alone (void)
+{
+  g_autoptr(GArray) tokens = sr_lmx_tokens_from_text (BAR "rest quarter B9 quarter C0 half", NULL);
+  g_autofree char *before = text_of (tokens);
+  g_assert_false (sr_lmx_edit_move_note (tokens, 0, 1));                 /* a measure token */
+  g_assert_false (sr_lmx_edit_move_note (tokens, 1, 1));                 /* the key, a root of its own */
+  g_assert_false (sr_lmx_edit_move_note (tokens, root (tokens, 0), 1));  /* a rest */
+  g_assert_false (sr_lmx_edit_silence_note (tokens, root (tokens, 0)));
+  g_assert_false (sr_lmx_edit_move_note (tokens, root (tokens, 1), 1));  /* above B9 */
+  g_assert_false (sr_lmx_edit_move_note (tokens, root (tokens, 2), -1)); /* below C0 */
+  g_assert_false (sr_lmx_edit_move_note (tokens, tokens->len, 1));       /* past the end */
+  g_autofree char *after = text_of (tokens);
+  g_assert_cmpstr (after, ==, before);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/lmx-edit/move", test_a_note_moves_by_scale_steps_and_drops_its_accidental);
+  g_test_add_func ("/lmx-edit/silence", test_a_note_is_silenced_to_a_rest_or_leaves_its_chord);
+  g_test_add_func ("/lmx-edit/no-note", test_what_is_no_note_is_left_alone);
+  return g_test_run ();
+}

@@ -1,0 +1,593 @@
+/* See sr-inspector.h. Corrections live as LMX tokens, one array per system; each edit pushes the array it replaced
+ * onto the undo stack. The reader's focus belongs to the tokens it read; after corrections, tokens are matched back to
+ * the original reading by an edit-distance alignment, so a corrected note still lights up where it was read. */
+#include "sr-inspector.h"
+
+#include <glib/gi18n.h>
+
+#include "lmx-delinearize.h"
+#include "lmx-edit.h"
+#include "lmx-vocabulary.h"
+#include "musicxml-write.h"
+#include "sr-crop-view.h"
+#include "sr-engraving-view.h"
+
+typedef struct {
+  guint system;
+  GArray *tokens; /* the reading before (undo) or after (redo) */
+} Edit;
+
+struct _SrInspector {
+  GtkBox parent_instance;
+
+  GArray *systems;     /* SrOmrSystem */
+  GPtrArray *readings; /* GArray of guint16, the corrected reading of each system */
+  GPtrArray *origins;  /* GArray of int per system: the original token each token stems from, or -1 */
+  GPtrArray *undo;     /* Edit */
+  GPtrArray *redo;
+  guint current;
+
+  GtkLabel *title;
+  GtkLabel *status;
+  SrCropView *crop;
+  SrEngravingView *engraving;
+  GtkTextView *text;
+  GSimpleActionGroup *actions;
+  GtkFileChooserNative *chooser;
+};
+
+G_DEFINE_FINAL_TYPE (SrInspector, sr_inspector, GTK_TYPE_BOX)
+
+static void
+edit_free (gpointer data)
+{
+  Edit *edit = data;
+  g_array_unref (edit->tokens);
+  g_free (edit);
+}
+
+static GArray *
+copy_tokens (const GArray *tokens)
+{
+  GArray *copy = g_array_sized_new (FALSE, FALSE, sizeof (guint16), tokens->len);
+  g_array_append_vals (copy, tokens->data, tokens->len);
+  return copy;
+}
+
+static const SrOmrSystem *
+current_system (SrInspector *self)
+{
+  return self->systems != NULL && self->current < self->systems->len
+           ? &g_array_index (self->systems, SrOmrSystem, self->current) : NULL;
+}
+
+/* For each token of NOW, the index of the token of WAS it stands for (equal or substituted), or -1 (inserted): the
+ * cheapest alignment by edit distance. */
+static GArray *
+align (const GArray *was, const GArray *now)
+{
+  guint n = was->len, m = now->len;
+  guint *cost = g_new (guint, (gsize) (n + 1) * (m + 1));
+#define COST(i, j) cost[(gsize) (i) * (m + 1) + (j)]
+  for (guint i = 0; i <= n; i++)
+    for (guint j = 0; j <= m; j++)
+      {
+        if (i == 0 || j == 0)
+          {
+            COST (i, j) = i + j;
+            continue;
+          }
+        guint same = g_array_index (was, guint16, i - 1) == g_array_index (now, guint16, j - 1) ? 0 : 1;
+        COST (i, j) = MIN (COST (i - 1, j - 1) + same, MIN (COST (i - 1, j), COST (i, j - 1)) + 1);
+      }
+  GArray *origins = g_array_new (FALSE, FALSE, sizeof (int));
+  g_array_set_size (origins, m);
+  for (guint i = n, j = m; j > 0;)
+    {
+      guint same = i > 0 && g_array_index (was, guint16, i - 1) == g_array_index (now, guint16, j - 1) ? 0 : 1;
+      if (i > 0 && COST (i, j) == COST (i - 1, j - 1) + same)
+        {
+          g_array_index (origins, int, --j) = (int) --i;
+        }
+      else if (i > 0 && COST (i, j) == COST (i - 1, j) + 1)
+        i--;
+      else
+        g_array_index (origins, int, --j) = -1;
+    }
+#undef COST
+  g_free (cost);
+  return origins;
+}
+
+static void
+show_text (SrInspector *self, const GArray *tokens)
+{
+  GString *text = g_string_new (NULL);
+  for (guint i = 0; i < tokens->len; i++)
+    g_string_append_printf (text, "%s%s", i > 0 ? " " : "", sr_lmx_token_text (g_array_index (tokens, guint16, i)));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text), text->str, (int) text->len);
+  g_string_free (text, TRUE);
+}
+
+static void
+update_actions (SrInspector *self)
+{
+  guint n = self->systems != NULL ? self->systems->len : 0;
+  gboolean note = sr_engraving_view_get_selected_token (self->engraving) >= 0;
+  struct {
+    const char *name;
+    gboolean enabled;
+  } states[] = {
+    { "previous", self->current > 0 },        { "next", self->current + 1 < n },
+    { "undo", self->undo->len > 0 },          { "redo", self->redo->len > 0 },
+    { "note-up", note },                      { "note-down", note },
+    { "silence-note", note },                 { "apply-text", n > 0 },
+    { "export", n > 0 },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (states); i++)
+    g_simple_action_set_enabled (
+      G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self->actions), states[i].name)), states[i].enabled);
+}
+
+/* The reader's focus for the note rooted at TOKEN of the current reading, in crop pixels. */
+static gboolean
+focus_of_token (SrInspector *self, gint64 token, graphene_rect_t *rect)
+{
+  const SrOmrSystem *system = current_system (self);
+  const GArray *origins = system != NULL ? self->origins->pdata[self->current] : NULL;
+  if (origins == NULL || token < 0 || token >= (gint64) origins->len)
+    return FALSE;
+  int origin = g_array_index (origins, int, token);
+  if (origin < 0 || system->focus == NULL || (guint) origin >= system->focus->len)
+    return FALSE;
+  const SrOmrFocus *focus = &g_array_index (system->focus, SrOmrFocus, origin);
+  const SrCropPlacement *place = &system->placement;
+  graphene_rect_init (rect, (focus->box.x - place->origin_x) * place->scale,
+                      (focus->box.y - place->origin_y) * place->scale, focus->box.width * place->scale,
+                      focus->box.height * place->scale);
+  return TRUE;
+}
+
+static void
+selection_changed (SrInspector *self)
+{
+  graphene_rect_t rect;
+  gboolean found = focus_of_token (self, sr_engraving_view_get_selected_token (self->engraving), &rect);
+  sr_crop_view_set_highlight (self->crop, found ? &rect : NULL);
+  update_actions (self);
+}
+
+/* Redraws the current system from its reading. */
+static void
+refresh (SrInspector *self)
+{
+  const SrOmrSystem *system = current_system (self);
+  if (system == NULL)
+    {
+      gtk_label_set_text (self->title, _("Nothing read yet"));
+      sr_crop_view_set_image (self->crop, NULL);
+      sr_engraving_view_set_lmx (self->engraving, NULL);
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text), "", 0);
+      gtk_label_set_text (self->status, "");
+      update_actions (self);
+      return;
+    }
+  g_autofree char *title = g_strdup_printf (_("Page %u, system %u of %u"), system->page_index + 1, self->current + 1,
+                                            self->systems->len);
+  gtk_label_set_text (self->title, title);
+  sr_crop_view_set_image (self->crop, system->crop);
+  const GArray *reading = self->readings->pdata[self->current];
+  guint repairs = sr_engraving_view_set_lmx (self->engraving, reading);
+  show_text (self, reading);
+  GString *status = g_string_new (NULL);
+  if (repairs > 0)
+    g_string_append_printf (status, ngettext ("%u token did not fit and was repaired or dropped.",
+                                              "%u tokens did not fit and were repaired or dropped.", repairs),
+                            repairs);
+  if (system->reached_limit)
+    g_string_append_printf (status, "%s%s", status->len > 0 ? " " : "",
+                            _("The reading stopped at its length limit: the end of the system may be missing."));
+  gtk_label_set_text (self->status, status->str);
+  g_string_free (status, TRUE);
+  selection_changed (self);
+}
+
+/* Replaces the current system's reading by TOKENS (transfer full), the old one going onto the undo stack. */
+static void
+commit (SrInspector *self, GArray *tokens)
+{
+  Edit *edit = g_new0 (Edit, 1);
+  edit->system = self->current;
+  edit->tokens = self->readings->pdata[self->current];
+  self->readings->pdata[self->current] = tokens;
+  g_ptr_array_add (self->undo, edit);
+  g_ptr_array_set_size (self->redo, 0);
+  const SrOmrSystem *system = current_system (self);
+  g_array_unref (self->origins->pdata[self->current]);
+  self->origins->pdata[self->current] = align (system->lmx, tokens);
+  refresh (self);
+}
+
+static void
+swap_edit (SrInspector *self, GPtrArray *from, GPtrArray *to)
+{
+  if (from->len == 0)
+    return;
+  Edit *edit = g_ptr_array_steal_index (from, from->len - 1);
+  GArray *now = self->readings->pdata[edit->system];
+  self->readings->pdata[edit->system] = edit->tokens;
+  edit->tokens = now;
+  g_ptr_array_add (to, edit);
+  const SrOmrSystem *system = &g_array_index (self->systems, SrOmrSystem, edit->system);
+  g_array_unref (self->origins->pdata[edit->system]);
+  self->origins->pdata[edit->system] = align (system->lmx, self->readings->pdata[edit->system]);
+  self->current = edit->system;
+  refresh (self);
+}
+
+static void
+edit_selected_note (SrInspector *self, int steps)
+{
+  gint64 token = sr_engraving_view_get_selected_token (self->engraving);
+  if (token < 0)
+    return;
+  g_autoptr(GArray) tokens = copy_tokens (self->readings->pdata[self->current]);
+  gboolean changed = steps != 0 ? sr_lmx_edit_move_note (tokens, (guint) token, steps)
+                                : sr_lmx_edit_silence_note (tokens, (guint) token);
+  if (!changed)
+    {
+      gtk_widget_error_bell (GTK_WIDGET (self));
+      return;
+    }
+  commit (self, g_steal_pointer (&tokens));
+  /* The note keeps its root token unless it left its chord. */
+  sr_engraving_view_set_selected_token (self->engraving, token);
+}
+
+static void
+previous_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  SrInspector *self = user_data;
+  if (self->current > 0)
+    sr_inspector_show_system (self, self->current - 1);
+}
+
+static void
+next_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  SrInspector *self = user_data;
+  sr_inspector_show_system (self, self->current + 1);
+}
+
+static void
+undo_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  SrInspector *self = user_data;
+  swap_edit (self, self->undo, self->redo);
+}
+
+static void
+redo_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  SrInspector *self = user_data;
+  swap_edit (self, self->redo, self->undo);
+}
+
+static void
+note_up_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  edit_selected_note (user_data, 1);
+}
+
+static void
+note_down_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  edit_selected_note (user_data, -1);
+}
+
+static void
+silence_note_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  edit_selected_note (user_data, 0);
+}
+
+static void
+apply_text_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  SrInspector *self = user_data;
+  if (current_system (self) == NULL)
+    return;
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text);
+  GtkTextIter start, end;
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  g_autofree char *text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  guint unknown = 0;
+  GArray *tokens = sr_lmx_tokens_from_text (text, &unknown);
+  commit (self, tokens);
+  if (unknown > 0)
+    {
+      g_autofree char *message = g_strdup_printf (ngettext ("%u word is no LMX token and was left out.",
+                                                            "%u words are no LMX tokens and were left out.", unknown),
+                                                  unknown);
+      gtk_label_set_text (self->status, message);
+    }
+}
+
+static void
+export_responded (GtkNativeDialog *dialog, int response, SrInspector *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr(GError) error = NULL;
+      if (!sr_inspector_export (self, file, &error))
+        gtk_label_set_text (self->status, error->message);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+export_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  SrInspector *self = user_data;
+  GtkWindow *window = GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self)));
+  g_clear_object (&self->chooser);
+  self->chooser = gtk_file_chooser_native_new (_("Export the Reading"), window, GTK_FILE_CHOOSER_ACTION_SAVE,
+                                               _("_Export"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), _("reading.musicxml"));
+  g_signal_connect_object (self->chooser, "response", G_CALLBACK (export_responded), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static const GActionEntry inspector_actions[] = {
+  { "previous", previous_activated },         { "next", next_activated },
+  { "undo", undo_activated },                 { "redo", redo_activated },
+  { "note-up", note_up_activated },           { "note-down", note_down_activated },
+  { "silence-note", silence_note_activated }, { "apply-text", apply_text_activated },
+  { "export", export_activated },
+};
+
+/* A click on the crop selects the note whose focus lies nearest. */
+static void
+crop_point_activated (SrInspector *self, double x, double y)
+{
+  const GArray *reading = current_system (self) != NULL ? self->readings->pdata[self->current] : NULL;
+  gint64 best = -1;
+  double best_distance = G_MAXDOUBLE;
+  for (guint t = 0; reading != NULL && t < reading->len; t++)
+    {
+      graphene_rect_t rect, drawn;
+      if (!sr_engraving_view_get_token_bounds (self->engraving, t, &drawn) || !focus_of_token (self, t, &rect))
+        continue;
+      double dx = rect.origin.x + rect.size.width / 2 - x, dy = rect.origin.y + rect.size.height / 2 - y;
+      if (dx * dx + dy * dy < best_distance)
+        {
+          best_distance = dx * dx + dy * dy;
+          best = t;
+        }
+    }
+  sr_engraving_view_set_selected_token (self->engraving, best);
+}
+
+const GArray *
+sr_inspector_get_reading (SrInspector *self, guint index)
+{
+  g_return_val_if_fail (self->readings != NULL && index < self->readings->len, NULL);
+  return self->readings->pdata[index];
+}
+
+gboolean
+sr_inspector_export (SrInspector *self, GFile *file, GError **error)
+{
+  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (guint16));
+  for (guint i = 0; self->readings != NULL && i < self->readings->len; i++)
+    {
+      const GArray *reading = self->readings->pdata[i];
+      g_array_append_vals (all, reading->data, reading->len);
+    }
+  xmlDoc *score = sr_lmx_delinearize (all, NULL, NULL);
+  g_autofree char *xml = sr_musicxml_to_text (score);
+  xmlFreeDoc (score);
+  return g_file_replace_contents (file, xml, strlen (xml), NULL, FALSE, G_FILE_CREATE_NONE, NULL, NULL, error);
+}
+
+void
+sr_inspector_set_systems (SrInspector *self, GArray *systems)
+{
+  g_clear_pointer (&self->systems, g_array_unref);
+  g_ptr_array_set_size (self->readings, 0);
+  g_ptr_array_set_size (self->origins, 0);
+  g_ptr_array_set_size (self->undo, 0);
+  g_ptr_array_set_size (self->redo, 0);
+  self->systems = systems;
+  for (guint i = 0; systems != NULL && i < systems->len; i++)
+    {
+      const SrOmrSystem *system = &g_array_index (systems, SrOmrSystem, i);
+      g_ptr_array_add (self->readings, copy_tokens (system->lmx));
+      g_ptr_array_add (self->origins, align (system->lmx, system->lmx));
+    }
+  self->current = 0;
+  sr_engraving_view_set_selected_token (self->engraving, -1);
+  refresh (self);
+}
+
+guint
+sr_inspector_get_n_systems (SrInspector *self)
+{
+  return self->systems != NULL ? self->systems->len : 0;
+}
+
+guint
+sr_inspector_get_current (SrInspector *self)
+{
+  return self->current;
+}
+
+void
+sr_inspector_show_system (SrInspector *self, guint index)
+{
+  if (self->systems == NULL || index >= self->systems->len)
+    return;
+  self->current = index;
+  sr_engraving_view_set_selected_token (self->engraving, -1);
+  refresh (self);
+}
+
+static GtkWidget *
+heading (const char *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "heading");
+  return label;
+}
+
+static GtkWidget *
+button (const char *icon, const char *action, const char *tooltip)
+{
+  GtkWidget *widget = gtk_button_new_from_icon_name (icon);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (widget), action);
+  gtk_widget_set_tooltip_text (widget, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+  return widget;
+}
+
+static GtkWidget *
+scrolled (GtkWidget *child, GtkPolicyType vertical)
+{
+  GtkWidget *window = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (window), GTK_POLICY_AUTOMATIC, vertical);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (window), child);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (window), TRUE);
+  return window;
+}
+
+static void
+add_shortcut (GtkShortcutController *controller, const char *trigger, const char *action)
+{
+  gtk_shortcut_controller_add_shortcut (controller, gtk_shortcut_new (gtk_shortcut_trigger_parse_string (trigger),
+                                                                      gtk_named_action_new (action)));
+}
+
+static void
+sr_inspector_dispose (GObject *object)
+{
+  SrInspector *self = SR_INSPECTOR (object);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  g_clear_pointer (&self->systems, g_array_unref);
+  g_clear_pointer (&self->readings, g_ptr_array_unref);
+  g_clear_pointer (&self->origins, g_ptr_array_unref);
+  g_clear_pointer (&self->undo, g_ptr_array_unref);
+  g_clear_pointer (&self->redo, g_ptr_array_unref);
+  g_clear_object (&self->actions);
+  G_OBJECT_CLASS (sr_inspector_parent_class)->dispose (object);
+}
+
+static void
+sr_inspector_class_init (SrInspectorClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = sr_inspector_dispose;
+  gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "inspector");
+}
+
+static void
+sr_inspector_init (SrInspector *self)
+{
+  self->readings = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  self->origins = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  self->undo = g_ptr_array_new_with_free_func (edit_free);
+  self->redo = g_ptr_array_new_with_free_func (edit_free);
+  self->actions = g_simple_action_group_new ();
+  g_action_map_add_action_entries (G_ACTION_MAP (self->actions), inspector_actions, G_N_ELEMENTS (inspector_actions),
+                                   self);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "inspector", G_ACTION_GROUP (self->actions));
+
+  GtkBox *box = GTK_BOX (self);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
+  gtk_box_set_spacing (box, 6);
+  gtk_widget_set_margin_start (GTK_WIDGET (self), 12);
+  gtk_widget_set_margin_end (GTK_WIDGET (self), 12);
+  gtk_widget_set_margin_top (GTK_WIDGET (self), 12);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self), 12);
+
+  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_append (GTK_BOX (bar), button ("go-previous-symbolic", "inspector.previous", _("Previous system")));
+  self->title = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_set_hexpand (GTK_WIDGET (self->title), TRUE);
+  gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->title));
+  gtk_box_append (GTK_BOX (bar), button ("go-next-symbolic", "inspector.next", _("Next system")));
+  gtk_box_append (GTK_BOX (bar), button ("edit-undo-symbolic", "inspector.undo", _("Undo (Ctrl+Z)")));
+  gtk_box_append (GTK_BOX (bar), button ("edit-redo-symbolic", "inspector.redo", _("Redo (Ctrl+Shift+Z)")));
+  gtk_box_append (GTK_BOX (bar), button ("document-save-as-symbolic", "inspector.export",
+                                         _("Export the corrected reading as MusicXML")));
+  gtk_box_append (box, bar);
+
+  gtk_box_append (box, heading (_("What the model saw")));
+  self->crop = SR_CROP_VIEW (sr_crop_view_new ());
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->crop), GTK_ACCESSIBLE_PROPERTY_LABEL, _("System image"), -1);
+  g_signal_connect_object (self->crop, "point-activated", G_CALLBACK (crop_point_activated), self,
+                           G_CONNECT_SWAPPED);
+  gtk_box_append (box, scrolled (GTK_WIDGET (self->crop), GTK_POLICY_NEVER));
+
+  GtkWidget *reading_bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *reading_heading = heading (_("What it read"));
+  gtk_widget_set_hexpand (reading_heading, TRUE);
+  gtk_box_append (GTK_BOX (reading_bar), reading_heading);
+  gtk_box_append (GTK_BOX (reading_bar), button ("go-up-symbolic", "inspector.note-up", _("Note a step up (Up)")));
+  gtk_box_append (GTK_BOX (reading_bar), button ("go-down-symbolic", "inspector.note-down",
+                                                 _("Note a step down (Down)")));
+  gtk_box_append (GTK_BOX (reading_bar), button ("edit-delete-symbolic", "inspector.silence-note",
+                                                 _("Make the note a rest (Delete)")));
+  gtk_box_append (box, reading_bar);
+  self->engraving = SR_ENGRAVING_VIEW (sr_engraving_view_new ());
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->engraving), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Engraved reading"), -1);
+  g_signal_connect_object (self->engraving, "notify::selected-token", G_CALLBACK (selection_changed), self,
+                           G_CONNECT_SWAPPED);
+  gtk_box_append (box, scrolled (GTK_WIDGET (self->engraving), GTK_POLICY_NEVER));
+
+  self->status = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->status, TRUE);
+  gtk_label_set_xalign (self->status, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->status), "dim-label");
+  gtk_box_append (box, GTK_WIDGET (self->status));
+
+  GtkWidget *text_bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *text_heading = heading (_("LMX tokens"));
+  gtk_widget_set_hexpand (text_heading, TRUE);
+  gtk_box_append (GTK_BOX (text_bar), text_heading);
+  GtkWidget *apply = gtk_button_new_with_mnemonic (_("_Apply"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (apply), "inspector.apply-text");
+  gtk_widget_set_tooltip_text (apply, _("Read the edited tokens as the system's reading"));
+  gtk_box_append (GTK_BOX (text_bar), apply);
+  gtk_box_append (box, text_bar);
+  self->text = GTK_TEXT_VIEW (gtk_text_view_new ());
+  gtk_text_view_set_wrap_mode (self->text, GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_monospace (self->text, TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->text), GTK_ACCESSIBLE_PROPERTY_LABEL, _("LMX tokens"), -1);
+  GtkWidget *text_window = scrolled (GTK_WIDGET (self->text), GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_vexpand (text_window, TRUE);
+  gtk_box_append (box, text_window);
+
+  /* Keys for the selected note act while the engraving has the focus; undo and redo anywhere in the panel. */
+  GtkEventController *note_keys = gtk_shortcut_controller_new ();
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (note_keys), "Up", "inspector.note-up");
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (note_keys), "Down", "inspector.note-down");
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (note_keys), "Delete", "inspector.silence-note");
+  gtk_widget_add_controller (GTK_WIDGET (self->engraving), note_keys);
+  GtkEventController *keys = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (keys), GTK_SHORTCUT_SCOPE_LOCAL);
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (keys), "<Control>z", "inspector.undo");
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (keys), "<Control><Shift>z", "inspector.redo");
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+
+  refresh (self);
+}
+
+GtkWidget *
+sr_inspector_new (void)
+{
+  return g_object_new (SR_TYPE_INSPECTOR, NULL);
+}

@@ -1,0 +1,33 @@
+/* The OMR inspector: for each system read, the crop the model saw above our engraving of what it read, and the LMX
+ * tokens as text. Selecting a note lights up where the reader looked for it (its cross-attention focus); clicking
+ * the crop selects the note read there. Corrections — a note up or down a step, a note made a rest, the LMX text
+ * edited — redraw at once, can be undone and redone, and are what export writes.
+ *
+ * Actions (group "inspector"): previous, next, undo, redo, note-up, note-down, silence-note, apply-text, export. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "omr.h"
+
+G_BEGIN_DECLS
+
+#define SR_TYPE_INSPECTOR (sr_inspector_get_type ())
+G_DECLARE_FINAL_TYPE (SrInspector, sr_inspector, SR, INSPECTOR, GtkBox)
+
+GtkWidget *sr_inspector_new (void);
+
+/* Takes SYSTEMS (SrOmrSystem, as sr_omr_read_page gives them; transfer full) and shows the first. Earlier readings
+ * and their corrections go. */
+void sr_inspector_set_systems (SrInspector *self, GArray *systems);
+guint sr_inspector_get_n_systems (SrInspector *self);
+guint sr_inspector_get_current (SrInspector *self);
+void sr_inspector_show_system (SrInspector *self, guint index);
+
+/* The reading of system INDEX with its corrections (guint16 LMX ids; owned by the inspector). */
+const GArray *sr_inspector_get_reading (SrInspector *self, guint index);
+
+/* Every system's corrected reading as one MusicXML score. */
+gboolean sr_inspector_export (SrInspector *self, GFile *file, GError **error);
+
+G_END_DECLS
