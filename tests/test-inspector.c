@@ -1,6 +1,7 @@
 /* The OMR inspector under a real X server (Xvfb), as a user meets it: open the sample, read the page with the shipped
  * models, see the crop and the engraving of the reading, select a note (its image region lights up), move it up a step
- * through the inspector's own action, undo and redo, and export: the exported MusicXML holds the correction. */
+ * and sharpen it through the inspector's own actions, undo and redo, and export: the exported MusicXML holds the
+ * correction. */
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
@@ -110,7 +111,11 @@ first_exported_pitch (const char *path)
           continue;
         xmlChar *step = xmlNodeGetContent (sr_xml_child (pitch, "step"));
         xmlChar *octave = xmlNodeGetContent (sr_xml_child (pitch, "octave"));
-        char *text = g_strdup_printf ("%s%s", (const char *) step, (const char *) octave);
+        gint64 alter = 0;
+        if (sr_xml_child (pitch, "alter") != NULL)
+          sr_xml_int (sr_xml_child (pitch, "alter"), &alter);
+        char *text = g_strdup_printf ("%s%s%s", (const char *) step, (const char *) octave,
+                                      alter > 0 ? " sharp" : alter < 0 ? " flat" : "");
         xmlFree (step);
         xmlFree (octave);
         return text;
@@ -168,6 +173,10 @@ check_inspector (Fixture *fixture)
   first_pitched_note (sr_inspector_get_reading (inspector, system), &now);
   g_assert_cmpstr (now, ==, raised);
 
+  /* Sharpened, with the accidental action (its button and the S key). */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.accidental", "s", "sharp"));
+  g_autofree char *sharpened = g_strdup_printf ("%s sharp", raised);
+
   g_autofree char *folder = g_dir_make_tmp ("sightread-inspector-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (folder, "corrected.musicxml", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
@@ -175,11 +184,23 @@ check_inspector (Fixture *fixture)
   g_assert_true (sr_inspector_export (inspector, file, &error));
   g_assert_no_error (error);
   g_autofree char *exported = first_exported_pitch (path);
-  g_assert_cmpstr (exported, ==, raised);
+  g_assert_cmpstr (exported, ==, sharpened);
   g_autoptr(GPtrArray) written = g_ptr_array_new ();
   g_ptr_array_add (written, path);
   g_assert_cmpuint (sr_test_count_valid_musicxml (written), ==, 1);
   g_remove (path);
+  /* The same reading as a MIDI performance and as an engraved PDF. */
+  const char *other_kinds[][2] = { { "corrected.mid", "MThd" }, { "corrected.pdf", "%PDF-" } };
+  for (gsize i = 0; i < G_N_ELEMENTS (other_kinds); i++)
+    {
+      g_autofree char *other = g_build_filename (folder, other_kinds[i][0], NULL);
+      g_autoptr(GFile) other_file = g_file_new_for_path (other);
+      g_assert_true (sr_inspector_export (inspector, other_file, &error));
+      g_autofree char *contents = NULL;
+      g_assert_true (g_file_get_contents (other, &contents, NULL, NULL));
+      g_assert_true (g_str_has_prefix (contents, other_kinds[i][1]));
+      g_remove (other);
+    }
   g_rmdir (folder);
   fixture->checked = TRUE;
 }

@@ -74,6 +74,27 @@ test_what_is_no_note_is_left_alone (void)
   g_assert_cmpstr (after, ==, before);
 }
 
+static void
+test_values_and_accidentals_change_in_place (void)
+{
+  g_autoptr(GArray) tokens = sr_lmx_tokens_from_text (BAR "C5 quarter dot natural E5 eighth G4 half", NULL);
+  g_assert_true (sr_lmx_edit_change_value (tokens, root (tokens, 0), 1));   /* dotted quarter → dotted half */
+  g_assert_true (sr_lmx_edit_change_value (tokens, root (tokens, 2), -1));  /* half → quarter */
+  g_assert_true (sr_lmx_edit_set_accidental (tokens, root (tokens, 0), "sharp"));
+  g_assert_true (sr_lmx_edit_set_accidental (tokens, root (tokens, 1), "flat-flat"));
+  g_autofree char *changed = text_of (tokens);
+  g_assert_cmpstr (changed, ==, BAR "C5 half dot sharp E5 eighth flat-flat G4 quarter");
+  g_assert_true (sr_lmx_edit_set_accidental (tokens, root (tokens, 0), NULL));
+  g_assert_false (sr_lmx_edit_set_accidental (tokens, root (tokens, 1), "tenuto")); /* no accidental */
+  g_autoptr(GArray) rest = sr_lmx_tokens_from_text (BAR "rest whole", NULL);
+  g_assert_false (sr_lmx_edit_set_accidental (rest, root (rest, 0), "sharp"));
+  g_assert_true (sr_lmx_edit_change_value (rest, root (rest, 0), -1));
+  g_autoptr(GArray) longest = sr_lmx_tokens_from_text (BAR "C4 maxima", NULL);
+  g_assert_false (sr_lmx_edit_change_value (longest, root (longest, 0), 1));
+  g_autofree char *final = text_of (tokens);
+  g_assert_cmpstr (final, ==, BAR "C5 half dot E5 eighth flat-flat G4 quarter");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -81,5 +102,6 @@ main (int argc, char **argv)
   g_test_add_func ("/lmx-edit/move", test_a_note_moves_by_scale_steps_and_drops_its_accidental);
   g_test_add_func ("/lmx-edit/silence", test_a_note_is_silenced_to_a_rest_or_leaves_its_chord);
   g_test_add_func ("/lmx-edit/no-note", test_what_is_no_note_is_left_alone);
+  g_test_add_func ("/lmx-edit/value-and-accidental", test_values_and_accidentals_change_in_place);
   return g_test_run ();
 }

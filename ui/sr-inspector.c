@@ -5,10 +5,13 @@
 
 #include <glib/gi18n.h>
 
+#include "engrave-file.h"
 #include "lmx-delinearize.h"
 #include "lmx-edit.h"
 #include "lmx-vocabulary.h"
+#include "musicxml-read.h"
 #include "musicxml-write.h"
+#include "performance.h"
 #include "sr-crop-view.h"
 #include "sr-engraving-view.h"
 
@@ -122,6 +125,8 @@ update_actions (SrInspector *self)
     { "undo", self->undo->len > 0 },          { "redo", self->redo->len > 0 },
     { "note-up", note },                      { "note-down", note },
     { "silence-note", note },                 { "apply-text", n > 0 },
+    { "longer", note },                       { "shorter", note },
+    { "accidental", note },
     { "export", n > 0 },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (states); i++)
@@ -225,15 +230,36 @@ swap_edit (SrInspector *self, GPtrArray *from, GPtrArray *to)
   refresh (self);
 }
 
+typedef enum {
+  EDIT_MOVE,       /* by ARGUMENT scale steps */
+  EDIT_SILENCE,
+  EDIT_VALUE,      /* ARGUMENT values longer (or shorter) */
+  EDIT_ACCIDENTAL, /* ACCIDENTAL, or none */
+} EditKind;
+
 static void
-edit_selected_note (SrInspector *self, int steps)
+edit_selected_note (SrInspector *self, EditKind kind, int argument, const char *accidental)
 {
   gint64 token = sr_engraving_view_get_selected_token (self->engraving);
   if (token < 0)
     return;
   g_autoptr(GArray) tokens = copy_tokens (self->readings->pdata[self->current]);
-  gboolean changed = steps != 0 ? sr_lmx_edit_move_note (tokens, (guint) token, steps)
-                                : sr_lmx_edit_silence_note (tokens, (guint) token);
+  gboolean changed = FALSE;
+  switch (kind)
+    {
+    case EDIT_MOVE:
+      changed = sr_lmx_edit_move_note (tokens, (guint) token, argument);
+      break;
+    case EDIT_SILENCE:
+      changed = sr_lmx_edit_silence_note (tokens, (guint) token);
+      break;
+    case EDIT_VALUE:
+      changed = sr_lmx_edit_change_value (tokens, (guint) token, argument);
+      break;
+    case EDIT_ACCIDENTAL:
+      changed = sr_lmx_edit_set_accidental (tokens, (guint) token, accidental);
+      break;
+    }
   if (!changed)
     {
       gtk_widget_error_bell (GTK_WIDGET (self));
@@ -276,19 +302,39 @@ redo_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 static void
 note_up_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  edit_selected_note (user_data, 1);
+  edit_selected_note (user_data, EDIT_MOVE, 1, NULL);
 }
 
 static void
 note_down_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  edit_selected_note (user_data, -1);
+  edit_selected_note (user_data, EDIT_MOVE, -1, NULL);
 }
 
 static void
 silence_note_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  edit_selected_note (user_data, 0);
+  edit_selected_note (user_data, EDIT_SILENCE, 0, NULL);
+}
+
+static void
+longer_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  edit_selected_note (user_data, EDIT_VALUE, 1, NULL);
+}
+
+static void
+shorter_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  edit_selected_note (user_data, EDIT_VALUE, -1, NULL);
+}
+
+/* The parameter names the accidental ("sharp", "flat", "natural" …), or "" for none. */
+static void
+accidental_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  const char *accidental = g_variant_get_string (parameter, NULL);
+  edit_selected_note (user_data, EDIT_ACCIDENTAL, 0, accidental[0] != '\0' ? accidental : NULL);
 }
 
 static void
@@ -335,6 +381,21 @@ export_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data
   self->chooser = gtk_file_chooser_native_new (_("Export the Reading"), window, GTK_FILE_CHOOSER_ACTION_SAVE,
                                                _("_Export"), _("_Cancel"));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), _("reading.musicxml"));
+  /* The kind follows the name: MusicXML, a MIDI performance, or the engraving as a picture or PDF. */
+  static const struct {
+    const char *name;
+    const char *pattern;
+  } kinds[] = {
+    { N_("MusicXML"), "*.musicxml" }, { N_("MIDI performance"), "*.mid" }, { N_("PDF engraving"), "*.pdf" },
+    { N_("PNG engraving"), "*.png" }, { N_("SVG engraving"), "*.svg" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+      gtk_file_filter_set_name (filter, _(kinds[i].name));
+      gtk_file_filter_add_pattern (filter, kinds[i].pattern);
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+    }
   g_signal_connect_object (self->chooser, "response", G_CALLBACK (export_responded), self, 0);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
@@ -344,6 +405,8 @@ static const GActionEntry inspector_actions[] = {
   { "undo", undo_activated },                 { "redo", redo_activated },
   { "note-up", note_up_activated },           { "note-down", note_down_activated },
   { "silence-note", silence_note_activated }, { "apply-text", apply_text_activated },
+  { "longer", longer_activated },             { "shorter", shorter_activated },
+  { "accidental", accidental_activated, "s" },
   { "export", export_activated },
 };
 
@@ -385,9 +448,16 @@ sr_inspector_export (SrInspector *self, GFile *file, GError **error)
       const GArray *reading = self->readings->pdata[i];
       g_array_append_vals (all, reading->data, reading->len);
     }
-  xmlDoc *score = sr_lmx_delinearize (all, NULL, NULL);
+  g_autoptr(xmlDoc) score = sr_lmx_delinearize (all, NULL, NULL);
+  g_autofree char *path = g_file_get_path (file);
+  if (path != NULL && g_str_has_suffix (path, ".mid"))
+    {
+      g_autoptr(SrMidiFile) performance = sr_performance_to_midi (score, NULL);
+      return sr_midi_file_write (performance, path, error);
+    }
+  if (path != NULL && sr_engrave_file_supported (path))
+    return sr_engrave_file_write (score, path, NULL, NULL, NULL, error);
   g_autofree char *xml = sr_musicxml_to_text (score);
-  xmlFreeDoc (score);
   return g_file_replace_contents (file, xml, strlen (xml), NULL, FALSE, G_FILE_CREATE_NONE, NULL, NULL, error);
 }
 
@@ -447,6 +517,16 @@ button (const char *icon, const char *action, const char *tooltip)
 {
   GtkWidget *widget = gtk_button_new_from_icon_name (icon);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (widget), action);
+  gtk_widget_set_tooltip_text (widget, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+  return widget;
+}
+
+static GtkWidget *
+text_button (const char *label, const char *detailed_action, const char *tooltip)
+{
+  GtkWidget *widget = gtk_button_new_with_label (label);
+  gtk_actionable_set_detailed_action_name (GTK_ACTIONABLE (widget), detailed_action);
   gtk_widget_set_tooltip_text (widget, tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
   return widget;
@@ -540,6 +620,11 @@ sr_inspector_init (SrInspector *self)
                                                  _("Note a step down (Down)")));
   gtk_box_append (GTK_BOX (reading_bar), button ("edit-delete-symbolic", "inspector.silence-note",
                                                  _("Make the note a rest (Delete)")));
+  gtk_box_append (GTK_BOX (reading_bar), text_button ("♯", "inspector.accidental::sharp", _("Sharp (S)")));
+  gtk_box_append (GTK_BOX (reading_bar), text_button ("♭", "inspector.accidental::flat", _("Flat (F)")));
+  gtk_box_append (GTK_BOX (reading_bar), text_button ("♮", "inspector.accidental::natural", _("Natural (N)")));
+  gtk_box_append (GTK_BOX (reading_bar), text_button ("×2", "inspector.longer", _("Twice as long (W)")));
+  gtk_box_append (GTK_BOX (reading_bar), text_button ("÷2", "inspector.shorter", _("Half as long (Q)")));
   gtk_box_append (box, reading_bar);
   self->engraving = SR_ENGRAVING_VIEW (sr_engraving_view_new ());
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->engraving), GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -576,6 +661,14 @@ sr_inspector_init (SrInspector *self)
   add_shortcut (GTK_SHORTCUT_CONTROLLER (note_keys), "Up", "inspector.note-up");
   add_shortcut (GTK_SHORTCUT_CONTROLLER (note_keys), "Down", "inspector.note-down");
   add_shortcut (GTK_SHORTCUT_CONTROLLER (note_keys), "Delete", "inspector.silence-note");
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (note_keys), "w", "inspector.longer");
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (note_keys), "q", "inspector.shorter");
+  const char *accidental_keys[][2] = { { "s", "sharp" }, { "f", "flat" }, { "n", "natural" } };
+  for (gsize i = 0; i < G_N_ELEMENTS (accidental_keys); i++)
+    gtk_shortcut_controller_add_shortcut (
+      GTK_SHORTCUT_CONTROLLER (note_keys),
+      gtk_shortcut_new_with_arguments (gtk_shortcut_trigger_parse_string (accidental_keys[i][0]),
+                                       gtk_named_action_new ("inspector.accidental"), "s", accidental_keys[i][1]));
   gtk_widget_add_controller (GTK_WIDGET (self->engraving), note_keys);
   GtkEventController *keys = gtk_shortcut_controller_new ();
   gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (keys), GTK_SHORTCUT_SCOPE_LOCAL);

@@ -3,7 +3,8 @@
  * the crop selects the note read there. Corrections — a note up or down a step, a note made a rest, the LMX text
  * edited — redraw at once, can be undone and redone, and are what export writes.
  *
- * Actions (group "inspector"): previous, next, undo, redo, note-up, note-down, silence-note, apply-text, export. */
+ * Actions (group "inspector"): previous, next, undo, redo, note-up, note-down, silence-note, longer, shorter,
+ * accidental (a string: "sharp", "flat", "natural", "double-sharp", "flat-flat", or "" for none), apply-text, export. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -27,7 +28,8 @@ void sr_inspector_show_system (SrInspector *self, guint index);
 /* The reading of system INDEX with its corrections (guint16 LMX ids; owned by the inspector). */
 const GArray *sr_inspector_get_reading (SrInspector *self, guint index);
 
-/* Every system's corrected reading as one MusicXML score. */
+/* Every system's corrected reading as one score, the kind by FILE's name: a MIDI performance (.mid), the engraving
+ * (.png, .svg, .pdf) or MusicXML (anything else). */
 gboolean sr_inspector_export (SrInspector *self, GFile *file, GError **error);
 
 G_END_DECLS

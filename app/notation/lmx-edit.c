@@ -116,3 +116,38 @@ sr_lmx_edit_silence_note (GArray *tokens, guint root)
   g_array_index (tokens, guint16, pitch) = (guint16) sr_lmx_token_id ("rest");
   return TRUE;
 }
+
+gboolean
+sr_lmx_edit_change_value (GArray *tokens, guint root, int steps)
+{
+  guint first, end;
+  if (!note_tree (tokens, root, &first, &end))
+    return FALSE;
+  int type = sr_lmx_type_index (text_at (tokens, root));
+  if (type < 0 || type + steps < 0 || type + steps >= SR_LMX_N_TYPES)
+    return FALSE;
+  g_array_index (tokens, guint16, root) = (guint16) sr_lmx_token_id (sr_lmx_type_names[type + steps]);
+  return TRUE;
+}
+
+gboolean
+sr_lmx_edit_set_accidental (GArray *tokens, guint root, const char *accidental)
+{
+  guint first, end;
+  if (!note_tree (tokens, root, &first, &end) || find_prefix (tokens, first, root, is_pitch) < 0
+      || (accidental != NULL && !sr_lmx_accidental_alter (accidental, NULL)))
+    return FALSE;
+  drop_suffixes (tokens, root, is_accidental);
+  if (accidental == NULL)
+    return TRUE;
+  /* After the value's own suffixes (dots, time modification), where the linearizer writes it. */
+  guint at = root + 1;
+  int actual, normal;
+  while (at < tokens->len && class_at (tokens, at) == SR_LMX_CLASS_SUFFIX
+         && (strcmp (text_at (tokens, at), "dot") == 0
+             || sr_lmx_parse_time_modification (text_at (tokens, at), &actual, &normal)))
+    at++;
+  guint16 id = (guint16) sr_lmx_token_id (accidental);
+  g_array_insert_val (tokens, at, id);
+  return TRUE;
+}

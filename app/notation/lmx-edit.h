@@ -16,4 +16,12 @@ gboolean sr_lmx_edit_move_note (GArray *tokens, guint root, int steps);
  * removed instead. FALSE (TOKENS untouched) when ROOT is no note's root. */
 gboolean sr_lmx_edit_silence_note (GArray *tokens, guint root);
 
+/* The note or rest rooted at TOKENS[ROOT] takes the next longer (STEPS > 0) or shorter (STEPS < 0) note value, its
+ * dots kept. FALSE (TOKENS untouched) when ROOT is no note's root or no such value exists. */
+gboolean sr_lmx_edit_change_value (GArray *tokens, guint root, int steps);
+
+/* The note rooted at TOKENS[ROOT] gets ACCIDENTAL ("sharp", "flat", "natural", "double-sharp", "flat-flat") printed,
+ * or none for NULL, in place of what it had. FALSE (TOKENS untouched) when ROOT is no pitched note's root. */
+gboolean sr_lmx_edit_set_accidental (GArray *tokens, guint root, const char *accidental);
+
 G_END_DECLS
