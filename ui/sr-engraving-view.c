@@ -6,7 +6,8 @@
 #include "lmx-delinearize.h"
 #include "musicxml-read.h"
 
-#define STAFF_SPACE 8.0 /* screen pixels */
+#define STAFF_SPACE SR_ENGRAVING_VIEW_STAFF_SPACE
+#define PADDING_X 0.0 /* measure starts are given from the left edge */
 #define PADDING 8.0
 
 struct _SrEngravingView {
@@ -15,6 +16,7 @@ struct _SrEngravingView {
   xmlDoc *document;
   SrEngraving *engraving;
   gint64 selected_token;
+  GArray *measure_starts; /* double, staff spaces; NULL for natural spacing */
 };
 
 enum {
@@ -54,7 +56,7 @@ sr_engraving_view_get_token_bounds (SrEngravingView *self, gint64 token, graphen
   double x, y, width, height;
   if (note == NULL || !sr_engraving_note_box (self->engraving, note, &system, &x, &y, &width, &height))
     return FALSE;
-  graphene_rect_init (bounds, PADDING + x * STAFF_SPACE, PADDING + y * STAFF_SPACE, width * STAFF_SPACE,
+  graphene_rect_init (bounds, PADDING_X + x * STAFF_SPACE, PADDING + y * STAFF_SPACE, width * STAFF_SPACE,
                       height * STAFF_SPACE);
   return TRUE;
 }
@@ -70,6 +72,11 @@ sr_engraving_view_set_lmx (SrEngravingView *self, const GArray *tokens)
       self->document = sr_lmx_delinearize (tokens, NULL, &repairs);
       SrEngravingOptions options = SR_ENGRAVING_OPTIONS_DEFAULT;
       options.width = G_MAXDOUBLE;
+      if (self->measure_starts != NULL)
+        {
+          options.measure_starts = (const double *) self->measure_starts->data;
+          options.n_measure_starts = self->measure_starts->len;
+        }
       g_autoptr(GError) error = NULL;
       self->engraving = sr_engraving_new (self->document, &options, &error);
       if (self->engraving == NULL)
@@ -80,6 +87,16 @@ sr_engraving_view_set_lmx (SrEngravingView *self, const GArray *tokens)
     sr_engraving_view_set_selected_token (self, -1);
   gtk_widget_queue_resize (GTK_WIDGET (self));
   return repairs;
+}
+
+void
+sr_engraving_view_set_measure_starts (SrEngravingView *self, const double *starts, guint n)
+{
+  g_clear_pointer (&self->measure_starts, g_array_unref);
+  if (starts == NULL)
+    return;
+  self->measure_starts = g_array_sized_new (FALSE, FALSE, sizeof (double), n);
+  g_array_append_vals (self->measure_starts, starts, n);
 }
 
 xmlDoc *
@@ -110,8 +127,8 @@ pressed (GtkGestureClick *gesture, int n_press, double x, double y, SrEngravingV
   if (self->engraving == NULL || sr_engraving_n_systems (self->engraving) == 0)
     return;
   gtk_widget_grab_focus (GTK_WIDGET (self));
-  xmlNode *note = sr_engraving_note_at (self->engraving, 0, (x - PADDING) / STAFF_SPACE, (y - PADDING) / STAFF_SPACE,
-                                        1.5);
+  xmlNode *note = sr_engraving_note_at (self->engraving, 0, (x - PADDING_X) / STAFF_SPACE,
+                                        (y - PADDING) / STAFF_SPACE, 1.5);
   sr_engraving_view_set_selected_token (self, note != NULL ? sr_lmx_note_token (note) : -1);
 }
 
@@ -123,8 +140,8 @@ sr_engraving_view_measure (GtkWidget *widget, GtkOrientation orientation, int fo
   double width = 0, height = 0;
   if (self->engraving != NULL && sr_engraving_n_systems (self->engraving) > 0)
     sr_engraving_system_size (self->engraving, 0, &width, &height);
-  double size = orientation == GTK_ORIENTATION_HORIZONTAL ? width : height;
-  *minimum = *natural = (int) (size * STAFF_SPACE + 2 * PADDING);
+  gboolean horizontal = orientation == GTK_ORIENTATION_HORIZONTAL;
+  *minimum = *natural = (int) ((horizontal ? width : height) * STAFF_SPACE + 2 * (horizontal ? PADDING_X : PADDING));
   *minimum_baseline = *natural_baseline = -1;
 }
 
@@ -147,7 +164,7 @@ sr_engraving_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
     }
   if (self->engraving != NULL && sr_engraving_n_systems (self->engraving) > 0)
     {
-      cairo_translate (cr, PADDING, PADDING);
+      cairo_translate (cr, PADDING_X, PADDING);
       cairo_scale (cr, STAFF_SPACE, STAFF_SPACE);
       sr_engraving_draw_system (self->engraving, 0, cr);
     }
@@ -188,6 +205,7 @@ sr_engraving_view_finalize (GObject *object)
   SrEngravingView *self = SR_ENGRAVING_VIEW (object);
   g_clear_pointer (&self->engraving, sr_engraving_free);
   g_clear_pointer (&self->document, xmlFreeDoc);
+  g_clear_pointer (&self->measure_starts, g_array_unref);
   G_OBJECT_CLASS (sr_engraving_view_parent_class)->finalize (object);
 }
 

@@ -11,7 +11,14 @@ G_BEGIN_DECLS
 #define SR_TYPE_ENGRAVING_VIEW (sr_engraving_view_get_type ())
 G_DECLARE_FINAL_TYPE (SrEngravingView, sr_engraving_view, SR, ENGRAVING_VIEW, GtkWidget)
 
+/* Screen pixels per staff space: the crop view's, so that the engraving and the scan it was read from match in size. */
+#define SR_ENGRAVING_VIEW_STAFF_SPACE 9.0
+
 GtkWidget *sr_engraving_view_new (void);
+
+/* Where each measure should start, in staff spaces from the left edge (a copy is kept), or NULL: applies from the next
+ * sr_engraving_view_set_lmx on. */
+void sr_engraving_view_set_measure_starts (SrEngravingView *self, const double *starts, guint n);
 
 /* Shows TOKENS (guint16 LMX ids; copied), or nothing for NULL. Returns how many tokens the delinearizer had to repair
  * or drop. The selection is kept when its token still roots a note. */

@@ -162,6 +162,31 @@ selection_changed (SrInspector *self)
   update_actions (self);
 }
 
+/* Each measure of the engraving starts where the reader looked when it began that measure on the crop, so that scan
+ * and engraving line up measure by measure. Measures read anew (by a text edit) have no such place: then the
+ * engraving keeps its own spacing. */
+static void
+align_measures (SrInspector *self, const GArray *reading)
+{
+  g_autoptr(GArray) starts = g_array_new (FALSE, FALSE, sizeof (double));
+  int measure_id = sr_lmx_token_id ("measure");
+  double crop_space = SR_SYSTEM_STAFF_HEIGHT / 4; /* crop pixels per staff space */
+  for (guint t = 0; t < reading->len; t++)
+    {
+      if (g_array_index (reading, guint16, t) != measure_id)
+        continue;
+      graphene_rect_t focus;
+      if (!focus_of_token (self, t, &focus))
+        {
+          sr_engraving_view_set_measure_starts (self->engraving, NULL, 0);
+          return;
+        }
+      double start = focus.origin.x / crop_space;
+      g_array_append_val (starts, start);
+    }
+  sr_engraving_view_set_measure_starts (self->engraving, (const double *) starts->data, starts->len);
+}
+
 /* Redraws the current system from its reading. */
 static void
 refresh (SrInspector *self)
@@ -182,6 +207,7 @@ refresh (SrInspector *self)
   gtk_label_set_text (self->title, title);
   sr_crop_view_set_image (self->crop, system->crop);
   const GArray *reading = self->readings->pdata[self->current];
+  align_measures (self, reading);
   guint repairs = sr_engraving_view_set_lmx (self->engraving, reading);
   show_text (self, reading);
   GString *status = g_string_new (NULL);
@@ -543,6 +569,14 @@ scrolled (GtkWidget *child, GtkPolicyType vertical)
 }
 
 static void
+follow_scroll (GtkAdjustment *leader, GtkAdjustment *follower)
+{
+  double value = gtk_adjustment_get_value (leader);
+  if (gtk_adjustment_get_value (follower) != value) /* the follower's own signal then finds them equal */
+    gtk_adjustment_set_value (follower, value);
+}
+
+static void
 add_shortcut (GtkShortcutController *controller, const char *trigger, const char *action)
 {
   gtk_shortcut_controller_add_shortcut (controller, gtk_shortcut_new (gtk_shortcut_trigger_parse_string (trigger),
@@ -609,7 +643,8 @@ sr_inspector_init (SrInspector *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->crop), GTK_ACCESSIBLE_PROPERTY_LABEL, _("System image"), -1);
   g_signal_connect_object (self->crop, "point-activated", G_CALLBACK (crop_point_activated), self,
                            G_CONNECT_SWAPPED);
-  gtk_box_append (box, scrolled (GTK_WIDGET (self->crop), GTK_POLICY_NEVER));
+  GtkWidget *crop_window = scrolled (GTK_WIDGET (self->crop), GTK_POLICY_NEVER);
+  gtk_box_append (box, crop_window);
 
   GtkWidget *reading_bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *reading_heading = heading (_("What it read"));
@@ -631,7 +666,13 @@ sr_inspector_init (SrInspector *self)
                                   _("Engraved reading"), -1);
   g_signal_connect_object (self->engraving, "notify::selected-token", G_CALLBACK (selection_changed), self,
                            G_CONNECT_SWAPPED);
-  gtk_box_append (box, scrolled (GTK_WIDGET (self->engraving), GTK_POLICY_NEVER));
+  GtkWidget *engraving_window = scrolled (GTK_WIDGET (self->engraving), GTK_POLICY_NEVER);
+  /* They scroll together: they show the same measures at the same places. */
+  GtkAdjustment *crop_scroll = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (crop_window));
+  GtkAdjustment *engraving_scroll = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (engraving_window));
+  g_signal_connect_object (crop_scroll, "value-changed", G_CALLBACK (follow_scroll), engraving_scroll, 0);
+  g_signal_connect_object (engraving_scroll, "value-changed", G_CALLBACK (follow_scroll), crop_scroll, 0);
+  gtk_box_append (box, engraving_window);
 
   self->status = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_wrap (self->status, TRUE);

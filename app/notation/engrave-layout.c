@@ -514,6 +514,19 @@ sr_engrave_system_clear (gpointer data)
   g_free (system->staff_top);
 }
 
+/* Measure K placed at its requested start (never left of *X, where the previous one ends) and stretched to reach the
+ * next one's: the stretch to use; *X moves to where it starts. */
+static double
+stretch_to_start (const SrEngraving *engraving, const MeasureSpace *spaces, guint k, double prefix, double *x)
+{
+  const double *starts = engraving->options.measure_starts;
+  *x = MAX (*x, starts[k]);
+  if (k + 1 >= engraving->options.n_measure_starts || spaces[k].flexible <= 0)
+    return 1.0;
+  double room = starts[k + 1] - *x - spaces[k].fixed - prefix;
+  return CLAMP (room / spaces[k].flexible, 0.6, 8.0);
+}
+
 void
 sr_engrave_layout (SrEngraving *engraving)
 {
@@ -525,7 +538,7 @@ sr_engrave_layout (SrEngraving *engraving)
       measure_space (engraving->measures->pdata[m], &spaces[m]);
     }
   double left = engraving->n_staves > 1 ? BRACE_ROOM : 0.3;
-  double width = engraving->options.width;
+  double width = engraving->options.measure_starts != NULL ? G_MAXDOUBLE : engraving->options.width;
   guint m = 0;
   while (m < n)
     {
@@ -557,7 +570,10 @@ sr_engrave_layout (SrEngraving *engraving)
         {
           SrMeasureLayout *layout = &system.measure_layouts[k - m];
           double prefix = prefix_width (engraving, k, k == m, layout);
-          place_measure (engraving->measures->pdata[k], &spaces[k], x, prefix, stretch, layout);
+          double measure_stretch = stretch;
+          if (k < engraving->options.n_measure_starts)
+            measure_stretch = stretch_to_start (engraving, spaces, k, prefix, &x);
+          place_measure (engraving->measures->pdata[k], &spaces[k], x, prefix, measure_stretch, layout);
           x += layout->width;
         }
       system.width = x;

@@ -22,11 +22,15 @@ typedef enum {
 GQuark sr_engrave_error_quark (void);
 
 typedef struct {
-  double width;             /* of a system, in staff spaces (G_MAXDOUBLE: every measure on one system) */
-  gboolean measure_numbers; /* at each system's start */
+  double width;                 /* of a system, in staff spaces (G_MAXDOUBLE: every measure on one system) */
+  gboolean measure_numbers;     /* at each system's start */
+  /* When set, every measure on one system, measure k starting as near MEASURE_STARTS[k] (staff spaces from the
+   * system's left) as its notes allow: the inspector lines the engraving up with the scan measure by measure. */
+  const double *measure_starts;
+  guint n_measure_starts;
 } SrEngravingOptions;
 
-#define SR_ENGRAVING_OPTIONS_DEFAULT ((SrEngravingOptions) { 150.0, TRUE })
+#define SR_ENGRAVING_OPTIONS_DEFAULT ((SrEngravingOptions) { 150.0, TRUE, NULL, 0 })
 
 typedef struct _SrEngraving SrEngraving;
 
