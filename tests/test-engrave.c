@@ -299,6 +299,35 @@ test_every_note_is_found_where_it_is_drawn (void)
   g_assert_null (sr_engraving_note_at (engraving, 0, 0.5, 0.5, 0.5));
 }
 
+/* The inspector lines the engraving up with the scan: each measure starts where it is asked to, when its notes allow;
+ * a start too early for what precedes it is pushed right, never into the measure before. */
+static void
+test_measures_start_where_the_scan_has_them (void)
+{
+  g_autoptr(xmlDoc) document = read_fixture ("values.musicxml");
+  static const double starts[] = { 6.0, 30.0, 50.0, 51.0, 95.0 };
+  SrEngravingOptions options = SR_ENGRAVING_OPTIONS_DEFAULT;
+  options.measure_starts = starts;
+  options.n_measure_starts = G_N_ELEMENTS (starts);
+  g_autoptr(SrEngraving) engraving = sr_engraving_new (document, &options, NULL);
+  g_assert_cmpuint (sr_engraving_n_systems (engraving), ==, 1);
+  double previous_end = 0;
+  for (guint m = 0; m < sr_engraving_n_measures (engraving); m++)
+    {
+      guint system;
+      double x, width;
+      g_assert_true (sr_engraving_measure_span (engraving, m, &system, &x, &width));
+      g_assert_cmpuint (system, ==, 0);
+      g_assert_nonnull (sr_engraving_measure_node (engraving, m));
+      g_assert_cmpfloat (x, >=, previous_end - 1e-9);
+      if (starts[m] >= previous_end)
+        g_assert_cmpfloat (fabs (x - starts[m]), <, 1e-9);
+      if (m + 1 < G_N_ELEMENTS (starts) && starts[m + 1] - starts[m] > 15)
+        g_assert_cmpfloat (fabs (x + width - starts[m + 1]), <, 2.0); /* stretched to reach the next */
+      previous_end = x + width;
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -310,6 +339,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engrave/systems", test_measures_fill_systems_of_the_width_in_order);
   g_test_add_func ("/engrave/lmx", test_lmx_from_a_model_is_drawn);
   g_test_add_func ("/engrave/note-at", test_every_note_is_found_where_it_is_drawn);
+  g_test_add_func ("/engrave/measure-starts", test_measures_start_where_the_scan_has_them);
   g_test_add_func ("/engrave/bad-documents", test_bad_documents_are_refused_with_a_reason);
   g_test_add_func ("/engrave/corpus", test_every_score_in_the_shared_corpora_engraves);
   return g_test_run ();

@@ -618,11 +618,35 @@ test_a_unison_of_two_voices_sounds_once_and_stacked_marks_take_the_last (void)
   g_assert_cmpstr (text, ==, "0:72:2 1:64:0.333333 2:67:0.5");
 }
 
+/* The inspector marks the measures whose tokens did not fit: each measure knows its own count. */
+static void
+test_each_measure_counts_its_own_repairs (void)
+{
+  g_autoptr(GArray) tokens = sr_lmx_tokens_from_text ("measure key:fifths:0 time beats:2 beat-type:4 clef:G2 "
+                                                      "C4 quarter D4 quarter "
+                                                      "measure dot E4 quarter chord F4 quarter G4 "
+                                                      "measure A4 half", NULL);
+  guint repairs = 0;
+  g_autoptr(xmlDoc) document = sr_lmx_delinearize (tokens, NULL, &repairs);
+  g_autoptr(GPtrArray) parts = sr_musicxml_parts (document);
+  guint counts[3], n = 0;
+  for (xmlNode *m = ((xmlNode *) parts->pdata[0])->children; m != NULL; m = m->next)
+    if (sr_xml_is_element (m, "measure") && n < 3)
+      counts[n++] = sr_lmx_measure_repairs (m);
+  g_assert_cmpuint (n, ==, 3);
+  /* The second measure's dangling dot and pitch without a value; the others are whole. */
+  g_assert_cmpuint (counts[0], ==, 0);
+  g_assert_cmpuint (counts[1], ==, 2);
+  g_assert_cmpuint (counts[2], ==, 0);
+  g_assert_cmpuint (repairs, ==, counts[0] + counts[1] + counts[2]);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/lmx/vocabulary", test_the_vocabulary_has_224_tokens_in_a_fixed_order);
+  g_test_add_func ("/lmx/measure-repairs", test_each_measure_counts_its_own_repairs);
   g_test_add_func ("/lmx/grand-staff", test_the_grand_staff_example_decodes_and_encodes_back);
   g_test_add_func ("/lmx/durations", test_durations_follow_type_dots_and_tuplets);
   g_test_add_func ("/lmx/alters", test_alters_come_from_the_key_accidentals_and_ties);

@@ -29,6 +29,15 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (SrEngravingView, sr_engraving_view, GTK_TYPE_WIDGET)
 
+guint
+sr_engraving_view_get_n_repaired_measures (SrEngravingView *self)
+{
+  guint n = 0;
+  for (guint m = 0; self->engraving != NULL && m < sr_engraving_n_measures (self->engraving); m++)
+    n += sr_lmx_measure_repairs (sr_engraving_measure_node (self->engraving, m)) > 0;
+  return n;
+}
+
 /* The <note> element rooted at TOKEN, or NULL. */
 static xmlNode *
 note_of_token (xmlNode *node, gint64 token)
@@ -153,6 +162,18 @@ sr_engraving_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
+  /* Measures whose tokens the delinearizer had to repair: a soft red behind them. */
+  for (guint m = 0; self->engraving != NULL && m < sr_engraving_n_measures (self->engraving); m++)
+    {
+      guint system;
+      double x, measure_width;
+      if (sr_lmx_measure_repairs (sr_engraving_measure_node (self->engraving, m)) == 0
+          || !sr_engraving_measure_span (self->engraving, m, &system, &x, &measure_width) || system != 0)
+        continue;
+      cairo_set_source_rgba (cr, 0.88, 0.11, 0.14, 0.12);
+      cairo_rectangle (cr, PADDING_X + x * STAFF_SPACE, 0, measure_width * STAFF_SPACE, height);
+      cairo_fill (cr);
+    }
   graphene_rect_t selected;
   if (sr_engraving_view_get_token_bounds (self, self->selected_token, &selected))
     {

@@ -23,6 +23,8 @@ void sr_engraving_view_set_measure_starts (SrEngravingView *self, const double *
 /* Shows TOKENS (guint16 LMX ids; copied), or nothing for NULL. Returns how many tokens the delinearizer had to repair
  * or drop. The selection is kept when its token still roots a note. */
 guint sr_engraving_view_set_lmx (SrEngravingView *self, const GArray *tokens);
+/* How many measures shown had tokens repaired or dropped (they are drawn on red). */
+guint sr_engraving_view_get_n_repaired_measures (SrEngravingView *self);
 /* The notation shown, as MusicXML (owned by the view; NULL when nothing is shown). */
 xmlDoc *sr_engraving_view_get_document (SrEngravingView *self);
 

@@ -211,10 +211,16 @@ refresh (SrInspector *self)
   guint repairs = sr_engraving_view_set_lmx (self->engraving, reading);
   show_text (self, reading);
   GString *status = g_string_new (NULL);
+  guint repaired_measures = sr_engraving_view_get_n_repaired_measures (self->engraving);
   if (repairs > 0)
-    g_string_append_printf (status, ngettext ("%u token did not fit and was repaired or dropped.",
-                                              "%u tokens did not fit and were repaired or dropped.", repairs),
+    g_string_append_printf (status, ngettext ("%u token did not fit and was repaired or dropped",
+                                              "%u tokens did not fit and were repaired or dropped", repairs),
                             repairs);
+  if (repaired_measures > 0)
+    g_string_append_printf (status, ngettext (" (the measure marked red).", " (the %u measures marked red).",
+                                              repaired_measures), repaired_measures);
+  else if (repairs > 0)
+    g_string_append (status, ".");
   if (system->reached_limit)
     g_string_append_printf (status, "%s%s", status->len > 0 ? " " : "",
                             _("The reading stopped at its length limit: the end of the system may be missing."));

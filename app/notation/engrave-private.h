@@ -87,6 +87,7 @@ typedef struct {
 
 typedef struct {
   char *number;            /* as printed */
+  xmlNode *node;           /* the first part's <measure> */
   double duration;         /* quarters */
   int beats, beat_type;    /* 0: no time signature */
   int time_symbol;         /* 0 numbers, 'c' common, '|' cut */

@@ -377,6 +377,8 @@ read_part (SrEngraving *engraving, xmlNode *part_node, PartState *part, gboolean
           return FALSE;
         }
       SrMeasure *measure = measure_at (engraving, index, index > 0 ? engraving->measures->pdata[index - 1] : NULL);
+      if (measure->node == NULL)
+        measure->node = m;
       if (measure->number == NULL)
         {
           xmlChar *number = xmlGetProp (m, (const xmlChar *) "number");

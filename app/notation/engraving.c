@@ -143,3 +143,28 @@ sr_engraving_note_box (const SrEngraving *engraving, const xmlNode *note, guint 
     }
   return FALSE;
 }
+
+xmlNode *
+sr_engraving_measure_node (const SrEngraving *engraving, guint index)
+{
+  g_return_val_if_fail (index < engraving->measures->len, NULL);
+  return ((const SrMeasure *) engraving->measures->pdata[index])->node;
+}
+
+gboolean
+sr_engraving_measure_span (const SrEngraving *engraving, guint index, guint *system_index, double *x, double *width)
+{
+  for (guint s = 0; s < engraving->systems->len; s++)
+    {
+      const SrSystem *system = &g_array_index (engraving->systems, SrSystem, s);
+      if (index >= system->first_measure && index < system->first_measure + system->n_measures)
+        {
+          const SrMeasureLayout *layout = &system->measure_layouts[index - system->first_measure];
+          *system_index = s;
+          *x = layout->x;
+          *width = layout->width;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}

@@ -60,4 +60,10 @@ xmlNode *sr_engraving_note_at (const SrEngraving *engraving, guint index, double
 gboolean sr_engraving_note_box (const SrEngraving *engraving, const xmlNode *note, guint *system, double *x,
                                 double *y, double *width, double *height);
 
+/* Measure INDEX (0-based): the first part's <measure> element, and where it is drawn (its system, and its left edge
+ * and width in that system's staff spaces). */
+xmlNode *sr_engraving_measure_node (const SrEngraving *engraving, guint index);
+gboolean sr_engraving_measure_span (const SrEngraving *engraving, guint index, guint *system, double *x,
+                                    double *width);
+
 G_END_DECLS

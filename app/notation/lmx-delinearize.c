@@ -711,6 +711,19 @@ finish_part (Delinearizer *d)
         sr_musicxml_sort_attributes (child);
 }
 
+/* A measure remembers how many of its tokens were repaired or dropped (+ 1, so that 0 means "not made here"). */
+static void
+mark_repairs (xmlNode *measure, guint repairs)
+{
+  measure->_private = GUINT_TO_POINTER (repairs + 1);
+}
+
+guint
+sr_lmx_measure_repairs (const xmlNode *measure)
+{
+  return measure != NULL && measure->_private != NULL ? GPOINTER_TO_UINT (measure->_private) - 1 : 0;
+}
+
 xmlDoc *
 sr_lmx_delinearize (const GArray *tokens, const SrLmxDelinearizeOptions *options, guint *n_repairs)
 {
@@ -743,6 +756,7 @@ sr_lmx_delinearize (const GArray *tokens, const SrLmxDelinearizeOptions *options
   Tree tree = { -1, g_array_new (FALSE, FALSE, sizeof (guint16)), g_array_new (FALSE, FALSE, sizeof (guint16)), 0 };
   g_autoptr(GArray) pending = g_array_new (FALSE, FALSE, sizeof (guint16));
   int measures = 0;
+  guint repairs_before_measure = 0;
   for (guint i = 0; i < tokens->len; i++)
     {
       guint16 id = g_array_index (tokens, guint16, i);
@@ -761,6 +775,9 @@ sr_lmx_delinearize (const GArray *tokens, const SrLmxDelinearizeOptions *options
             }
           d.repairs += pending->len;
           g_array_set_size (pending, 0);
+          if (measures > 0)
+            mark_repairs (d.measure, d.repairs - repairs_before_measure);
+          repairs_before_measure = d.repairs;
           start_measure (&d, ++measures);
           break;
         case SR_LMX_CLASS_ROOT:
@@ -796,6 +813,8 @@ sr_lmx_delinearize (const GArray *tokens, const SrLmxDelinearizeOptions *options
       finish_measure (&d);
     }
   d.repairs += pending->len;
+  if (measures > 0)
+    mark_repairs (d.measure, d.repairs - repairs_before_measure);
   finish_part (&d);
 
   g_array_unref (tree.prefixes);

@@ -24,4 +24,8 @@ xmlDoc *sr_lmx_delinearize (const GArray *tokens, const SrLmxDelinearizeOptions 
  * document came from; -1 for elements made otherwise (read from a file, copied). */
 gint64 sr_lmx_note_token (const xmlNode *note);
 
+/* How many tokens of the <measure> element MEASURE sr_lmx_delinearize had to repair or drop (0 for a measure made
+ * otherwise): the inspector marks those measures. */
+guint sr_lmx_measure_repairs (const xmlNode *measure);
+
 G_END_DECLS
