@@ -197,6 +197,17 @@ check_corrections (Fixture *fixture)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.accidental", "s", "sharp"));
   g_autofree char *sharpened = g_strdup_printf ("%s sharp", raised);
 
+  /* A third added to its chord, and its measure deleted: each undone again. */
+  guint length = sr_inspector_get_reading (inspector, system)->len;
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.add-chord-note", "i", 2));
+  g_assert_cmpuint (sr_inspector_get_reading (inspector, system)->len, >=, length + 3);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.undo", NULL));
+  g_assert_cmpuint (sr_inspector_get_reading (inspector, system)->len, ==, length);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.delete-measure", NULL));
+  g_assert_cmpuint (sr_inspector_get_reading (inspector, system)->len, <, length);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.undo", NULL));
+  g_assert_cmpuint (sr_inspector_get_reading (inspector, system)->len, ==, length);
+
   g_autofree char *folder = g_dir_make_tmp ("sightread-inspector-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (folder, "corrected.musicxml", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);

@@ -95,6 +95,34 @@ test_values_and_accidentals_change_in_place (void)
   g_assert_cmpstr (final, ==, BAR "C5 half dot E5 eighth flat-flat G4 quarter");
 }
 
+static void
+test_a_chord_grows_by_a_note_of_its_value (void)
+{
+  g_autoptr(GArray) tokens = sr_lmx_tokens_from_text (BAR "C4 quarter dot sharp chord E4 quarter dot G4 eighth", NULL);
+  g_assert_true (sr_lmx_edit_add_chord_note (tokens, root (tokens, 0), 4)); /* a fifth above C4: G4 */
+  g_autofree char *grown = text_of (tokens);
+  g_assert_cmpstr (grown, ==, BAR "C4 quarter dot sharp chord E4 quarter dot chord G4 quarter dot G4 eighth");
+  guint repairs = 99;
+  g_autoptr(xmlDoc) document = sr_lmx_delinearize (tokens, NULL, &repairs);
+  g_assert_cmpuint (repairs, ==, 0);
+  g_autoptr(GArray) rest = sr_lmx_tokens_from_text (BAR "rest whole", NULL);
+  g_assert_false (sr_lmx_edit_add_chord_note (rest, root (rest, 0), 2));
+}
+
+static void
+test_a_measure_goes_and_the_first_hands_on_its_signatures (void)
+{
+  g_autoptr(GArray) tokens = sr_lmx_tokens_from_text (BAR "C4 whole measure D4 whole measure E4 whole", NULL);
+  g_assert_true (sr_lmx_edit_delete_measure (tokens, root (tokens, 1)));
+  g_autofree char *middle = text_of (tokens);
+  g_assert_cmpstr (middle, ==, BAR "C4 whole measure E4 whole");
+  g_assert_true (sr_lmx_edit_delete_measure (tokens, root (tokens, 0)));
+  g_autofree char *first = text_of (tokens);
+  g_assert_cmpstr (first, ==, BAR "E4 whole");
+  g_assert_false (sr_lmx_edit_delete_measure (tokens, root (tokens, 0))); /* the only measure left */
+  g_assert_false (sr_lmx_edit_delete_measure (tokens, tokens->len));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -103,5 +131,7 @@ main (int argc, char **argv)
   g_test_add_func ("/lmx-edit/silence", test_a_note_is_silenced_to_a_rest_or_leaves_its_chord);
   g_test_add_func ("/lmx-edit/no-note", test_what_is_no_note_is_left_alone);
   g_test_add_func ("/lmx-edit/value-and-accidental", test_values_and_accidentals_change_in_place);
+  g_test_add_func ("/lmx-edit/chord-note", test_a_chord_grows_by_a_note_of_its_value);
+  g_test_add_func ("/lmx-edit/delete-measure", test_a_measure_goes_and_the_first_hands_on_its_signatures);
   return g_test_run ();
 }

@@ -126,7 +126,8 @@ update_actions (SrInspector *self)
     { "note-up", note },                      { "note-down", note },
     { "silence-note", note },                 { "apply-text", n > 0 },
     { "longer", note },                       { "shorter", note },
-    { "accidental", note },
+    { "accidental", note },                   { "add-chord-note", note },
+    { "delete-measure", note },
     { "export", n > 0 },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (states); i++)
@@ -267,6 +268,8 @@ typedef enum {
   EDIT_SILENCE,
   EDIT_VALUE,      /* ARGUMENT values longer (or shorter) */
   EDIT_ACCIDENTAL, /* ACCIDENTAL, or none */
+  EDIT_CHORD_NOTE, /* a note ARGUMENT scale steps away added to the chord */
+  EDIT_DELETE_MEASURE,
 } EditKind;
 
 static void
@@ -291,6 +294,12 @@ edit_selected_note (SrInspector *self, EditKind kind, int argument, const char *
     case EDIT_ACCIDENTAL:
       changed = sr_lmx_edit_set_accidental (tokens, (guint) token, accidental);
       break;
+    case EDIT_CHORD_NOTE:
+      changed = sr_lmx_edit_add_chord_note (tokens, (guint) token, argument);
+      break;
+    case EDIT_DELETE_MEASURE:
+      changed = sr_lmx_edit_delete_measure (tokens, (guint) token);
+      break;
     }
   if (!changed)
     {
@@ -298,8 +307,8 @@ edit_selected_note (SrInspector *self, EditKind kind, int argument, const char *
       return;
     }
   commit (self, g_steal_pointer (&tokens));
-  /* The note keeps its root token unless it left its chord. */
-  sr_engraving_view_set_selected_token (self->engraving, token);
+  /* The note keeps its root token unless it left its chord or its measure went. */
+  sr_engraving_view_set_selected_token (self->engraving, kind == EDIT_DELETE_MEASURE ? -1 : token);
 }
 
 static void
@@ -359,6 +368,19 @@ static void
 shorter_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   edit_selected_note (user_data, EDIT_VALUE, -1, NULL);
+}
+
+/* The parameter: how many scale steps above the selected note (negative: below). */
+static void
+add_chord_note_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  edit_selected_note (user_data, EDIT_CHORD_NOTE, g_variant_get_int32 (parameter), NULL);
+}
+
+static void
+delete_measure_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  edit_selected_note (user_data, EDIT_DELETE_MEASURE, 0, NULL);
 }
 
 /* The parameter names the accidental ("sharp", "flat", "natural" …), or "" for none. */
@@ -439,6 +461,8 @@ static const GActionEntry inspector_actions[] = {
   { "silence-note", silence_note_activated }, { "apply-text", apply_text_activated },
   { "longer", longer_activated },             { "shorter", shorter_activated },
   { "accidental", accidental_activated, "s" },
+  { "add-chord-note", add_chord_note_activated, "i" },
+  { "delete-measure", delete_measure_activated },
   { "export", export_activated },
 };
 
@@ -666,6 +690,10 @@ sr_inspector_init (SrInspector *self)
   gtk_box_append (GTK_BOX (reading_bar), text_button ("♮", "inspector.accidental::natural", _("Natural (N)")));
   gtk_box_append (GTK_BOX (reading_bar), text_button ("×2", "inspector.longer", _("Twice as long (W)")));
   gtk_box_append (GTK_BOX (reading_bar), text_button ("÷2", "inspector.shorter", _("Half as long (Q)")));
+  gtk_box_append (GTK_BOX (reading_bar), text_button ("+3", "inspector.add-chord-note(2)",
+                                                      _("Add a third above to the chord (Insert)")));
+  gtk_box_append (GTK_BOX (reading_bar), button ("list-remove-symbolic", "inspector.delete-measure",
+                                                 _("Delete the note's measure (Ctrl+Delete)")));
   gtk_box_append (box, reading_bar);
   self->engraving = SR_ENGRAVING_VIEW (sr_engraving_view_new ());
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->engraving), GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -710,6 +738,11 @@ sr_inspector_init (SrInspector *self)
   add_shortcut (GTK_SHORTCUT_CONTROLLER (note_keys), "Delete", "inspector.silence-note");
   add_shortcut (GTK_SHORTCUT_CONTROLLER (note_keys), "w", "inspector.longer");
   add_shortcut (GTK_SHORTCUT_CONTROLLER (note_keys), "q", "inspector.shorter");
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (note_keys), "<Control>Delete", "inspector.delete-measure");
+  gtk_shortcut_controller_add_shortcut (
+    GTK_SHORTCUT_CONTROLLER (note_keys),
+    gtk_shortcut_new_with_arguments (gtk_shortcut_trigger_parse_string ("Insert"),
+                                     gtk_named_action_new ("inspector.add-chord-note"), "i", 2));
   const char *accidental_keys[][2] = { { "s", "sharp" }, { "f", "flat" }, { "n", "natural" } };
   for (gsize i = 0; i < G_N_ELEMENTS (accidental_keys); i++)
     gtk_shortcut_controller_add_shortcut (

@@ -1,10 +1,13 @@
 /* The OMR inspector: for each system read, the crop the model saw above our engraving of what it read, and the LMX
- * tokens as text. Selecting a note lights up where the reader looked for it (its cross-attention focus); clicking
- * the crop selects the note read there. Corrections — a note up or down a step, a note made a rest, the LMX text
- * edited — redraw at once, can be undone and redone, and are what export writes.
+ * tokens as text; the engraving lines up with the crop measure by measure, measures the decoder had to repair on red.
+ * Selecting a note lights up where the reader looked for it (its cross-attention focus); clicking the crop selects the
+ * note read there. Corrections — a note up or down a step, a note made a rest, another value or accidental, a note
+ * added to a chord, a measure deleted, the LMX text edited — redraw at once, can be undone and redone, and are what
+ * export writes.
  *
  * Actions (group "inspector"): previous, next, undo, redo, note-up, note-down, silence-note, longer, shorter,
- * accidental (a string: "sharp", "flat", "natural", "double-sharp", "flat-flat", or "" for none), apply-text, export. */
+ * accidental (a string: "sharp", "flat", "natural", "double-sharp", "flat-flat", or "" for none), add-chord-note (an
+ * int32: scale steps from the selected note), delete-measure, apply-text, export. */
 #pragma once
 
 #include <gtk/gtk.h>

@@ -151,3 +151,87 @@ sr_lmx_edit_set_accidental (GArray *tokens, guint root, const char *accidental)
   g_array_insert_val (tokens, at, id);
   return TRUE;
 }
+
+gboolean
+sr_lmx_edit_add_chord_note (GArray *tokens, guint root, int steps)
+{
+  guint first, end;
+  if (!note_tree (tokens, root, &first, &end))
+    return FALSE;
+  int pitch = find_prefix (tokens, first, root, is_pitch);
+  if (pitch < 0)
+    return FALSE;
+  const char *text = text_at (tokens, (guint) pitch);
+  int step = (int) (strchr ("CDEFGAB", text[0]) - "CDEFGAB") + 7 * (text[1] - '0') + steps;
+  if (step < 0 || step >= 70)
+    return FALSE;
+  char added[3] = { "CDEFGAB"[step % 7], (char) ('0' + step / 7), '\0' };
+  /* chord, the pitch, the value and its dots and time modification: nothing else a chord's later notes carry. */
+  g_autoptr(GArray) tree = g_array_new (FALSE, FALSE, sizeof (guint16));
+  sr_lmx_tokens_append (tree, "chord");
+  sr_lmx_tokens_append (tree, added);
+  g_array_append_val (tree, g_array_index (tokens, guint16, root));
+  int actual, normal;
+  for (guint i = root + 1; i < end; i++)
+    if (strcmp (text_at (tokens, i), "dot") == 0 || sr_lmx_parse_time_modification (text_at (tokens, i), &actual,
+                                                                                      &normal))
+      g_array_append_val (tree, g_array_index (tokens, guint16, i));
+  /* After the whole chord, so that the notes stay in the order the chord was read. */
+  guint at = end;
+  while (at < tokens->len)
+    {
+      guint next_first = at, next_root = at;
+      while (next_root < tokens->len && class_at (tokens, next_root) == SR_LMX_CLASS_PREFIX)
+        next_root++;
+      guint next_end;
+      if (next_root >= tokens->len || !note_tree (tokens, next_root, &next_first, &next_end)
+          || find_prefix (tokens, next_first, next_root, is_chord) < 0)
+        break;
+      at = next_end;
+    }
+  g_array_insert_vals (tokens, at, tree->data, tree->len);
+  return TRUE;
+}
+
+static gboolean
+is_attribute_root (const char *text)
+{
+  return g_str_has_prefix (text, "key:") || strcmp (text, "time") == 0 || g_str_has_prefix (text, "clef:");
+}
+
+gboolean
+sr_lmx_edit_delete_measure (GArray *tokens, guint root)
+{
+  int measure_id = sr_lmx_token_id ("measure");
+  if (root >= tokens->len)
+    return FALSE;
+  int start = (int) root;
+  while (start >= 0 && g_array_index (tokens, guint16, start) != measure_id)
+    start--;
+  if (start < 0)
+    return FALSE;
+  guint end = (guint) start + 1;
+  while (end < tokens->len && g_array_index (tokens, guint16, end) != measure_id)
+    end++;
+  gboolean first = TRUE;
+  for (int i = start - 1; i >= 0 && first; i--)
+    first = g_array_index (tokens, guint16, i) != measure_id;
+  if (first && end >= tokens->len)
+    return FALSE; /* the only measure */
+  g_autoptr(GArray) handed_on = g_array_new (FALSE, FALSE, sizeof (guint16));
+  if (first)
+    for (guint i = (guint) start + 1; i < end; i++)
+      {
+        guint tree_first, tree_end;
+        if (is_attribute_root (text_at (tokens, i)) && note_tree (tokens, i, &tree_first, &tree_end))
+          {
+            /* The attribute and its suffixes (beats, beat-type, staff). */
+            g_array_append_vals (handed_on, &g_array_index (tokens, guint16, i), tree_end - i);
+            i = tree_end - 1;
+          }
+      }
+  g_array_remove_range (tokens, (guint) start, end - (guint) start);
+  if (first)
+    g_array_insert_vals (tokens, (guint) start + 1, handed_on->data, handed_on->len);
+  return TRUE;
+}

@@ -24,4 +24,12 @@ gboolean sr_lmx_edit_change_value (GArray *tokens, guint root, int steps);
  * or none for NULL, in place of what it had. FALSE (TOKENS untouched) when ROOT is no pitched note's root. */
 gboolean sr_lmx_edit_set_accidental (GArray *tokens, guint root, const char *accidental);
 
+/* Adds a note STEPS scale steps above (or below) the note rooted at TOKENS[ROOT] to its chord, of the same value.
+ * FALSE (TOKENS untouched) when ROOT is no pitched note's root or the pitch would leave C0 … B9. */
+gboolean sr_lmx_edit_add_chord_note (GArray *tokens, guint root, int steps);
+
+/* Removes the measure holding TOKENS[ROOT]; a first measure hands its key, time and clefs on to the next. FALSE
+ * (TOKENS untouched) when ROOT lies in no measure or the measure is the only one. */
+gboolean sr_lmx_edit_delete_measure (GArray *tokens, guint root);
+
 G_END_DECLS
