@@ -144,9 +144,19 @@ choose_a_note (Fixture *fixture)
     if ((note = first_pitched_note (sr_inspector_get_reading (inspector, system), &pitch)) != G_MAXUINT)
       break;
   g_assert_cmpuint (note, !=, G_MAXUINT);
+  /* Every system read is outlined on the page; the one inspected is marked, and follows the inspector. */
+  SrPageView *page_view = sr_window_get_page_view (fixture->window);
+  g_assert_cmpuint (sr_page_view_get_n_marks (page_view), ==, sr_inspector_get_n_systems (inspector));
+  g_assert_cmpint (sr_page_view_get_selected_mark (page_view), ==, 0);
   for (guint i = 0; i < system; i++)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.next", NULL));
   g_assert_cmpuint (sr_inspector_get_current (inspector), ==, system);
+  g_assert_cmpint (sr_page_view_get_selected_mark (page_view), ==, (int) system);
+  /* A click on a system's outline shows it in the inspector. */
+  g_signal_emit_by_name (page_view, "mark-activated", 0u);
+  g_assert_cmpuint (sr_inspector_get_current (inspector), ==, 0);
+  while (sr_inspector_get_current (inspector) < system)
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.next", NULL));
 
   /* Select that note: where it was read lights up on the crop. */
   sr_engraving_view_set_selected_token (SR_ENGRAVING_VIEW (engraving), note);

@@ -41,6 +41,14 @@ struct _SrInspector {
 
 G_DEFINE_FINAL_TYPE (SrInspector, sr_inspector, GTK_TYPE_BOX)
 
+enum {
+  PROP_0,
+  PROP_CURRENT,
+  N_PROPS,
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static void
 edit_free (gpointer data)
 {
@@ -192,6 +200,7 @@ align_measures (SrInspector *self, const GArray *reading)
 static void
 refresh (SrInspector *self)
 {
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENT]);
   const SrOmrSystem *system = current_system (self);
   if (system == NULL)
     {
@@ -630,9 +639,26 @@ sr_inspector_dispose (GObject *object)
 }
 
 static void
+sr_inspector_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_CURRENT:
+      g_value_set_uint (value, SR_INSPECTOR (object)->current);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 sr_inspector_class_init (SrInspectorClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = sr_inspector_dispose;
+  G_OBJECT_CLASS (klass)->get_property = sr_inspector_get_property;
+  properties[PROP_CURRENT] = g_param_spec_uint ("current", NULL, NULL, 0, G_MAXUINT, 0,
+                                                G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (G_OBJECT_CLASS (klass), N_PROPS, properties);
   gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "inspector");
 }
 

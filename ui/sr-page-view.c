@@ -35,7 +35,16 @@ struct _SrPageView {
   GtkScrollablePolicy vscroll_policy;
   double pointer_x;
   double pointer_y;
+  GArray *marks; /* SrPageMark */
+  int selected_mark;
 };
+
+enum {
+  MARK_ACTIVATED,
+  N_SIGNALS,
+};
+
+static guint signals[N_SIGNALS];
 
 enum {
   PROP_0,
@@ -257,6 +266,45 @@ snapshot_page (GtkSnapshot *snapshot, const PageSlot *slot)
     gtk_snapshot_append_texture (snapshot, slot->texture, &slot->rect);
 }
 
+/* A page point of page PAGE_INDEX in content coordinates (before scrolling). */
+static graphene_point_t
+content_point (SrPageView *self, guint page_index, const graphene_point_t *point)
+{
+  const PageSlot *slot = &g_array_index (self->slots, PageSlot, page_index);
+  double width_pt, height_pt;
+  sr_score_document_get_page_size (self->document, page_index, &width_pt, &height_pt);
+  return GRAPHENE_POINT_INIT (slot->rect.origin.x + point->x * slot->rect.size.width / MAX (width_pt, 1),
+                              slot->rect.origin.y + point->y * slot->rect.size.height / MAX (height_pt, 1));
+}
+
+static void
+snapshot_marks (SrPageView *self, GtkSnapshot *snapshot)
+{
+  if (self->marks == NULL || self->marks->len == 0 || self->document == NULL)
+    return;
+  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, self->content_width,
+                                                                           self->content_height));
+  for (guint i = 0; i < self->marks->len; i++)
+    {
+      const SrPageMark *mark = &g_array_index (self->marks, SrPageMark, i);
+      if (mark->page_index >= self->slots->len)
+        continue;
+      for (int k = 0; k < 4; k++)
+        {
+          graphene_point_t at = content_point (self, mark->page_index, &mark->corners[k]);
+          k == 0 ? cairo_move_to (cr, at.x, at.y) : cairo_line_to (cr, at.x, at.y);
+        }
+      cairo_close_path (cr);
+      /* Adwaita's accent blue: an outline for every system read, the one inspected filled. */
+      cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, (int) i == self->selected_mark ? 0.18 : 0.0);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.8);
+      cairo_set_line_width (cr, (int) i == self->selected_mark ? 3.0 : 1.5);
+      cairo_stroke (cr);
+    }
+  cairo_destroy (cr);
+}
+
 static void
 sr_page_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
@@ -291,6 +339,7 @@ sr_page_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
             request_render (self, i, scale);
         }
     }
+  snapshot_marks (self, snapshot);
   gtk_snapshot_restore (snapshot);
   set_busy (self, waiting);
 }
@@ -426,6 +475,7 @@ sr_page_view_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->document);
   g_clear_pointer (&self->slots, g_array_unref);
+  g_clear_pointer (&self->marks, g_array_unref);
   g_clear_object (&self->hadjustment);
   g_clear_object (&self->vadjustment);
   G_OBJECT_CLASS (sr_page_view_parent_class)->dispose (object);
@@ -457,9 +507,13 @@ sr_page_view_class_init (SrPageViewClass *klass)
   g_object_class_override_property (object_class, PROP_HSCROLL_POLICY, "hscroll-policy");
   g_object_class_override_property (object_class, PROP_VSCROLL_POLICY, "vscroll-policy");
 
+  signals[MARK_ACTIVATED] = g_signal_new ("mark-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                          NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
   gtk_widget_class_set_css_name (widget_class, "pageview");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
+
+static void pressed (GtkGestureClick *gesture, int n_press, double x, double y, SrPageView *self);
 
 static void
 sr_page_view_init (SrPageView *self)
@@ -478,6 +532,88 @@ sr_page_view_init (SrPageView *self)
   GtkEventController *motion = gtk_event_controller_motion_new ();
   g_signal_connect_object (motion, "motion", G_CALLBACK (pointer_moved), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
+
+  self->selected_mark = -1;
+  GtkGesture *click = gtk_gesture_click_new ();
+  g_signal_connect_object (click, "pressed", G_CALLBACK (pressed), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+}
+
+/* Inside the quadrilateral (convex, corners in order) of content points CORNERS. */
+static gboolean
+inside (const graphene_point_t corners[4], double x, double y)
+{
+  int sign = 0;
+  for (int k = 0; k < 4; k++)
+    {
+      const graphene_point_t *a = &corners[k], *b = &corners[(k + 1) % 4];
+      double cross = (b->x - a->x) * (y - a->y) - (b->y - a->y) * (x - a->x);
+      int side = cross > 0 ? 1 : cross < 0 ? -1 : 0;
+      if (side != 0 && sign != 0 && side != sign)
+        return FALSE;
+      if (side != 0)
+        sign = side;
+    }
+  return TRUE;
+}
+
+static void
+pressed (GtkGestureClick *gesture, int n_press, double x, double y, SrPageView *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  if (self->marks == NULL || self->document == NULL)
+    return;
+  double content_x = x + adjustment_value (self->hadjustment), content_y = y + adjustment_value (self->vadjustment);
+  for (guint i = 0; i < self->marks->len; i++)
+    {
+      const SrPageMark *mark = &g_array_index (self->marks, SrPageMark, i);
+      if (mark->page_index >= self->slots->len)
+        continue;
+      graphene_point_t corners[4];
+      for (int k = 0; k < 4; k++)
+        corners[k] = content_point (self, mark->page_index, &mark->corners[k]);
+      if (inside (corners, content_x, content_y))
+        {
+          g_signal_emit (self, signals[MARK_ACTIVATED], 0, i);
+          return;
+        }
+    }
+}
+
+void
+sr_page_view_set_marks (SrPageView *self, const SrPageMark *marks, guint n_marks)
+{
+  g_return_if_fail (SR_IS_PAGE_VIEW (self));
+  g_clear_pointer (&self->marks, g_array_unref);
+  self->selected_mark = -1;
+  if (marks != NULL && n_marks > 0)
+    {
+      self->marks = g_array_sized_new (FALSE, FALSE, sizeof (SrPageMark), n_marks);
+      g_array_append_vals (self->marks, marks, n_marks);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+sr_page_view_set_selected_mark (SrPageView *self, int selected)
+{
+  g_return_if_fail (SR_IS_PAGE_VIEW (self));
+  self->selected_mark = selected;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+sr_page_view_get_n_marks (SrPageView *self)
+{
+  g_return_val_if_fail (SR_IS_PAGE_VIEW (self), 0);
+  return self->marks != NULL ? self->marks->len : 0;
+}
+
+int
+sr_page_view_get_selected_mark (SrPageView *self)
+{
+  g_return_val_if_fail (SR_IS_PAGE_VIEW (self), -1);
+  return self->selected_mark;
 }
 
 GtkWidget *
@@ -505,6 +641,7 @@ sr_page_view_set_document (SrPageView *self, SrScoreDocument *document)
   g_set_object (&self->cancellable, g_cancellable_new ());
   g_set_object (&self->document, document);
   g_array_set_size (self->slots, 0);
+  sr_page_view_set_marks (self, NULL, 0); /* they were on the pages of the document before */
   if (document != NULL)
     g_array_set_size (self->slots, sr_score_document_get_n_pages (document));
 

@@ -28,6 +28,19 @@ void sr_page_view_zoom_out (SrPageView *self);
 /* TRUE while a page in view is still waiting for its rendering at the current zoom. */
 gboolean sr_page_view_get_busy (SrPageView *self);
 
+/* A region drawn over a page (a system read there): four corners in the page's points, clockwise from top-left. */
+typedef struct {
+  guint page_index;
+  graphene_point_t corners[4];
+} SrPageMark;
+
+/* Draws MARKS (copied; NULL or none clears them) over the pages, the SELECTED one (-1: none) filled. A click inside
+ * a mark emits "mark-activated" with its index. */
+void sr_page_view_set_marks (SrPageView *self, const SrPageMark *marks, guint n_marks);
+void sr_page_view_set_selected_mark (SrPageView *self, int selected);
+int sr_page_view_get_selected_mark (SrPageView *self);
+guint sr_page_view_get_n_marks (SrPageView *self);
+
 /* Where page PAGE_INDEX lies in widget coordinates now. FALSE when there is no such page. */
 gboolean sr_page_view_get_page_bounds (SrPageView *self, guint page_index, graphene_rect_t *bounds);
 

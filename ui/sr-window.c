@@ -3,6 +3,7 @@
 #include "sr-window.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "models-folder.h"
 #include "omr.h"
@@ -351,6 +352,48 @@ reading_progressed (double done, const char *where, gpointer user_data)
   show_message (self, FALSE, text);
 }
 
+/* Outlines the systems read on their page: each box was found on the page as analysed (straightened, at the
+ * document's native scale), so it is turned back by the page's skew and scaled to points. */
+static void
+show_systems_on_page (SrWindow *self, const GArray *systems)
+{
+  SrScoreDocument *document = sr_page_view_get_document (self->page_view);
+  g_autoptr(GArray) marks = g_array_new (FALSE, FALSE, sizeof (SrPageMark));
+  for (guint i = 0; document != NULL && i < systems->len; i++)
+    {
+      const SrOmrSystem *system = &g_array_index (systems, SrOmrSystem, i);
+      double scale = sr_score_document_get_native_scale (document, system->page_index);
+      double width_pt, height_pt;
+      sr_score_document_get_page_size (document, system->page_index, &width_pt, &height_pt);
+      double cx = width_pt * scale / 2, cy = height_pt * scale / 2;
+      double angle = system->skew_degrees * G_PI / 180, c = cos (angle), s = sin (angle);
+      const SrPageBox *box = &system->box;
+      double xs[4] = { box->x, box->x + box->width, box->x + box->width, box->x };
+      double ys[4] = { box->y, box->y, box->y + box->height, box->y + box->height };
+      SrPageMark mark = { .page_index = system->page_index };
+      for (int k = 0; k < 4; k++)
+        {
+          double dx = xs[k] - cx, dy = ys[k] - cy; /* as deskew.c turns the straightened page back */
+          mark.corners[k] = GRAPHENE_POINT_INIT ((cx + dx * c - dy * s) / scale, (cy + dx * s + dy * c) / scale);
+        }
+      g_array_append_val (marks, mark);
+    }
+  sr_page_view_set_marks (self->page_view, (const SrPageMark *) marks->data, marks->len);
+  sr_page_view_set_selected_mark (self->page_view, 0);
+}
+
+static void
+inspected_system_changed (SrWindow *self)
+{
+  sr_page_view_set_selected_mark (self->page_view, (int) sr_inspector_get_current (self->inspector));
+}
+
+static void
+mark_activated (SrWindow *self, guint index)
+{
+  sr_inspector_show_system (self->inspector, index);
+}
+
 static void
 page_read (GObject *source_object, GAsyncResult *result, gpointer user_data)
 {
@@ -381,6 +424,7 @@ page_read (GObject *source_object, GAsyncResult *result, gpointer user_data)
     show_message (self, FALSE, notice);
   else
     hide_message (self);
+  show_systems_on_page (self, systems);
   sr_inspector_set_systems (self->inspector, systems);
   gtk_widget_set_visible (GTK_WIDGET (self->inspector), TRUE);
 }
@@ -512,6 +556,10 @@ sr_window_init (SrWindow *self)
 
   g_object_bind_property_full (self->page_view, "zoom", self->zoom_button, "label", G_BINDING_SYNC_CREATE,
                                zoom_to_label, NULL, NULL, NULL);
+
+  g_signal_connect_object (self->inspector, "notify::current", G_CALLBACK (inspected_system_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->page_view, "mark-activated", G_CALLBACK (mark_activated), self, G_CONNECT_SWAPPED);
 
   GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect_object (drop, "drop", G_CALLBACK (files_dropped), self, 0);
