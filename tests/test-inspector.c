@@ -1,7 +1,7 @@
 /* The OMR inspector under a real X server (Xvfb), as a user meets it: open the sample, read the page with the shipped
  * models, see the crop and the engraving of the reading, select a note (its image region lights up), move it up a step
  * and sharpen it through the inspector's own actions, undo and redo, and export: the exported MusicXML holds the
- * correction. */
+ * correction; and play the corrected system on a sound card (a JACK server's dummy driver). */
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
@@ -20,6 +20,8 @@ typedef struct {
   SrWindow *window;
   const char *sample;
   gboolean asked_to_read;
+  gboolean checked_corrections;
+  gint64 play_started;    /* monotonic µs when inspector.play was activated, 0 before */
   guint system_with_notes;
   int frames_since_choice;
   int frames_shown;       /* polls since the inspector appeared: it must have been laid out and drawn */
@@ -243,7 +245,6 @@ check_corrections (Fixture *fixture)
       g_remove (other);
     }
   g_rmdir (folder);
-  fixture->checked = TRUE;
 }
 
 static gboolean
@@ -280,8 +281,26 @@ step (gpointer user_data)
     choose_a_note (fixture);
   if (++fixture->frames_since_choice < 5)
     return G_SOURCE_CONTINUE;
-  check_drawn (fixture);
-  check_corrections (fixture);
+  if (!fixture->checked_corrections)
+    {
+      check_drawn (fixture);
+      check_corrections (fixture);
+      fixture->checked_corrections = TRUE;
+      /* The system as it reads now, through the dummy JACK server's sound card (tests/with-jackd.sh). */
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.play", NULL));
+      g_assert_true (sr_inspector_get_playing (inspector));
+      fixture->play_started = g_get_monotonic_time ();
+      return G_SOURCE_CONTINUE;
+    }
+  if (!sr_inspector_get_playing (inspector))
+    g_error ("playing stopped by itself: %s", sr_inspector_get_status (inspector));
+  if (g_get_monotonic_time () - fixture->play_started < 3 * G_USEC_PER_SEC)
+    return G_SOURCE_CONTINUE;
+  /* Rendered and sounding for a while (a system of the minuet lasts longer): the same action stops it. */
+  g_assert_null (strstr (sr_inspector_get_status (inspector), "Could not play"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.play", NULL));
+  g_assert_false (sr_inspector_get_playing (inspector));
+  fixture->checked = TRUE;
   fixture->step_source = 0;
   g_application_quit (G_APPLICATION (fixture->application));
   return G_SOURCE_REMOVE;

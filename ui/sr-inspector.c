@@ -14,6 +14,7 @@
 #include "performance.h"
 #include "sr-crop-view.h"
 #include "sr-engraving-view.h"
+#include "sr-reading-player.h"
 
 typedef struct {
   guint system;
@@ -37,6 +38,8 @@ struct _SrInspector {
   GtkTextView *text;
   GSimpleActionGroup *actions;
   GtkFileChooserNative *chooser;
+  SrReadingPlayer *player;
+  GtkButton *play_button;
 };
 
 G_DEFINE_FINAL_TYPE (SrInspector, sr_inspector, GTK_TYPE_BOX)
@@ -136,7 +139,7 @@ update_actions (SrInspector *self)
     { "longer", note },                       { "shorter", note },
     { "accidental", note },                   { "add-chord-note", note },
     { "delete-measure", note },
-    { "export", n > 0 },
+    { "export", n > 0 },                      { "play", n > 0 },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (states); i++)
     g_simple_action_set_enabled (
@@ -422,6 +425,38 @@ apply_text_activated (GSimpleAction *action, GVariant *parameter, gpointer user_
     }
 }
 
+/* Plays the current system as it reads now, corrections and all; again: stops. */
+static void
+play_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  SrInspector *self = user_data;
+  if (sr_reading_player_get_playing (self->player))
+    {
+      sr_reading_player_stop (self->player);
+      return;
+    }
+  if (current_system (self) != NULL)
+    sr_reading_player_play (self->player, self->readings->pdata[self->current]);
+}
+
+static void
+playing_changed (SrInspector *self)
+{
+  gboolean playing = sr_reading_player_get_playing (self->player);
+  gtk_button_set_icon_name (self->play_button, playing ? "media-playback-stop-symbolic"
+                                                       : "media-playback-start-symbolic");
+  const char *tooltip = playing ? _("Stop (P)") : _("Play the system as it reads now (P)");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button), tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->play_button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+}
+
+static void
+playing_failed (SrInspector *self, const char *message)
+{
+  g_autofree char *text = g_strdup_printf (_("Could not play: %s."), message);
+  gtk_label_set_text (self->status, text);
+}
+
 static void
 export_responded (GtkNativeDialog *dialog, int response, SrInspector *self)
 {
@@ -472,6 +507,7 @@ static const GActionEntry inspector_actions[] = {
   { "accidental", accidental_activated, "s" },
   { "add-chord-note", add_chord_note_activated, "i" },
   { "delete-measure", delete_measure_activated },
+  { "play", play_activated },
   { "export", export_activated },
 };
 
@@ -544,6 +580,18 @@ sr_inspector_set_systems (SrInspector *self, GArray *systems)
   self->current = 0;
   sr_engraving_view_set_selected_token (self->engraving, -1);
   refresh (self);
+}
+
+gboolean
+sr_inspector_get_playing (SrInspector *self)
+{
+  return sr_reading_player_get_playing (self->player);
+}
+
+const char *
+sr_inspector_get_status (SrInspector *self)
+{
+  return gtk_label_get_text (self->status);
 }
 
 guint
@@ -629,6 +677,9 @@ sr_inspector_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
+  if (self->player != NULL)
+    sr_reading_player_stop (self->player);
+  g_clear_object (&self->player);
   g_clear_pointer (&self->systems, g_array_unref);
   g_clear_pointer (&self->readings, g_ptr_array_unref);
   g_clear_pointer (&self->origins, g_ptr_array_unref);
@@ -669,6 +720,9 @@ sr_inspector_init (SrInspector *self)
   self->origins = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   self->undo = g_ptr_array_new_with_free_func (edit_free);
   self->redo = g_ptr_array_new_with_free_func (edit_free);
+  self->player = sr_reading_player_new ();
+  g_signal_connect_object (self->player, "notify::playing", G_CALLBACK (playing_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->player, "failed", G_CALLBACK (playing_failed), self, G_CONNECT_SWAPPED);
   self->actions = g_simple_action_group_new ();
   g_action_map_add_action_entries (G_ACTION_MAP (self->actions), inspector_actions, G_N_ELEMENTS (inspector_actions),
                                    self);
@@ -688,6 +742,9 @@ sr_inspector_init (SrInspector *self)
   gtk_widget_set_hexpand (GTK_WIDGET (self->title), TRUE);
   gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->title));
   gtk_box_append (GTK_BOX (bar), button ("go-next-symbolic", "inspector.next", _("Next system")));
+  self->play_button = GTK_BUTTON (button ("media-playback-start-symbolic", "inspector.play",
+                                          _("Play the system as it reads now (P)")));
+  gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->play_button));
   gtk_box_append (GTK_BOX (bar), button ("edit-undo-symbolic", "inspector.undo", _("Undo (Ctrl+Z)")));
   gtk_box_append (GTK_BOX (bar), button ("edit-redo-symbolic", "inspector.redo", _("Redo (Ctrl+Shift+Z)")));
   gtk_box_append (GTK_BOX (bar), button ("document-save-as-symbolic", "inspector.export",
@@ -779,6 +836,7 @@ sr_inspector_init (SrInspector *self)
   GtkEventController *keys = gtk_shortcut_controller_new ();
   gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (keys), GTK_SHORTCUT_SCOPE_LOCAL);
   add_shortcut (GTK_SHORTCUT_CONTROLLER (keys), "<Control>z", "inspector.undo");
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (note_keys), "p", "inspector.play");
   add_shortcut (GTK_SHORTCUT_CONTROLLER (keys), "<Control><Shift>z", "inspector.redo");
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
 

@@ -7,7 +7,8 @@
  *
  * Actions (group "inspector"): previous, next, undo, redo, note-up, note-down, silence-note, longer, shorter,
  * accidental (a string: "sharp", "flat", "natural", "double-sharp", "flat-flat", or "" for none), add-chord-note (an
- * int32: scale steps from the selected note), delete-measure, apply-text, export. */
+ * int32: scale steps from the selected note), delete-measure, apply-text, play (the system as it reads now; again:
+ * stop), export. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -30,6 +31,11 @@ void sr_inspector_show_system (SrInspector *self, guint index);
 
 /* The reading of system INDEX with its corrections (guint16 LMX ids; owned by the inspector). */
 const GArray *sr_inspector_get_reading (SrInspector *self, guint index);
+
+/* TRUE while inspector.play renders or plays the current system. */
+gboolean sr_inspector_get_playing (SrInspector *self);
+/* The line under the engraving: repairs, limits, what went wrong (playing, exporting). */
+const char *sr_inspector_get_status (SrInspector *self);
 
 /* Every system's corrected reading as one score, the kind by FILE's name: a MIDI performance (.mid), the engraving
  * (.png, .svg, .pdf) or MusicXML (anything else). */

@@ -1,0 +1,208 @@
+/* See sr-reading-player.h. */
+#include "sr-reading-player.h"
+
+#include <gio/gio.h>
+#include <glib/gi18n.h>
+
+#include "audio-devices.h"
+#include "audio-playback.h"
+#include "perform.h"
+
+#define RENDER_RATE 44100
+#define POLL_MS 100
+
+struct _SrReadingPlayer {
+  GObject parent_instance;
+
+  GCancellable *rendering; /* set while a reading renders */
+  SrPlayback *playback;
+  guint poll_source;
+  gboolean playing;
+};
+
+enum {
+  PROP_0,
+  PROP_PLAYING,
+  N_PROPS,
+};
+
+enum {
+  FAILED,
+  N_SIGNALS,
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (SrReadingPlayer, sr_reading_player, G_TYPE_OBJECT)
+
+static void
+set_playing (SrReadingPlayer *self, gboolean playing)
+{
+  if (self->playing == playing)
+    return;
+  self->playing = playing;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAYING]);
+}
+
+static void
+render_in_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  guint n_notes = 0;
+  SrAudio *audio = sr_perform_lmx (task_data, RENDER_RATE, &n_notes, NULL, NULL, &error);
+  if (audio == NULL)
+    g_task_return_error (task, error);
+  else if (n_notes == 0)
+    {
+      sr_audio_free (audio);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("the reading holds no note to play"));
+    }
+  else
+    g_task_return_pointer (task, audio, (GDestroyNotify) sr_audio_free);
+}
+
+static gboolean
+poll_playback (gpointer user_data)
+{
+  SrReadingPlayer *self = user_data;
+  if (self->playback != NULL && !sr_playback_finished (self->playback))
+    return G_SOURCE_CONTINUE;
+  self->poll_source = 0;
+  g_clear_pointer (&self->playback, sr_playback_free);
+  set_playing (self, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Opens the output and starts AUDIO on it; FALSE with the reason. */
+static gboolean
+start_playback (SrReadingPlayer *self, const SrAudio *audio, GError **error)
+{
+  if (!sr_audio_system_open (error))
+    return FALSE;
+  g_autoptr(SrAudioDevice) device = sr_audio_device_choose (g_getenv ("SIGHTREAD_AUDIO_DEVICE"), FALSE, error);
+  if (device == NULL)
+    {
+      sr_audio_system_close ();
+      return FALSE;
+    }
+  int rate = sr_audio_device_rate (device, FALSE, audio->rate);
+  g_autoptr(SrAudio) resampled = rate != audio->rate
+                                   ? sr_audio_resample (audio->samples, audio->frames, audio->rate, rate, error)
+                                   : NULL;
+  if (rate != audio->rate && resampled == NULL)
+    {
+      sr_audio_system_close ();
+      return FALSE;
+    }
+  g_autoptr(SrAudioStream) stream = sr_audio_stream_new_from_audio (resampled != NULL ? resampled : audio);
+  self->playback = sr_playback_new (stream);
+  gboolean opened = sr_playback_open_output (self->playback, device, 0, error);
+  sr_audio_system_close (); /* the playback holds its own reference */
+  if (!opened)
+    {
+      g_clear_pointer (&self->playback, sr_playback_free);
+      return FALSE;
+    }
+  self->poll_source = g_timeout_add (POLL_MS, poll_playback, self);
+  return TRUE;
+}
+
+static void
+rendered (GObject *source_object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(SrReadingPlayer) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrAudio) audio = g_task_propagate_pointer (G_TASK (result), &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      || g_task_get_cancellable (G_TASK (result)) != self->rendering)
+    return; /* stopped, or a later play took over */
+  g_clear_object (&self->rendering);
+  if (audio == NULL || !start_playback (self, audio, &error))
+    {
+      set_playing (self, FALSE);
+      g_signal_emit (self, signals[FAILED], 0, error->message);
+    }
+}
+
+void
+sr_reading_player_stop (SrReadingPlayer *self)
+{
+  g_return_if_fail (SR_IS_READING_PLAYER (self));
+  if (self->rendering != NULL)
+    g_cancellable_cancel (self->rendering);
+  g_clear_object (&self->rendering);
+  g_clear_handle_id (&self->poll_source, g_source_remove);
+  g_clear_pointer (&self->playback, sr_playback_free);
+  set_playing (self, FALSE);
+}
+
+void
+sr_reading_player_play (SrReadingPlayer *self, const GArray *tokens)
+{
+  g_return_if_fail (SR_IS_READING_PLAYER (self));
+  sr_reading_player_stop (self);
+  GArray *copy = g_array_sized_new (FALSE, FALSE, sizeof (guint16), tokens->len);
+  g_array_append_vals (copy, tokens->data, tokens->len);
+  self->rendering = g_cancellable_new ();
+  set_playing (self, TRUE);
+  g_autoptr(GTask) task = g_task_new (NULL, self->rendering, rendered, g_object_ref (self));
+  g_task_set_task_data (task, copy, (GDestroyNotify) g_array_unref);
+  g_task_run_in_thread (task, render_in_thread);
+}
+
+gboolean
+sr_reading_player_get_playing (SrReadingPlayer *self)
+{
+  g_return_val_if_fail (SR_IS_READING_PLAYER (self), FALSE);
+  return self->playing;
+}
+
+static void
+sr_reading_player_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_PLAYING:
+      g_value_set_boolean (value, SR_READING_PLAYER (object)->playing);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sr_reading_player_dispose (GObject *object)
+{
+  SrReadingPlayer *self = SR_READING_PLAYER (object);
+  if (self->rendering != NULL)
+    g_cancellable_cancel (self->rendering);
+  g_clear_object (&self->rendering);
+  g_clear_handle_id (&self->poll_source, g_source_remove);
+  g_clear_pointer (&self->playback, sr_playback_free);
+  G_OBJECT_CLASS (sr_reading_player_parent_class)->dispose (object);
+}
+
+static void
+sr_reading_player_class_init (SrReadingPlayerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  object_class->get_property = sr_reading_player_get_property;
+  object_class->dispose = sr_reading_player_dispose;
+  properties[PROP_PLAYING] = g_param_spec_boolean ("playing", NULL, NULL, FALSE,
+                                                   G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+  signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                  G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+sr_reading_player_init (SrReadingPlayer *self)
+{
+}
+
+SrReadingPlayer *
+sr_reading_player_new (void)
+{
+  return g_object_new (SR_TYPE_READING_PLAYER, NULL);
+}

@@ -1,0 +1,21 @@
+/* Plays a reading as it stands, corrections and all: its LMX performed and rendered by the reference synthesizer on
+ * a worker thread, then played on the default output (or $SIGHTREAD_AUDIO_DEVICE). "playing" notifies; "failed"
+ * carries a message to show (no sound card, no SoundFont, nothing to play). */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define SR_TYPE_READING_PLAYER (sr_reading_player_get_type ())
+G_DECLARE_FINAL_TYPE (SrReadingPlayer, sr_reading_player, SR, READING_PLAYER, GObject)
+
+SrReadingPlayer *sr_reading_player_new (void);
+
+/* Stops what plays and plays TOKENS (guint16 LMX ids; copied). */
+void sr_reading_player_play (SrReadingPlayer *self, const GArray *tokens);
+void sr_reading_player_stop (SrReadingPlayer *self);
+/* TRUE from play until the sound has ended, been stopped or failed (rendering included). */
+gboolean sr_reading_player_get_playing (SrReadingPlayer *self);
+
+G_END_DECLS
