@@ -21,7 +21,9 @@ typedef struct {
   const char *sample;
   gboolean asked_to_read;
   gboolean checked_corrections;
-  gint64 play_started;    /* monotonic µs when inspector.play was activated, 0 before */
+  gint64 play_started;    /* monotonic µs when win.play was activated, 0 before */
+  guint polls_glowing;    /* polls during playback that found the page glowing */
+  guint polls_playing;
   guint system_with_notes;
   int frames_since_choice;
   int frames_shown;       /* polls since the inspector appeared: it must have been laid out and drawn */
@@ -44,7 +46,16 @@ find_widget (GtkWidget *root, GType type)
 }
 
 static cairo_surface_t *
+screenshot_named (GtkWidget *window, const char *name);
+
+static cairo_surface_t *
 screenshot (GtkWidget *window)
+{
+  return screenshot_named (window, "inspector-test.png");
+}
+
+static cairo_surface_t *
+screenshot_named (GtkWidget *window, const char *name)
 {
   int width = gtk_widget_get_width (window), height = gtk_widget_get_height (window);
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
@@ -56,7 +67,7 @@ screenshot (GtkWidget *window)
   g_autoptr(GdkTexture) texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width,
                                                                                                    height));
   const char *folder = g_getenv ("MESON_BUILD_ROOT");
-  g_autofree char *png = g_build_filename (folder != NULL ? folder : g_get_tmp_dir (), "inspector-test.png", NULL);
+  g_autofree char *png = g_build_filename (folder != NULL ? folder : g_get_tmp_dir (), name, NULL);
   gdk_texture_save_to_png (texture, png);
   g_test_message ("screenshot: %s", png);
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, gdk_texture_get_width (texture),
@@ -286,20 +297,33 @@ step (gpointer user_data)
       check_drawn (fixture);
       check_corrections (fixture);
       fixture->checked_corrections = TRUE;
-      /* The system as it reads now, through the dummy JACK server's sound card (tests/with-jackd.sh). */
-      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.play", NULL));
+      /* From the system shown on, as it reads now, through the dummy JACK server's sound card (tests/with-jackd.sh):
+       * the window's Play (Space). */
+      g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "play", NULL);
       g_assert_true (sr_inspector_get_playing (inspector));
       fixture->play_started = g_get_monotonic_time ();
       return G_SOURCE_CONTINUE;
     }
   if (!sr_inspector_get_playing (inspector))
     g_error ("playing stopped by itself: %s", sr_inspector_get_status (inspector));
-  if (g_get_monotonic_time () - fixture->play_started < 3 * G_USEC_PER_SEC)
+  fixture->polls_playing++;
+  if (sr_page_view_get_n_glowing (page_view) > 0 && fixture->polls_glowing++ == 3)
+    cairo_surface_destroy (screenshot_named (GTK_WIDGET (fixture->window), "inspector-overlay.png"));
+  if (g_get_monotonic_time () - fixture->play_started < 4 * G_USEC_PER_SEC)
     return G_SOURCE_CONTINUE;
+  /* Where the notes heard were read glows on the page while they sound (not during the rendering before, nor in
+   * rests). */
+  guint frames;
+  double p95 = sr_window_get_overlay_frame_ms (fixture->window, 95, &frames);
+  g_test_message ("overlay: glowing in %u of %u polls; %u frames, 95th percentile of their work %.2f ms",
+                  fixture->polls_glowing, fixture->polls_playing, frames, p95);
+  g_assert_cmpuint (fixture->polls_glowing, >, 0);
+  g_assert_cmpuint (frames, >, 10);
   /* Rendered and sounding for a while (a system of the minuet lasts longer): the same action stops it. */
   g_assert_null (strstr (sr_inspector_get_status (inspector), "Could not play"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.play", NULL));
   g_assert_false (sr_inspector_get_playing (inspector));
+  g_assert_cmpuint (sr_page_view_get_n_glowing (page_view), ==, 0);
   fixture->checked = TRUE;
   fixture->step_source = 0;
   g_application_quit (G_APPLICATION (fixture->application));

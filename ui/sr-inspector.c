@@ -40,6 +40,7 @@ struct _SrInspector {
   GtkFileChooserNative *chooser;
   SrReadingPlayer *player;
   GtkButton *play_button;
+  GArray *played_from; /* for each token played: (system, token) it came from, as guint pairs */
 };
 
 G_DEFINE_FINAL_TYPE (SrInspector, sr_inspector, GTK_TYPE_BOX)
@@ -47,6 +48,7 @@ G_DEFINE_FINAL_TYPE (SrInspector, sr_inspector, GTK_TYPE_BOX)
 enum {
   PROP_0,
   PROP_CURRENT,
+  PROP_PLAYING,
   N_PROPS,
 };
 
@@ -435,8 +437,23 @@ play_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
       sr_reading_player_stop (self->player);
       return;
     }
-  if (current_system (self) != NULL)
-    sr_reading_player_play (self->player, self->readings->pdata[self->current]);
+  if (current_system (self) == NULL)
+    return;
+  /* From the system shown to the last one read, one reading after the other. */
+  g_autoptr(GArray) tokens = g_array_new (FALSE, FALSE, sizeof (guint16));
+  g_clear_pointer (&self->played_from, g_array_unref);
+  self->played_from = g_array_new (FALSE, FALSE, 2 * sizeof (guint));
+  for (guint system = self->current; system < self->readings->len; system++)
+    {
+      const GArray *reading = self->readings->pdata[system];
+      g_array_append_vals (tokens, reading->data, reading->len);
+      for (guint t = 0; t < reading->len; t++)
+        {
+          guint from[2] = { system, t };
+          g_array_append_vals (self->played_from, from, 1);
+        }
+    }
+  sr_reading_player_play (self->player, tokens);
 }
 
 static void
@@ -448,6 +465,7 @@ playing_changed (SrInspector *self)
   const char *tooltip = playing ? _("Stop (P)") : _("Play the system as it reads now (P)");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button), tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->play_button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAYING]);
 }
 
 static void
@@ -582,6 +600,32 @@ sr_inspector_set_systems (SrInspector *self, GArray *systems)
   refresh (self);
 }
 
+GArray *
+sr_inspector_get_sounding (SrInspector *self)
+{
+  GArray *sounding = g_array_new (FALSE, FALSE, sizeof (SrInspectorSpot));
+  double seconds = sr_reading_player_get_seconds (self->player);
+  if (seconds < 0 || self->played_from == NULL)
+    return sounding;
+  g_autoptr(GArray) tokens = sr_reading_player_tokens_at (self->player, seconds);
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      gint64 played = g_array_index (tokens, gint64, i);
+      if (played < 0 || (guint64) played >= self->played_from->len)
+        continue;
+      const guint *from = (const guint *) self->played_from->data + 2 * played;
+      const SrOmrSystem *system = &g_array_index (self->systems, SrOmrSystem, from[0]);
+      const GArray *origins = self->origins->pdata[from[0]];
+      int origin = from[1] < origins->len ? g_array_index (origins, int, from[1]) : -1;
+      if (origin < 0 || system->focus == NULL || (guint) origin >= system->focus->len)
+        continue;
+      SrInspectorSpot spot = { system->page_index, system->skew_degrees,
+                               g_array_index (system->focus, SrOmrFocus, origin).box };
+      g_array_append_val (sounding, spot);
+    }
+  return sounding;
+}
+
 gboolean
 sr_inspector_get_playing (SrInspector *self)
 {
@@ -680,6 +724,7 @@ sr_inspector_dispose (GObject *object)
   if (self->player != NULL)
     sr_reading_player_stop (self->player);
   g_clear_object (&self->player);
+  g_clear_pointer (&self->played_from, g_array_unref);
   g_clear_pointer (&self->systems, g_array_unref);
   g_clear_pointer (&self->readings, g_ptr_array_unref);
   g_clear_pointer (&self->origins, g_ptr_array_unref);
@@ -697,6 +742,9 @@ sr_inspector_get_property (GObject *object, guint prop_id, GValue *value, GParam
     case PROP_CURRENT:
       g_value_set_uint (value, SR_INSPECTOR (object)->current);
       break;
+    case PROP_PLAYING:
+      g_value_set_boolean (value, sr_reading_player_get_playing (SR_INSPECTOR (object)->player));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -709,6 +757,8 @@ sr_inspector_class_init (SrInspectorClass *klass)
   G_OBJECT_CLASS (klass)->get_property = sr_inspector_get_property;
   properties[PROP_CURRENT] = g_param_spec_uint ("current", NULL, NULL, 0, G_MAXUINT, 0,
                                                 G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PLAYING] = g_param_spec_boolean ("playing", NULL, NULL, FALSE,
+                                                   G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (G_OBJECT_CLASS (klass), N_PROPS, properties);
   gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "inspector");
 }

@@ -7,8 +7,8 @@
  *
  * Actions (group "inspector"): previous, next, undo, redo, note-up, note-down, silence-note, longer, shorter,
  * accidental (a string: "sharp", "flat", "natural", "double-sharp", "flat-flat", or "" for none), add-chord-note (an
- * int32: scale steps from the selected note), delete-measure, apply-text, play (the system as it reads now; again:
- * stop), export. */
+ * int32: scale steps from the selected note), delete-measure, apply-text, play (from the system shown to the last, as
+ * they read now; again: stop), export. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -32,7 +32,18 @@ void sr_inspector_show_system (SrInspector *self, guint index);
 /* The reading of system INDEX with its corrections (guint16 LMX ids; owned by the inspector). */
 const GArray *sr_inspector_get_reading (SrInspector *self, guint index);
 
-/* TRUE while inspector.play renders or plays the current system. */
+/* Where a sounding note was read: the page rectangle the reader looked at most (on the page straightened by
+ * SKEW_DEGREES, as SrOmrSystem boxes are). */
+typedef struct {
+  guint page_index;
+  double skew_degrees;
+  SrPageBox box;
+} SrInspectorSpot;
+
+/* The spots of the notes sounding now while inspector.play plays (an empty array otherwise): the live overlay. */
+GArray *sr_inspector_get_sounding (SrInspector *self);
+
+/* TRUE while inspector.play renders or plays (from the current system to the last). */
 gboolean sr_inspector_get_playing (SrInspector *self);
 /* The line under the engraving: repairs, limits, what went wrong (playing, exporting). */
 const char *sr_inspector_get_status (SrInspector *self);

@@ -37,6 +37,7 @@ struct _SrPageView {
   double pointer_y;
   GArray *marks; /* SrPageMark */
   int selected_mark;
+  GArray *glow;  /* SrPageMark */
 };
 
 enum {
@@ -278,6 +279,92 @@ content_point (SrPageView *self, guint page_index, const graphene_point_t *point
 }
 
 static void
+path_of_mark (SrPageView *self, cairo_t *cr, const SrPageMark *mark, double grow)
+{
+  graphene_point_t corners[4];
+  double cx = 0, cy = 0;
+  for (int k = 0; k < 4; k++)
+    {
+      corners[k] = content_point (self, mark->page_index, &mark->corners[k]);
+      cx += corners[k].x / 4;
+      cy += corners[k].y / 4;
+    }
+  for (int k = 0; k < 4; k++)
+    {
+      /* GROW pixels outwards from the centre, for a soft edge. */
+      double dx = corners[k].x - cx, dy = corners[k].y - cy, length = MAX (hypot (dx, dy), 1e-6);
+      double x = corners[k].x + dx / length * grow, y = corners[k].y + dy / length * grow;
+      k == 0 ? cairo_move_to (cr, x, y) : cairo_line_to (cr, x, y);
+    }
+  cairo_close_path (cr);
+}
+
+static void
+snapshot_glow (SrPageView *self, GtkSnapshot *snapshot)
+{
+  if (self->glow == NULL || self->glow->len == 0 || self->document == NULL)
+    return;
+  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, self->content_width,
+                                                                           self->content_height));
+  /* A warm glow, stronger at its heart: a heat map of where the music heard was read. */
+  static const double grows[] = { 10, 5, 0 }, alphas[] = { 0.12, 0.18, 0.3 };
+  for (guint i = 0; i < self->glow->len; i++)
+    {
+      const SrPageMark *mark = &g_array_index (self->glow, SrPageMark, i);
+      if (mark->page_index >= self->slots->len)
+        continue;
+      for (gsize k = 0; k < G_N_ELEMENTS (grows); k++)
+        {
+          path_of_mark (self, cr, mark, grows[k] * self->zoom);
+          cairo_set_source_rgba (cr, 1.0, 0.55, 0.0, alphas[k]);
+          cairo_fill (cr);
+        }
+    }
+  cairo_destroy (cr);
+}
+
+void
+sr_page_view_set_glow (SrPageView *self, const SrPageMark *marks, guint n_marks)
+{
+  g_return_if_fail (SR_IS_PAGE_VIEW (self));
+  if ((self->glow == NULL || self->glow->len == 0) && n_marks == 0)
+    return;
+  g_clear_pointer (&self->glow, g_array_unref);
+  if (marks != NULL && n_marks > 0)
+    {
+      self->glow = g_array_sized_new (FALSE, FALSE, sizeof (SrPageMark), n_marks);
+      g_array_append_vals (self->glow, marks, n_marks);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+sr_page_view_get_n_glowing (SrPageView *self)
+{
+  g_return_val_if_fail (SR_IS_PAGE_VIEW (self), 0);
+  return self->glow != NULL ? self->glow->len : 0;
+}
+
+void
+sr_page_view_follow (SrPageView *self, const SrPageMark *mark)
+{
+  g_return_if_fail (SR_IS_PAGE_VIEW (self));
+  if (self->document == NULL || mark->page_index >= self->slots->len || self->vadjustment == NULL)
+    return;
+  double top = G_MAXDOUBLE, bottom = -G_MAXDOUBLE;
+  for (int k = 0; k < 4; k++)
+    {
+      graphene_point_t at = content_point (self, mark->page_index, &mark->corners[k]);
+      top = MIN (top, at.y);
+      bottom = MAX (bottom, at.y);
+    }
+  double view_top = gtk_adjustment_get_value (self->vadjustment);
+  double view_height = gtk_adjustment_get_page_size (self->vadjustment);
+  if (top < view_top || bottom > view_top + view_height)
+    gtk_adjustment_set_value (self->vadjustment, top - view_height / 4);
+}
+
+static void
 snapshot_marks (SrPageView *self, GtkSnapshot *snapshot)
 {
   if (self->marks == NULL || self->marks->len == 0 || self->document == NULL)
@@ -340,6 +427,7 @@ sr_page_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
         }
     }
   snapshot_marks (self, snapshot);
+  snapshot_glow (self, snapshot);
   gtk_snapshot_restore (snapshot);
   set_busy (self, waiting);
 }
@@ -476,6 +564,7 @@ sr_page_view_dispose (GObject *object)
   g_clear_object (&self->document);
   g_clear_pointer (&self->slots, g_array_unref);
   g_clear_pointer (&self->marks, g_array_unref);
+  g_clear_pointer (&self->glow, g_array_unref);
   g_clear_object (&self->hadjustment);
   g_clear_object (&self->vadjustment);
   G_OBJECT_CLASS (sr_page_view_parent_class)->dispose (object);
@@ -642,6 +731,7 @@ sr_page_view_set_document (SrPageView *self, SrScoreDocument *document)
   g_set_object (&self->document, document);
   g_array_set_size (self->slots, 0);
   sr_page_view_set_marks (self, NULL, 0); /* they were on the pages of the document before */
+  sr_page_view_set_glow (self, NULL, 0);
   if (document != NULL)
     g_array_set_size (self->slots, sr_score_document_get_n_pages (document));
 

@@ -41,6 +41,12 @@ void sr_page_view_set_selected_mark (SrPageView *self, int selected);
 int sr_page_view_get_selected_mark (SrPageView *self);
 guint sr_page_view_get_n_marks (SrPageView *self);
 
+/* Regions glowing over the pages (where the music heard now was read); NULL or none: no glow. */
+void sr_page_view_set_glow (SrPageView *self, const SrPageMark *marks, guint n_marks);
+guint sr_page_view_get_n_glowing (SrPageView *self);
+/* Scrolls so that MARK is in view, when it is not. */
+void sr_page_view_follow (SrPageView *self, const SrPageMark *mark);
+
 /* Where page PAGE_INDEX lies in widget coordinates now. FALSE when there is no such page. */
 gboolean sr_page_view_get_page_bounds (SrPageView *self, guint page_index, graphene_rect_t *bounds);
 

@@ -7,6 +7,7 @@
 #include "audio-devices.h"
 #include "audio-playback.h"
 #include "perform.h"
+#include "performance.h"
 
 #define RENDER_RATE 44100
 #define POLL_MS 100
@@ -16,9 +17,31 @@ struct _SrReadingPlayer {
 
   GCancellable *rendering; /* set while a reading renders */
   SrPlayback *playback;
+  int playback_rate;
   guint poll_source;
   gboolean playing;
+  GArray *notes; /* Sounding: when the notes of the reading played sound, and the token each came from */
 };
+
+typedef struct {
+  double onset, offset;
+  gint64 token;
+} Sounding;
+
+typedef struct {
+  SrAudio *audio;
+  GArray *notes; /* Sounding */
+} Rendering;
+
+static void
+rendering_free (gpointer data)
+{
+  Rendering *rendering = data;
+  sr_audio_free (rendering->audio);
+  if (rendering->notes != NULL)
+    g_array_unref (rendering->notes);
+  g_free (rendering);
+}
 
 enum {
   PROP_0,
@@ -50,16 +73,29 @@ render_in_thread (GTask *task, gpointer source_object, gpointer task_data, GCanc
 {
   GError *error = NULL;
   guint n_notes = 0;
-  SrAudio *audio = sr_perform_lmx (task_data, RENDER_RATE, &n_notes, NULL, NULL, &error);
+  g_autoptr(GArray) performed = NULL, note_tokens = NULL;
+  SrAudio *audio = sr_perform_lmx (task_data, RENDER_RATE, &n_notes, &performed, &note_tokens, &error);
   if (audio == NULL)
-    g_task_return_error (task, error);
-  else if (n_notes == 0)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (n_notes == 0)
     {
       sr_audio_free (audio);
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("the reading holds no note to play"));
+      return;
     }
-  else
-    g_task_return_pointer (task, audio, (GDestroyNotify) sr_audio_free);
+  Rendering *rendering = g_new0 (Rendering, 1);
+  rendering->audio = audio;
+  rendering->notes = g_array_new (FALSE, FALSE, sizeof (Sounding));
+  for (guint i = 0; i < performed->len && i < note_tokens->len; i++)
+    {
+      const SrPerformedNote *note = &g_array_index (performed, SrPerformedNote, i);
+      Sounding sounding = { note->onset_seconds, note->offset_seconds, g_array_index (note_tokens, gint64, i) };
+      g_array_append_val (rendering->notes, sounding);
+    }
+  g_task_return_pointer (task, rendering, rendering_free);
 }
 
 static gboolean
@@ -70,6 +106,7 @@ poll_playback (gpointer user_data)
     return G_SOURCE_CONTINUE;
   self->poll_source = 0;
   g_clear_pointer (&self->playback, sr_playback_free);
+  g_clear_pointer (&self->notes, g_array_unref);
   set_playing (self, FALSE);
   return G_SOURCE_REMOVE;
 }
@@ -87,6 +124,7 @@ start_playback (SrReadingPlayer *self, const SrAudio *audio, GError **error)
       return FALSE;
     }
   int rate = sr_audio_device_rate (device, FALSE, audio->rate);
+  self->playback_rate = rate;
   g_autoptr(SrAudio) resampled = rate != audio->rate
                                    ? sr_audio_resample (audio->samples, audio->frames, audio->rate, rate, error)
                                    : NULL;
@@ -113,16 +151,24 @@ rendered (GObject *source_object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(SrReadingPlayer) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(SrAudio) audio = g_task_propagate_pointer (G_TASK (result), &error);
+  Rendering *rendering = g_task_propagate_pointer (G_TASK (result), &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
       || g_task_get_cancellable (G_TASK (result)) != self->rendering)
-    return; /* stopped, or a later play took over */
+    {
+      if (rendering != NULL)
+        rendering_free (rendering);
+      return; /* stopped, or a later play took over */
+    }
   g_clear_object (&self->rendering);
-  if (audio == NULL || !start_playback (self, audio, &error))
+  if (rendering == NULL || !start_playback (self, rendering->audio, &error))
     {
       set_playing (self, FALSE);
       g_signal_emit (self, signals[FAILED], 0, error->message);
     }
+  else
+    self->notes = g_steal_pointer (&rendering->notes);
+  if (rendering != NULL)
+    rendering_free (rendering);
 }
 
 void
@@ -134,7 +180,31 @@ sr_reading_player_stop (SrReadingPlayer *self)
   g_clear_object (&self->rendering);
   g_clear_handle_id (&self->poll_source, g_source_remove);
   g_clear_pointer (&self->playback, sr_playback_free);
+  g_clear_pointer (&self->notes, g_array_unref);
   set_playing (self, FALSE);
+}
+
+double
+sr_reading_player_get_seconds (SrReadingPlayer *self)
+{
+  g_return_val_if_fail (SR_IS_READING_PLAYER (self), -1);
+  if (self->playback == NULL || self->playback_rate <= 0)
+    return -1;
+  return (double) sr_playback_sounding (self->playback) / self->playback_rate;
+}
+
+GArray *
+sr_reading_player_tokens_at (SrReadingPlayer *self, double seconds)
+{
+  g_return_val_if_fail (SR_IS_READING_PLAYER (self), NULL);
+  GArray *tokens = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint i = 0; self->notes != NULL && i < self->notes->len; i++)
+    {
+      const Sounding *note = &g_array_index (self->notes, Sounding, i);
+      if (note->onset <= seconds && seconds < note->offset && note->token >= 0)
+        g_array_append_val (tokens, note->token);
+    }
+  return tokens;
 }
 
 void
@@ -180,6 +250,7 @@ sr_reading_player_dispose (GObject *object)
   g_clear_object (&self->rendering);
   g_clear_handle_id (&self->poll_source, g_source_remove);
   g_clear_pointer (&self->playback, sr_playback_free);
+  g_clear_pointer (&self->notes, g_array_unref);
   G_OBJECT_CLASS (sr_reading_player_parent_class)->dispose (object);
 }
 

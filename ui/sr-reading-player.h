@@ -15,6 +15,11 @@ SrReadingPlayer *sr_reading_player_new (void);
 /* Stops what plays and plays TOKENS (guint16 LMX ids; copied). */
 void sr_reading_player_play (SrReadingPlayer *self, const GArray *tokens);
 void sr_reading_player_stop (SrReadingPlayer *self);
+/* Where the sound is (seconds of the rendering now reaching the ears), or -1 before it sounds. */
+double sr_reading_player_get_seconds (SrReadingPlayer *self);
+/* The tokens (indices into what play was given, as gint64) of the notes sounding at SECONDS. */
+GArray *sr_reading_player_tokens_at (SrReadingPlayer *self, double seconds);
+
 /* TRUE from play until the sound has ended, been stopped or failed (rendering included). */
 gboolean sr_reading_player_get_playing (SrReadingPlayer *self);
 

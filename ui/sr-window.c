@@ -29,6 +29,8 @@ struct _SrWindow {
   GtkFileChooserNative *chooser;
   GCancellable *load_cancellable; /* set while a file is loading */
   GCancellable *read_cancellable; /* set while a page is being read */
+  guint overlay_tick;             /* the live overlay's frame callback, while the inspector plays */
+  GArray *overlay_frame_us;       /* gint64: how long each overlay frame's work took */
 };
 
 G_DEFINE_FINAL_TYPE (SrWindow, sr_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -176,6 +178,28 @@ sr_window_get_page_view (SrWindow *self)
 {
   g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
   return self->page_view;
+}
+
+static int
+compare_gint64 (gconstpointer a, gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+  return (x > y) - (x < y);
+}
+
+double
+sr_window_get_overlay_frame_ms (SrWindow *self, double percentile, guint *n_frames)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), 0);
+  guint n = self->overlay_frame_us != NULL ? self->overlay_frame_us->len : 0;
+  if (n_frames != NULL)
+    *n_frames = n;
+  if (n == 0)
+    return 0;
+  g_autoptr(GArray) sorted = g_array_copy (self->overlay_frame_us);
+  g_array_sort (sorted, compare_gint64);
+  guint at = MIN ((guint) (percentile / 100 * n), n - 1);
+  return g_array_index (sorted, gint64, at) / 1000.0;
 }
 
 SrInspector *
@@ -352,8 +376,28 @@ reading_progressed (double done, const char *where, gpointer user_data)
   show_message (self, FALSE, text);
 }
 
-/* Outlines the systems read on their page: each box was found on the page as analysed (straightened, at the
- * document's native scale), so it is turned back by the page's skew and scaled to points. */
+/* BOX was found on page PAGE_INDEX as analysed (straightened by SKEW_DEGREES, at the document's native scale): turned
+ * back and scaled to points, where the page view draws. */
+static SrPageMark
+mark_of_box (SrScoreDocument *document, guint page_index, double skew_degrees, const SrPageBox *box)
+{
+  double scale = sr_score_document_get_native_scale (document, page_index);
+  double width_pt, height_pt;
+  sr_score_document_get_page_size (document, page_index, &width_pt, &height_pt);
+  double cx = width_pt * scale / 2, cy = height_pt * scale / 2;
+  double angle = skew_degrees * G_PI / 180, c = cos (angle), s = sin (angle);
+  double xs[4] = { box->x, box->x + box->width, box->x + box->width, box->x };
+  double ys[4] = { box->y, box->y, box->y + box->height, box->y + box->height };
+  SrPageMark mark = { .page_index = page_index };
+  for (int k = 0; k < 4; k++)
+    {
+      double dx = xs[k] - cx, dy = ys[k] - cy; /* as deskew.c turns the straightened page back */
+      mark.corners[k] = GRAPHENE_POINT_INIT ((cx + dx * c - dy * s) / scale, (cy + dx * s + dy * c) / scale);
+    }
+  return mark;
+}
+
+/* Outlines the systems read on their page. */
 static void
 show_systems_on_page (SrWindow *self, const GArray *systems)
 {
@@ -362,24 +406,63 @@ show_systems_on_page (SrWindow *self, const GArray *systems)
   for (guint i = 0; document != NULL && i < systems->len; i++)
     {
       const SrOmrSystem *system = &g_array_index (systems, SrOmrSystem, i);
-      double scale = sr_score_document_get_native_scale (document, system->page_index);
-      double width_pt, height_pt;
-      sr_score_document_get_page_size (document, system->page_index, &width_pt, &height_pt);
-      double cx = width_pt * scale / 2, cy = height_pt * scale / 2;
-      double angle = system->skew_degrees * G_PI / 180, c = cos (angle), s = sin (angle);
-      const SrPageBox *box = &system->box;
-      double xs[4] = { box->x, box->x + box->width, box->x + box->width, box->x };
-      double ys[4] = { box->y, box->y, box->y + box->height, box->y + box->height };
-      SrPageMark mark = { .page_index = system->page_index };
-      for (int k = 0; k < 4; k++)
-        {
-          double dx = xs[k] - cx, dy = ys[k] - cy; /* as deskew.c turns the straightened page back */
-          mark.corners[k] = GRAPHENE_POINT_INIT ((cx + dx * c - dy * s) / scale, (cy + dx * s + dy * c) / scale);
-        }
+      SrPageMark mark = mark_of_box (document, system->page_index, system->skew_degrees, &system->box);
       g_array_append_val (marks, mark);
     }
   sr_page_view_set_marks (self->page_view, (const SrPageMark *) marks->data, marks->len);
   sr_page_view_set_selected_mark (self->page_view, 0);
+}
+
+/* Each frame while the inspector plays: where the notes heard now were read glows on the page, which follows. */
+static gboolean
+overlay_frame (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  SrWindow *self = user_data;
+  gint64 started = g_get_monotonic_time ();
+  SrScoreDocument *document = sr_page_view_get_document (self->page_view);
+  g_autoptr(GArray) spots = sr_inspector_get_sounding (self->inspector);
+  g_autoptr(GArray) marks = g_array_new (FALSE, FALSE, sizeof (SrPageMark));
+  for (guint i = 0; document != NULL && i < spots->len; i++)
+    {
+      const SrInspectorSpot *spot = &g_array_index (spots, SrInspectorSpot, i);
+      SrPageMark mark = mark_of_box (document, spot->page_index, spot->skew_degrees, &spot->box);
+      g_array_append_val (marks, mark);
+    }
+  sr_page_view_set_glow (self->page_view, (const SrPageMark *) marks->data, marks->len);
+  if (marks->len > 0)
+    sr_page_view_follow (self->page_view, &g_array_index (marks, SrPageMark, 0));
+  gint64 took = g_get_monotonic_time () - started;
+  g_array_append_val (self->overlay_frame_us, took);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+inspector_playing_changed (SrWindow *self)
+{
+  gboolean playing = sr_inspector_get_playing (self->inspector);
+  if (playing && self->overlay_tick == 0)
+    {
+      g_array_set_size (self->overlay_frame_us, 0);
+      self->overlay_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->page_view), overlay_frame, self, NULL);
+    }
+  else if (!playing && self->overlay_tick != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self->page_view), self->overlay_tick);
+      self->overlay_tick = 0;
+      sr_page_view_set_glow (self->page_view, NULL, 0);
+    }
+}
+
+static void
+play_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  SrWindow *self = SR_WINDOW (user_data);
+  if (sr_inspector_get_n_systems (self->inspector) == 0)
+    {
+      show_message (self, FALSE, _("Read the page first (Ctrl+R): playing follows the reading."));
+      return;
+    }
+  gtk_widget_activate_action (GTK_WIDGET (self->inspector), "inspector.play", NULL);
 }
 
 static void
@@ -462,6 +545,7 @@ cancel_reading_activated (GSimpleAction *action, GVariant *parameter, gpointer u
 }
 
 static const GActionEntry window_actions[] = {
+  { "play", play_activated },
   { "read-page", read_page_activated },
   { "cancel-reading", cancel_reading_activated },
   { "open", open_activated },
@@ -512,6 +596,10 @@ sr_window_dispose (GObject *object)
   if (self->read_cancellable != NULL)
     g_cancellable_cancel (self->read_cancellable);
   g_clear_object (&self->read_cancellable);
+  if (self->overlay_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->page_view), self->overlay_tick);
+  self->overlay_tick = 0;
+  g_clear_pointer (&self->overlay_frame_us, g_array_unref);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
@@ -560,6 +648,15 @@ sr_window_init (SrWindow *self)
   g_signal_connect_object (self->inspector, "notify::current", G_CALLBACK (inspected_system_changed), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->page_view, "mark-activated", G_CALLBACK (mark_activated), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->inspector, "notify::playing", G_CALLBACK (inspector_playing_changed), self,
+                           G_CONNECT_SWAPPED);
+  self->overlay_frame_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+  /* Space plays while the pages have the focus (in the inspector's text it types a space). */
+  GtkEventController *keys = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string ("space"),
+                                                          gtk_named_action_new ("win.play")));
+  gtk_widget_add_controller (GTK_WIDGET (self->page_view), keys);
 
   GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect_object (drop, "drop", G_CALLBACK (files_dropped), self, 0);

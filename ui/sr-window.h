@@ -24,6 +24,9 @@ gboolean sr_window_is_empty (SrWindow *self);
 SrPageView *sr_window_get_page_view (SrWindow *self);
 /* The inspector beside the pages; shown once win.read-page has read a page. */
 SrInspector *sr_window_get_inspector (SrWindow *self);
+/* The PERCENTILE (0–100) of the work the live overlay did per frame while the inspector last played (or plays), in ms;
+ * *N_FRAMES (may be NULL) gets how many frames it drew. */
+double sr_window_get_overlay_frame_ms (SrWindow *self, double percentile, guint *n_frames);
 /* TRUE while win.read-page is reading (win.cancel-reading stops it). */
 gboolean sr_window_is_reading (SrWindow *self);
 
