@@ -7,8 +7,9 @@
 
 #include "cpu-math.h"
 
-SR_VECTORIZED void
-sr_cpu_softmax_row (float *row, int64_t count)
+/* Static: clang makes no callable symbol of an extern function with target clones (only its ifunc). */
+static SR_VECTORIZED void
+softmax_row (float *row, int64_t count)
 {
   float largest = sr_max (row, count);
   if (largest == -INFINITY)
@@ -22,6 +23,12 @@ sr_cpu_softmax_row (float *row, int64_t count)
   float inverse = 1.0f / sr_sum (row, count);
   for (int64_t j = 0; j < count; j++)
     row[j] *= inverse;
+}
+
+void
+sr_cpu_softmax_row (float *row, int64_t count)
+{
+  softmax_row (row, count);
 }
 
 typedef struct {

@@ -324,6 +324,35 @@ step (gpointer user_data)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.play", NULL));
   g_assert_false (sr_inspector_get_playing (inspector));
   g_assert_cmpuint (sr_page_view_get_n_glowing (page_view), ==, 0);
+
+  /* Saved as a project and opened again: the score, the systems outlined, the corrections, the system inspected. */
+  guint n_systems = sr_inspector_get_n_systems (inspector), current = sr_inspector_get_current (inspector);
+  g_autoptr(GPtrArray) readings = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  for (guint i = 0; i < n_systems; i++)
+    g_ptr_array_add (readings, g_array_copy ((GArray *) sr_inspector_get_reading (inspector, i)));
+  g_autofree char *folder = g_dir_make_tmp ("sightread-project-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (folder, "minuet.sightread", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_assert_true (sr_window_save_project (fixture->window, file, &error));
+  g_assert_no_error (error);
+  g_autoptr(GFile) sample = g_file_new_for_path (fixture->sample);
+  sr_window_open_file (fixture->window, sample); /* the bare score: nothing read */
+  g_assert_cmpuint (sr_inspector_get_n_systems (inspector), ==, 0);
+  sr_window_open_file (fixture->window, file);
+  g_assert_null (sr_window_get_message (fixture->window));
+  g_assert_cmpuint (sr_inspector_get_n_systems (inspector), ==, n_systems);
+  g_assert_cmpuint (sr_inspector_get_current (inspector), ==, current);
+  g_assert_cmpuint (sr_page_view_get_n_marks (page_view), ==, n_systems);
+  g_assert_nonnull (sr_page_view_get_document (page_view));
+  for (guint i = 0; i < n_systems; i++)
+    {
+      const GArray *reopened = sr_inspector_get_reading (inspector, i), *saved = readings->pdata[i];
+      g_assert_cmpuint (reopened->len, ==, saved->len);
+      g_assert_cmpmem (reopened->data, reopened->len * sizeof (guint16), saved->data, saved->len * sizeof (guint16));
+    }
+  g_remove (path);
+  g_rmdir (folder);
   fixture->checked = TRUE;
   fixture->step_source = 0;
   g_application_quit (G_APPLICATION (fixture->application));

@@ -153,7 +153,7 @@ def train(args):
     for step in range(start + 1, start + args.steps + 1):
         x = torch.from_numpy(np.stack([next(windows) for _ in range(args.batch)]))[:, None].to(where.device)
         y, _, commitment = net(x, bypass=step <= args.bypass_steps)
-        loss = loss_mel(y, x) + 0.25 * commitment + (y - x).abs().mean()
+        loss = loss_mel(y, x) + 0.25 * commitment + args.waveform_weight * (y - x).abs().mean()
         for group in optimizer.param_groups:
             group["lr"] = args.lr * min(1.0, (step - start) / args.warmup)
         optimizer.zero_grad(set_to_none=True)
@@ -268,6 +268,8 @@ def main():
     t.add_argument("--seconds-per-window", type=float, default=0.5)
     t.add_argument("--lr", type=float, default=1e-4, help="DAC's; 3e-4 with batches this small was unsteady")
     t.add_argument("--warmup", type=int, default=100, help="steps of linear learning-rate warm-up after a (re)start")
+    t.add_argument("--waveform-weight", type=float, default=1.0,
+                   help="weight of the L1 distance of the waveforms beside the mel distance")
     t.add_argument("--seed", type=int, default=1)
     t.add_argument("--eval-every", type=int, default=200)
     t.add_argument("--bypass-steps", type=int, default=0,

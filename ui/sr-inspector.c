@@ -65,9 +65,7 @@ edit_free (gpointer data)
 static GArray *
 copy_tokens (const GArray *tokens)
 {
-  GArray *copy = g_array_sized_new (FALSE, FALSE, sizeof (guint16), tokens->len);
-  g_array_append_vals (copy, tokens->data, tokens->len);
-  return copy;
+  return g_array_copy ((GArray *) tokens);
 }
 
 static const SrOmrSystem *
@@ -636,6 +634,29 @@ const char *
 sr_inspector_get_status (SrInspector *self)
 {
   return gtk_label_get_text (self->status);
+}
+
+void
+sr_inspector_restore (SrInspector *self, GArray *systems, GPtrArray *corrected, guint current)
+{
+  g_return_if_fail (systems != NULL && corrected != NULL && corrected->len == systems->len);
+  sr_inspector_set_systems (self, systems);
+  for (guint i = 0; i < corrected->len; i++)
+    {
+      const SrOmrSystem *system = &g_array_index (systems, SrOmrSystem, i);
+      g_array_unref (self->readings->pdata[i]);
+      self->readings->pdata[i] = g_array_copy (corrected->pdata[i]);
+      g_array_unref (self->origins->pdata[i]);
+      self->origins->pdata[i] = align (system->lmx, self->readings->pdata[i]);
+    }
+  g_ptr_array_unref (corrected);
+  sr_inspector_show_system (self, MIN (current, systems->len > 0 ? systems->len - 1 : 0));
+}
+
+const GArray *
+sr_inspector_get_systems (SrInspector *self)
+{
+  return self->systems;
 }
 
 guint

@@ -25,6 +25,10 @@ GtkWidget *sr_inspector_new (void);
 /* Takes SYSTEMS (SrOmrSystem, as sr_omr_read_page gives them; transfer full) and shows the first. Earlier readings
  * and their corrections go. */
 void sr_inspector_set_systems (SrInspector *self, GArray *systems);
+/* Takes SYSTEMS and their CORRECTED readings (transfer full; as a project keeps them) and shows system CURRENT. */
+void sr_inspector_restore (SrInspector *self, GArray *systems, GPtrArray *corrected, guint current);
+/* The systems read (SrOmrSystem; owned by the inspector), or NULL. */
+const GArray *sr_inspector_get_systems (SrInspector *self);
 guint sr_inspector_get_n_systems (SrInspector *self);
 guint sr_inspector_get_current (SrInspector *self);
 void sr_inspector_show_system (SrInspector *self, guint index);

@@ -18,6 +18,11 @@ SrWindow *sr_window_new (SrApplication *application);
  * and shows why. */
 void sr_window_open_file (SrWindow *self, GFile *file);
 
+/* Saves the work in this window — the score, the systems read, the corrections, the system inspected — as a project
+ * (`.sightread`) at FILE, where Save (Ctrl+S) writes from then on. Opening a project (sr_window_open_file) brings it
+ * back. */
+gboolean sr_window_save_project (SrWindow *self, GFile *file, GError **error);
+
 /* TRUE when the window shows no score and is not loading one. */
 gboolean sr_window_is_empty (SrWindow *self);
 

@@ -148,8 +148,21 @@ fall_back_to_cpu (SrOmrReader *reader, GError **error)
   return TRUE;
 }
 
-static void
-clear_system (gpointer data)
+void
+sr_omr_system_copy (const SrOmrSystem *system, SrOmrSystem *copy)
+{
+  *copy = *system;
+  copy->lmx = system->lmx != NULL ? g_array_copy (system->lmx) : NULL;
+  copy->focus = system->focus != NULL ? g_array_copy (system->focus) : NULL;
+  if (system->crop != NULL)
+    {
+      copy->crop = sr_gray_image_new (system->crop->width, system->crop->height);
+      memcpy (copy->crop->pixels, system->crop->pixels, (gsize) system->crop->width * system->crop->height);
+    }
+}
+
+void
+sr_omr_system_clear (gpointer data)
 {
   SrOmrSystem *system = data;
   g_clear_pointer (&system->lmx, g_array_unref);
@@ -272,7 +285,7 @@ static GArray *
 new_systems (void)
 {
   GArray *systems = g_array_new (FALSE, TRUE, sizeof (SrOmrSystem));
-  g_array_set_clear_func (systems, clear_system);
+  g_array_set_clear_func (systems, sr_omr_system_clear);
   return systems;
 }
 
@@ -293,7 +306,7 @@ sr_omr_read_page (SrOmrReader *reader, SrScoreDocument *document, guint page_ind
       if (!read_system (reader, analysis->page, &system, &failure))
         {
           /* A detected box always lies on its page: only the models can fail here. */
-          clear_system (&system);
+          sr_omr_system_clear (&system);
           g_propagate_error (error, g_steal_pointer (&failure));
           return NULL;
         }
@@ -332,7 +345,7 @@ sr_omr_read_boxes (SrOmrReader *reader, SrScoreDocument *document, const GArray 
       SrOmrSystem system = { request->page_index, 0.0, request->box, request->staff_height };
       if (!read_system (reader, page, &system, error))
         {
-          clear_system (&system);
+          sr_omr_system_clear (&system);
           return NULL;
         }
       g_array_append_val (systems, system);

@@ -32,6 +32,11 @@ typedef struct {
   SrGrayImage *crop;         /* the normalised crop the models read (crop = (page - origin) × scale) */
 } SrOmrSystem;
 
+/* Frees what SYSTEM (an SrOmrSystem *) holds: the clear function of arrays of them. */
+void sr_omr_system_clear (gpointer system);
+/* *COPY holds copies of everything SYSTEM holds. */
+void sr_omr_system_copy (const SrOmrSystem *system, SrOmrSystem *copy);
+
 typedef struct _SrOmrReader SrOmrReader;
 
 /* Loads MODELS_FOLDER/rqvae.safetensors and i2a.safetensors on the chosen device. NOTICE (may be NULL) receives a
