@@ -1,47 +1,15 @@
-/* See sr-inspector.h. Corrections live as LMX tokens, one array per system; each edit pushes the array it replaced
- * onto the undo stack. The reader's focus belongs to the tokens it read; after corrections, tokens are matched back to
- * the original reading by an edit-distance alignment, so a corrected note still lights up where it was read. */
-#include "sr-inspector.h"
+/* See sr-inspector.h: the panel, navigation between systems, the selected note and where it was read, playing and
+ * export. Corrections and their undo: sr-inspector-edits.c. */
+#include "sr-inspector-private.h"
 
 #include <glib/gi18n.h>
 
 #include "engrave-file.h"
 #include "lmx-delinearize.h"
-#include "lmx-edit.h"
 #include "lmx-vocabulary.h"
 #include "musicxml-read.h"
 #include "musicxml-write.h"
 #include "performance.h"
-#include "sr-crop-view.h"
-#include "sr-engraving-view.h"
-#include "sr-reading-player.h"
-
-typedef struct {
-  guint system;
-  GArray *tokens; /* the reading before (undo) or after (redo) */
-} Edit;
-
-struct _SrInspector {
-  GtkBox parent_instance;
-
-  GArray *systems;     /* SrOmrSystem */
-  GPtrArray *readings; /* GArray of guint16, the corrected reading of each system */
-  GPtrArray *origins;  /* GArray of int per system: the original token each token stems from, or -1 */
-  GPtrArray *undo;     /* Edit */
-  GPtrArray *redo;
-  guint current;
-
-  GtkLabel *title;
-  GtkLabel *status;
-  SrCropView *crop;
-  SrEngravingView *engraving;
-  GtkTextView *text;
-  GSimpleActionGroup *actions;
-  GtkFileChooserNative *chooser;
-  SrReadingPlayer *player;
-  GtkButton *play_button;
-  GArray *played_from; /* for each token played: (system, token) it came from, as guint pairs */
-};
 
 G_DEFINE_FINAL_TYPE (SrInspector, sr_inspector, GTK_TYPE_BOX)
 
@@ -54,63 +22,17 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void
-edit_free (gpointer data)
-{
-  Edit *edit = data;
-  g_array_unref (edit->tokens);
-  g_free (edit);
-}
-
-static GArray *
-copy_tokens (const GArray *tokens)
+GArray *
+sr_inspector_copy_tokens (const GArray *tokens)
 {
   return g_array_copy ((GArray *) tokens);
 }
 
-static const SrOmrSystem *
-current_system (SrInspector *self)
+const SrOmrSystem *
+sr_inspector_current_system (SrInspector *self)
 {
   return self->systems != NULL && self->current < self->systems->len
            ? &g_array_index (self->systems, SrOmrSystem, self->current) : NULL;
-}
-
-/* For each token of NOW, the index of the token of WAS it stands for (equal or substituted), or -1 (inserted): the
- * cheapest alignment by edit distance. */
-static GArray *
-align (const GArray *was, const GArray *now)
-{
-  guint n = was->len, m = now->len;
-  guint *cost = g_new (guint, (gsize) (n + 1) * (m + 1));
-#define COST(i, j) cost[(gsize) (i) * (m + 1) + (j)]
-  for (guint i = 0; i <= n; i++)
-    for (guint j = 0; j <= m; j++)
-      {
-        if (i == 0 || j == 0)
-          {
-            COST (i, j) = i + j;
-            continue;
-          }
-        guint same = g_array_index (was, guint16, i - 1) == g_array_index (now, guint16, j - 1) ? 0 : 1;
-        COST (i, j) = MIN (COST (i - 1, j - 1) + same, MIN (COST (i - 1, j), COST (i, j - 1)) + 1);
-      }
-  GArray *origins = g_array_new (FALSE, FALSE, sizeof (int));
-  g_array_set_size (origins, m);
-  for (guint i = n, j = m; j > 0;)
-    {
-      guint same = i > 0 && g_array_index (was, guint16, i - 1) == g_array_index (now, guint16, j - 1) ? 0 : 1;
-      if (i > 0 && COST (i, j) == COST (i - 1, j - 1) + same)
-        {
-          g_array_index (origins, int, --j) = (int) --i;
-        }
-      else if (i > 0 && COST (i, j) == COST (i - 1, j) + 1)
-        i--;
-      else
-        g_array_index (origins, int, --j) = -1;
-    }
-#undef COST
-  g_free (cost);
-  return origins;
 }
 
 static void
@@ -150,7 +72,7 @@ update_actions (SrInspector *self)
 static gboolean
 focus_of_token (SrInspector *self, gint64 token, graphene_rect_t *rect)
 {
-  const SrOmrSystem *system = current_system (self);
+  const SrOmrSystem *system = sr_inspector_current_system (self);
   const GArray *origins = system != NULL ? self->origins->pdata[self->current] : NULL;
   if (origins == NULL || token < 0 || token >= (gint64) origins->len)
     return FALSE;
@@ -200,11 +122,11 @@ align_measures (SrInspector *self, const GArray *reading)
 }
 
 /* Redraws the current system from its reading. */
-static void
-refresh (SrInspector *self)
+void
+sr_inspector_refresh (SrInspector *self)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENT]);
-  const SrOmrSystem *system = current_system (self);
+  const SrOmrSystem *system = sr_inspector_current_system (self);
   if (system == NULL)
     {
       gtk_label_set_text (self->title, _("Nothing read yet"));
@@ -242,87 +164,6 @@ refresh (SrInspector *self)
   selection_changed (self);
 }
 
-/* Replaces the current system's reading by TOKENS (transfer full), the old one going onto the undo stack. */
-static void
-commit (SrInspector *self, GArray *tokens)
-{
-  Edit *edit = g_new0 (Edit, 1);
-  edit->system = self->current;
-  edit->tokens = self->readings->pdata[self->current];
-  self->readings->pdata[self->current] = tokens;
-  g_ptr_array_add (self->undo, edit);
-  g_ptr_array_set_size (self->redo, 0);
-  const SrOmrSystem *system = current_system (self);
-  g_array_unref (self->origins->pdata[self->current]);
-  self->origins->pdata[self->current] = align (system->lmx, tokens);
-  refresh (self);
-}
-
-static void
-swap_edit (SrInspector *self, GPtrArray *from, GPtrArray *to)
-{
-  if (from->len == 0)
-    return;
-  Edit *edit = g_ptr_array_steal_index (from, from->len - 1);
-  GArray *now = self->readings->pdata[edit->system];
-  self->readings->pdata[edit->system] = edit->tokens;
-  edit->tokens = now;
-  g_ptr_array_add (to, edit);
-  const SrOmrSystem *system = &g_array_index (self->systems, SrOmrSystem, edit->system);
-  g_array_unref (self->origins->pdata[edit->system]);
-  self->origins->pdata[edit->system] = align (system->lmx, self->readings->pdata[edit->system]);
-  self->current = edit->system;
-  refresh (self);
-}
-
-typedef enum {
-  EDIT_MOVE,       /* by ARGUMENT scale steps */
-  EDIT_SILENCE,
-  EDIT_VALUE,      /* ARGUMENT values longer (or shorter) */
-  EDIT_ACCIDENTAL, /* ACCIDENTAL, or none */
-  EDIT_CHORD_NOTE, /* a note ARGUMENT scale steps away added to the chord */
-  EDIT_DELETE_MEASURE,
-} EditKind;
-
-static void
-edit_selected_note (SrInspector *self, EditKind kind, int argument, const char *accidental)
-{
-  gint64 token = sr_engraving_view_get_selected_token (self->engraving);
-  if (token < 0)
-    return;
-  g_autoptr(GArray) tokens = copy_tokens (self->readings->pdata[self->current]);
-  gboolean changed = FALSE;
-  switch (kind)
-    {
-    case EDIT_MOVE:
-      changed = sr_lmx_edit_move_note (tokens, (guint) token, argument);
-      break;
-    case EDIT_SILENCE:
-      changed = sr_lmx_edit_silence_note (tokens, (guint) token);
-      break;
-    case EDIT_VALUE:
-      changed = sr_lmx_edit_change_value (tokens, (guint) token, argument);
-      break;
-    case EDIT_ACCIDENTAL:
-      changed = sr_lmx_edit_set_accidental (tokens, (guint) token, accidental);
-      break;
-    case EDIT_CHORD_NOTE:
-      changed = sr_lmx_edit_add_chord_note (tokens, (guint) token, argument);
-      break;
-    case EDIT_DELETE_MEASURE:
-      changed = sr_lmx_edit_delete_measure (tokens, (guint) token);
-      break;
-    }
-  if (!changed)
-    {
-      gtk_widget_error_bell (GTK_WIDGET (self));
-      return;
-    }
-  commit (self, g_steal_pointer (&tokens));
-  /* The note keeps its root token unless it left its chord or its measure went. */
-  sr_engraving_view_set_selected_token (self->engraving, kind == EDIT_DELETE_MEASURE ? -1 : token);
-}
-
 static void
 previous_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
@@ -338,93 +179,6 @@ next_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   sr_inspector_show_system (self, self->current + 1);
 }
 
-static void
-undo_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  SrInspector *self = user_data;
-  swap_edit (self, self->undo, self->redo);
-}
-
-static void
-redo_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  SrInspector *self = user_data;
-  swap_edit (self, self->redo, self->undo);
-}
-
-static void
-note_up_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  edit_selected_note (user_data, EDIT_MOVE, 1, NULL);
-}
-
-static void
-note_down_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  edit_selected_note (user_data, EDIT_MOVE, -1, NULL);
-}
-
-static void
-silence_note_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  edit_selected_note (user_data, EDIT_SILENCE, 0, NULL);
-}
-
-static void
-longer_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  edit_selected_note (user_data, EDIT_VALUE, 1, NULL);
-}
-
-static void
-shorter_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  edit_selected_note (user_data, EDIT_VALUE, -1, NULL);
-}
-
-/* The parameter: how many scale steps above the selected note (negative: below). */
-static void
-add_chord_note_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  edit_selected_note (user_data, EDIT_CHORD_NOTE, g_variant_get_int32 (parameter), NULL);
-}
-
-static void
-delete_measure_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  edit_selected_note (user_data, EDIT_DELETE_MEASURE, 0, NULL);
-}
-
-/* The parameter names the accidental ("sharp", "flat", "natural" …), or "" for none. */
-static void
-accidental_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  const char *accidental = g_variant_get_string (parameter, NULL);
-  edit_selected_note (user_data, EDIT_ACCIDENTAL, 0, accidental[0] != '\0' ? accidental : NULL);
-}
-
-static void
-apply_text_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  SrInspector *self = user_data;
-  if (current_system (self) == NULL)
-    return;
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text);
-  GtkTextIter start, end;
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  g_autofree char *text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-  guint unknown = 0;
-  GArray *tokens = sr_lmx_tokens_from_text (text, &unknown);
-  commit (self, tokens);
-  if (unknown > 0)
-    {
-      g_autofree char *message = g_strdup_printf (ngettext ("%u word is no LMX token and was left out.",
-                                                            "%u words are no LMX tokens and were left out.", unknown),
-                                                  unknown);
-      gtk_label_set_text (self->status, message);
-    }
-}
-
 /* Plays the current system as it reads now, corrections and all; again: stops. */
 static void
 play_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
@@ -435,7 +189,7 @@ play_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
       sr_reading_player_stop (self->player);
       return;
     }
-  if (current_system (self) == NULL)
+  if (sr_inspector_current_system (self) == NULL)
     return;
   /* From the system shown to the last one read, one reading after the other. */
   g_autoptr(GArray) tokens = g_array_new (FALSE, FALSE, sizeof (guint16));
@@ -516,13 +270,13 @@ export_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data
 
 static const GActionEntry inspector_actions[] = {
   { "previous", previous_activated },         { "next", next_activated },
-  { "undo", undo_activated },                 { "redo", redo_activated },
-  { "note-up", note_up_activated },           { "note-down", note_down_activated },
-  { "silence-note", silence_note_activated }, { "apply-text", apply_text_activated },
-  { "longer", longer_activated },             { "shorter", shorter_activated },
-  { "accidental", accidental_activated, "s" },
-  { "add-chord-note", add_chord_note_activated, "i" },
-  { "delete-measure", delete_measure_activated },
+  { "undo", sr_inspector_undo_activated },                 { "redo", sr_inspector_redo_activated },
+  { "note-up", sr_inspector_note_up_activated },           { "note-down", sr_inspector_note_down_activated },
+  { "silence-note", sr_inspector_silence_note_activated }, { "apply-text", sr_inspector_apply_text_activated },
+  { "longer", sr_inspector_longer_activated },             { "shorter", sr_inspector_shorter_activated },
+  { "accidental", sr_inspector_accidental_activated, "s" },
+  { "add-chord-note", sr_inspector_add_chord_note_activated, "i" },
+  { "delete-measure", sr_inspector_delete_measure_activated },
   { "play", play_activated },
   { "export", export_activated },
 };
@@ -531,7 +285,7 @@ static const GActionEntry inspector_actions[] = {
 static void
 crop_point_activated (SrInspector *self, double x, double y)
 {
-  const GArray *reading = current_system (self) != NULL ? self->readings->pdata[self->current] : NULL;
+  const GArray *reading = sr_inspector_current_system (self) != NULL ? self->readings->pdata[self->current] : NULL;
   gint64 best = -1;
   double best_distance = G_MAXDOUBLE;
   for (guint t = 0; reading != NULL && t < reading->len; t++)
@@ -590,12 +344,12 @@ sr_inspector_set_systems (SrInspector *self, GArray *systems)
   for (guint i = 0; systems != NULL && i < systems->len; i++)
     {
       const SrOmrSystem *system = &g_array_index (systems, SrOmrSystem, i);
-      g_ptr_array_add (self->readings, copy_tokens (system->lmx));
-      g_ptr_array_add (self->origins, align (system->lmx, system->lmx));
+      g_ptr_array_add (self->readings, sr_inspector_copy_tokens (system->lmx));
+      g_ptr_array_add (self->origins, sr_inspector_align (system->lmx, system->lmx));
     }
   self->current = 0;
   sr_engraving_view_set_selected_token (self->engraving, -1);
-  refresh (self);
+  sr_inspector_refresh (self);
 }
 
 GArray *
@@ -647,7 +401,7 @@ sr_inspector_restore (SrInspector *self, GArray *systems, GPtrArray *corrected, 
       g_array_unref (self->readings->pdata[i]);
       self->readings->pdata[i] = g_array_copy (corrected->pdata[i]);
       g_array_unref (self->origins->pdata[i]);
-      self->origins->pdata[i] = align (system->lmx, self->readings->pdata[i]);
+      self->origins->pdata[i] = sr_inspector_align (system->lmx, self->readings->pdata[i]);
     }
   g_ptr_array_unref (corrected);
   sr_inspector_show_system (self, MIN (current, systems->len > 0 ? systems->len - 1 : 0));
@@ -678,7 +432,7 @@ sr_inspector_show_system (SrInspector *self, guint index)
     return;
   self->current = index;
   sr_engraving_view_set_selected_token (self->engraving, -1);
-  refresh (self);
+  sr_inspector_refresh (self);
 }
 
 static GtkWidget *
@@ -789,8 +543,8 @@ sr_inspector_init (SrInspector *self)
 {
   self->readings = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   self->origins = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
-  self->undo = g_ptr_array_new_with_free_func (edit_free);
-  self->redo = g_ptr_array_new_with_free_func (edit_free);
+  self->undo = g_ptr_array_new_with_free_func (sr_inspector_edit_free);
+  self->redo = g_ptr_array_new_with_free_func (sr_inspector_edit_free);
   self->player = sr_reading_player_new ();
   g_signal_connect_object (self->player, "notify::playing", G_CALLBACK (playing_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->player, "failed", G_CALLBACK (playing_failed), self, G_CONNECT_SWAPPED);
@@ -911,7 +665,7 @@ sr_inspector_init (SrInspector *self)
   add_shortcut (GTK_SHORTCUT_CONTROLLER (keys), "<Control><Shift>z", "inspector.redo");
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
 
-  refresh (self);
+  sr_inspector_refresh (self);
 }
 
 GtkWidget *

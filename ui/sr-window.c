@@ -1,42 +1,14 @@
-/* The workstation window: opening scores (dialog, recent files, drag and drop), the page view and zoom, and a
- * banner for what went wrong; see sr-window.h. */
-#include "sr-window.h"
+/* The workstation window: opening scores and projects (dialog, recent files, drag and drop), the page view and zoom,
+ * and a banner for what went wrong; see sr-window.h. Reading and playing: sr-window-reading.c; saving projects:
+ * sr-window-project.c. */
+#include "sr-window-private.h"
 
 #include <glib/gi18n.h>
-#include <math.h>
-#include <string.h>
 
-#include "models-folder.h"
-#include "omr.h"
 #include "project.h"
 #include "sr-config.h"
-#include "sr-inspector.h"
 
 #define RECENT_LIMIT 10
-
-struct _SrWindow {
-  GtkApplicationWindow parent_instance;
-
-  GtkStack *stack;
-  SrPageView *page_view;
-  GtkRevealer *banner_revealer;
-  GtkBox *banner;
-  GtkLabel *banner_label;
-  GtkMenuButton *recent_button;
-  GtkButton *zoom_button;
-  GtkButton *read_button;
-  SrInspector *inspector;
-
-  GMenu *recent_menu;
-  GtkFileChooserNative *chooser;
-  GCancellable *load_cancellable; /* set while a file is loading */
-  GCancellable *read_cancellable; /* set while a page is being read */
-  guint overlay_tick;             /* the live overlay's frame callback, while the inspector plays */
-  GFile *project_file;            /* where Save writes: the project opened or last saved */
-  GBytes *score_bytes;            /* the score's bytes when it came from a project (no file of its own) */
-  char *score_name;
-  GArray *overlay_frame_us;       /* gint64: how long each overlay frame's work took */
-};
 
 G_DEFINE_FINAL_TYPE (SrWindow, sr_window, GTK_TYPE_APPLICATION_WINDOW)
 
@@ -49,15 +21,15 @@ window_settings (SrWindow *self)
   return application != NULL ? sr_application_get_settings (SR_APPLICATION (application)) : NULL;
 }
 
-static char *
-display_name (GFile *file)
+char *
+sr_window_display_name (GFile *file)
 {
   g_autofree char *basename = g_file_get_basename (file);
   return basename != NULL ? g_filename_display_name (basename) : g_file_get_parse_name (file);
 }
 
-static void
-show_message (SrWindow *self, gboolean is_error, const char *text)
+void
+sr_window_show_message (SrWindow *self, gboolean is_error, const char *text)
 {
   gtk_widget_remove_css_class (GTK_WIDGET (self->banner), is_error ? "info" : "error");
   gtk_widget_add_css_class (GTK_WIDGET (self->banner), is_error ? "error" : "info");
@@ -65,8 +37,8 @@ show_message (SrWindow *self, gboolean is_error, const char *text)
   gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
 }
 
-static void
-hide_message (SrWindow *self)
+void
+sr_window_hide_message (SrWindow *self)
 {
   gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
 }
@@ -129,14 +101,14 @@ document_loaded (GObject *source_object, GAsyncResult *result, gpointer user_dat
 
   g_clear_object (&self->load_cancellable);
   GFile *file = g_task_get_task_data (G_TASK (result));
-  g_autofree char *name = display_name (file);
+  g_autofree char *name = sr_window_display_name (file);
   gboolean has_document = sr_page_view_get_document (self->page_view) != NULL;
   gtk_stack_set_visible_child_name (self->stack, (document != NULL || has_document) ? "document" : "empty");
 
   if (document == NULL)
     {
       g_autofree char *text = g_strdup_printf (_("Could not open “%s”: %s."), name, error->message);
-      show_message (self, TRUE, text);
+      sr_window_show_message (self, TRUE, text);
       return;
     }
 
@@ -151,147 +123,10 @@ document_loaded (GObject *source_object, GAsyncResult *result, gpointer user_dat
     {
       g_autofree char *joined = g_strjoinv ("; ", (char **) notices);
       g_autofree char *text = g_strdup_printf (_("“%s”: %s."), name, joined);
-      show_message (self, FALSE, text);
+      sr_window_show_message (self, FALSE, text);
     }
   else
-    hide_message (self);
-}
-
-static void show_systems_on_page (SrWindow *self, const GArray *systems);
-
-/* A project opens at once (it is read whole, score included): its score, its systems outlined, the inspector as it was
- * left. */
-static void
-open_project (SrWindow *self, GFile *file)
-{
-  g_autofree char *name = display_name (file);
-  g_autofree char *path = g_file_get_path (file);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SrProject) project = path != NULL ? sr_project_load (path, &error) : NULL;
-  g_autoptr(SrScoreDocument) document = NULL;
-  if (project != NULL && project->score == NULL)
-    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("the project holds no score"));
-  else if (project != NULL)
-    {
-      g_autoptr(GFile) folder = g_file_get_parent (file);
-      g_autoptr(GFile) score_file = g_file_get_child (folder, project->score_name);
-      document = sr_score_document_new_for_bytes (project->score, score_file, &error);
-    }
-  if (document == NULL)
-    {
-      g_autofree char *text = g_strdup_printf (_("Could not open “%s”: %s."), name, error->message);
-      show_message (self, TRUE, text);
-      return;
-    }
-  hide_message (self);
-  sr_page_view_set_document (self->page_view, document);
-  gtk_stack_set_visible_child_name (self->stack, "document");
-  g_autofree char *title = g_strdup_printf (_("%s — Sightread"), name);
-  gtk_window_set_title (GTK_WINDOW (self), title);
-  g_set_object (&self->project_file, file);
-  g_clear_pointer (&self->score_bytes, g_bytes_unref);
-  self->score_bytes = g_bytes_ref (project->score);
-  g_free (self->score_name);
-  self->score_name = g_strdup (project->score_name);
-  GArray *systems = g_steal_pointer (&project->systems);
-  GPtrArray *corrected = g_steal_pointer (&project->corrected);
-  project->systems = g_array_new (FALSE, TRUE, sizeof (SrOmrSystem)); /* for sr_project_free */
-  project->corrected = g_ptr_array_new ();
-  show_systems_on_page (self, systems);
-  gboolean any = systems->len > 0;
-  sr_inspector_restore (self->inspector, systems, corrected, project->current);
-  gtk_widget_set_visible (GTK_WIDGET (self->inspector), any);
-  gtk_widget_grab_focus (GTK_WIDGET (self->page_view));
-}
-
-gboolean
-sr_window_save_project (SrWindow *self, GFile *file, GError **error)
-{
-  g_return_val_if_fail (SR_IS_WINDOW (self), FALSE);
-  SrScoreDocument *document = sr_page_view_get_document (self->page_view);
-  if (document == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("there is no score to save"));
-      return FALSE;
-    }
-  g_autoptr(SrProject) project = sr_project_new ();
-  if (self->score_bytes != NULL)
-    {
-      project->score = g_bytes_ref (self->score_bytes);
-      project->score_name = g_strdup (self->score_name);
-    }
-  else
-    {
-      GFile *score_file = sr_score_document_get_file (document);
-      project->score = g_file_load_bytes (score_file, NULL, NULL, error);
-      if (project->score == NULL)
-        return FALSE;
-      project->score_name = g_file_get_basename (score_file);
-    }
-  const GArray *systems = sr_inspector_get_systems (self->inspector);
-  for (guint i = 0; systems != NULL && i < systems->len; i++)
-    {
-      SrOmrSystem copy;
-      sr_omr_system_copy (&g_array_index (systems, SrOmrSystem, i), &copy);
-      g_array_append_val (project->systems, copy);
-      g_ptr_array_add (project->corrected, g_array_copy ((GArray *) sr_inspector_get_reading (self->inspector, i)));
-    }
-  project->current = sr_inspector_get_current (self->inspector);
-  g_autofree char *path = g_file_get_path (file);
-  if (path == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("projects are saved to local files"));
-      return FALSE;
-    }
-  if (!sr_project_save (project, path, error))
-    return FALSE;
-  g_set_object (&self->project_file, file);
-  return TRUE;
-}
-
-static void
-save_chooser_responded (GtkNativeDialog *dialog, int response, SrWindow *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autoptr(GError) error = NULL;
-      if (file != NULL && !sr_window_save_project (self, file, &error))
-        {
-          g_autofree char *text = g_strdup_printf (_("Could not save the project: %s."), error->message);
-          show_message (self, TRUE, text);
-        }
-    }
-  g_clear_object (&self->chooser);
-}
-
-static void
-save_project_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  SrWindow *self = SR_WINDOW (user_data);
-  SrScoreDocument *document = sr_page_view_get_document (self->page_view);
-  if (document == NULL || self->chooser != NULL)
-    return;
-  if (self->project_file != NULL)
-    {
-      g_autoptr(GError) error = NULL;
-      if (!sr_window_save_project (self, self->project_file, &error))
-        {
-          g_autofree char *text = g_strdup_printf (_("Could not save the project: %s."), error->message);
-          show_message (self, TRUE, text);
-        }
-      return;
-    }
-  self->chooser = gtk_file_chooser_native_new (_("Save the Project"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
-                                               _("_Save"), _("_Cancel"));
-  g_autofree char *base = g_file_get_basename (sr_score_document_get_file (document));
-  char *dot = base != NULL ? strrchr (base, '.') : NULL;
-  if (dot != NULL)
-    *dot = '\0';
-  g_autofree char *name = g_strconcat (base != NULL ? base : "score", SR_PROJECT_SUFFIX, NULL);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
-  g_signal_connect_object (self->chooser, "response", G_CALLBACK (save_chooser_responded), self, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+    sr_window_hide_message (self);
 }
 
 void
@@ -306,7 +141,7 @@ sr_window_open_file (SrWindow *self, GFile *file)
       if (self->load_cancellable != NULL)
         g_cancellable_cancel (self->load_cancellable);
       g_clear_object (&self->load_cancellable);
-      open_project (self, file);
+      sr_window_open_project (self, file);
       return;
     }
   /* A score of its own: what was read of the last one goes with it. */
@@ -319,7 +154,7 @@ sr_window_open_file (SrWindow *self, GFile *file)
   if (self->load_cancellable != NULL)
     g_cancellable_cancel (self->load_cancellable);
   g_set_object (&self->load_cancellable, g_cancellable_new ());
-  hide_message (self);
+  sr_window_hide_message (self);
   gtk_stack_set_visible_child_name (self->stack, "loading");
   sr_score_document_new_async (file, self->load_cancellable, document_loaded, g_object_ref (self));
 }
@@ -336,42 +171,6 @@ sr_window_get_page_view (SrWindow *self)
 {
   g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
   return self->page_view;
-}
-
-static int
-compare_gint64 (gconstpointer a, gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-  return (x > y) - (x < y);
-}
-
-double
-sr_window_get_overlay_frame_ms (SrWindow *self, double percentile, guint *n_frames)
-{
-  g_return_val_if_fail (SR_IS_WINDOW (self), 0);
-  guint n = self->overlay_frame_us != NULL ? self->overlay_frame_us->len : 0;
-  if (n_frames != NULL)
-    *n_frames = n;
-  if (n == 0)
-    return 0;
-  g_autoptr(GArray) sorted = g_array_copy (self->overlay_frame_us);
-  g_array_sort (sorted, compare_gint64);
-  guint at = MIN ((guint) (percentile / 100 * n), n - 1);
-  return g_array_index (sorted, gint64, at) / 1000.0;
-}
-
-SrInspector *
-sr_window_get_inspector (SrWindow *self)
-{
-  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
-  return self->inspector;
-}
-
-gboolean
-sr_window_is_reading (SrWindow *self)
-{
-  g_return_val_if_fail (SR_IS_WINDOW (self), FALSE);
-  return self->read_cancellable != NULL;
 }
 
 const char *
@@ -498,215 +297,14 @@ zoom_reset_activated (GSimpleAction *action, GVariant *parameter, gpointer user_
 static void
 dismiss_message_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  hide_message (SR_WINDOW (user_data));
-}
-
-/* The page that fills most of the view. */
-static guint
-page_in_view (SrWindow *self)
-{
-  SrScoreDocument *document = sr_page_view_get_document (self->page_view);
-  int height = gtk_widget_get_height (GTK_WIDGET (self->page_view));
-  guint best = 0;
-  double most = -1;
-  for (guint i = 0; document != NULL && i < sr_score_document_get_n_pages (document); i++)
-    {
-      graphene_rect_t bounds;
-      if (!sr_page_view_get_page_bounds (self->page_view, i, &bounds))
-        continue;
-      double visible = MIN (bounds.origin.y + bounds.size.height, height) - MAX (bounds.origin.y, 0);
-      if (visible > most)
-        {
-          most = visible;
-          best = i;
-        }
-    }
-  return best;
-}
-
-static void
-reading_progressed (double done, const char *where, gpointer user_data)
-{
-  SrWindow *self = user_data;
-  if (self->read_cancellable == NULL)
-    return;
-  g_autofree char *text = g_strdup_printf (_("Reading: %s (%.0f %%). Press Escape to stop."), where, 100 * done);
-  show_message (self, FALSE, text);
-}
-
-/* BOX was found on page PAGE_INDEX as analysed (straightened by SKEW_DEGREES, at the document's native scale): turned
- * back and scaled to points, where the page view draws. */
-static SrPageMark
-mark_of_box (SrScoreDocument *document, guint page_index, double skew_degrees, const SrPageBox *box)
-{
-  double scale = sr_score_document_get_native_scale (document, page_index);
-  double width_pt, height_pt;
-  sr_score_document_get_page_size (document, page_index, &width_pt, &height_pt);
-  double cx = width_pt * scale / 2, cy = height_pt * scale / 2;
-  double angle = skew_degrees * G_PI / 180, c = cos (angle), s = sin (angle);
-  double xs[4] = { box->x, box->x + box->width, box->x + box->width, box->x };
-  double ys[4] = { box->y, box->y, box->y + box->height, box->y + box->height };
-  SrPageMark mark = { .page_index = page_index };
-  for (int k = 0; k < 4; k++)
-    {
-      double dx = xs[k] - cx, dy = ys[k] - cy; /* as deskew.c turns the straightened page back */
-      mark.corners[k] = GRAPHENE_POINT_INIT ((cx + dx * c - dy * s) / scale, (cy + dx * s + dy * c) / scale);
-    }
-  return mark;
-}
-
-/* Outlines the systems read on their page. */
-static void
-show_systems_on_page (SrWindow *self, const GArray *systems)
-{
-  SrScoreDocument *document = sr_page_view_get_document (self->page_view);
-  g_autoptr(GArray) marks = g_array_new (FALSE, FALSE, sizeof (SrPageMark));
-  for (guint i = 0; document != NULL && i < systems->len; i++)
-    {
-      const SrOmrSystem *system = &g_array_index (systems, SrOmrSystem, i);
-      SrPageMark mark = mark_of_box (document, system->page_index, system->skew_degrees, &system->box);
-      g_array_append_val (marks, mark);
-    }
-  sr_page_view_set_marks (self->page_view, (const SrPageMark *) marks->data, marks->len);
-  sr_page_view_set_selected_mark (self->page_view, 0);
-}
-
-/* Each frame while the inspector plays: where the notes heard now were read glows on the page, which follows. */
-static gboolean
-overlay_frame (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
-{
-  SrWindow *self = user_data;
-  gint64 started = g_get_monotonic_time ();
-  SrScoreDocument *document = sr_page_view_get_document (self->page_view);
-  g_autoptr(GArray) spots = sr_inspector_get_sounding (self->inspector);
-  g_autoptr(GArray) marks = g_array_new (FALSE, FALSE, sizeof (SrPageMark));
-  for (guint i = 0; document != NULL && i < spots->len; i++)
-    {
-      const SrInspectorSpot *spot = &g_array_index (spots, SrInspectorSpot, i);
-      SrPageMark mark = mark_of_box (document, spot->page_index, spot->skew_degrees, &spot->box);
-      g_array_append_val (marks, mark);
-    }
-  sr_page_view_set_glow (self->page_view, (const SrPageMark *) marks->data, marks->len);
-  if (marks->len > 0)
-    sr_page_view_follow (self->page_view, &g_array_index (marks, SrPageMark, 0));
-  gint64 took = g_get_monotonic_time () - started;
-  g_array_append_val (self->overlay_frame_us, took);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-inspector_playing_changed (SrWindow *self)
-{
-  gboolean playing = sr_inspector_get_playing (self->inspector);
-  if (playing && self->overlay_tick == 0)
-    {
-      g_array_set_size (self->overlay_frame_us, 0);
-      self->overlay_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->page_view), overlay_frame, self, NULL);
-    }
-  else if (!playing && self->overlay_tick != 0)
-    {
-      gtk_widget_remove_tick_callback (GTK_WIDGET (self->page_view), self->overlay_tick);
-      self->overlay_tick = 0;
-      sr_page_view_set_glow (self->page_view, NULL, 0);
-    }
-}
-
-static void
-play_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  SrWindow *self = SR_WINDOW (user_data);
-  if (sr_inspector_get_n_systems (self->inspector) == 0)
-    {
-      show_message (self, FALSE, _("Read the page first (Ctrl+R): playing follows the reading."));
-      return;
-    }
-  gtk_widget_activate_action (GTK_WIDGET (self->inspector), "inspector.play", NULL);
-}
-
-static void
-inspected_system_changed (SrWindow *self)
-{
-  sr_page_view_set_selected_mark (self->page_view, (int) sr_inspector_get_current (self->inspector));
-}
-
-static void
-mark_activated (SrWindow *self, guint index)
-{
-  sr_inspector_show_system (self->inspector, index);
-}
-
-static void
-page_read (GObject *source_object, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(SrWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *notice = NULL;
-  GArray *systems = sr_omr_read_page_finish (result, &notice, &error);
-  g_clear_object (&self->read_cancellable);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->read_button), TRUE);
-  if (systems == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        hide_message (self);
-      else
-        {
-          g_autofree char *text = g_strdup_printf (_("Could not read the page: %s."), error->message);
-          show_message (self, TRUE, text);
-        }
-      return;
-    }
-  if (systems->len == 0)
-    {
-      g_array_unref (systems);
-      show_message (self, TRUE, _("No systems were found on this page."));
-      return;
-    }
-  if (notice != NULL)
-    show_message (self, FALSE, notice);
-  else
-    hide_message (self);
-  show_systems_on_page (self, systems);
-  sr_inspector_set_systems (self->inspector, systems);
-  gtk_widget_set_visible (GTK_WIDGET (self->inspector), TRUE);
-}
-
-static void
-read_page_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  SrWindow *self = SR_WINDOW (user_data);
-  SrScoreDocument *document = sr_page_view_get_document (self->page_view);
-  if (document == NULL || self->read_cancellable != NULL)
-    return;
-  SrDeviceChoice device;
-  char message[256];
-  if (!sr_device_choice_resolve (NULL, &device, message, sizeof message))
-    {
-      show_message (self, TRUE, message);
-      return;
-    }
-  g_autofree char *models = sr_models_folder_default ();
-  self->read_cancellable = g_cancellable_new ();
-  gtk_widget_set_sensitive (GTK_WIDGET (self->read_button), FALSE);
-  guint page = page_in_view (self);
-  g_autofree char *text = g_strdup_printf (_("Reading page %u…"), page + 1);
-  show_message (self, FALSE, text);
-  sr_omr_read_page_async (document, page, &device, models, reading_progressed, self, self->read_cancellable,
-                          page_read, g_object_ref (self));
-}
-
-static void
-cancel_reading_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  SrWindow *self = SR_WINDOW (user_data);
-  if (self->read_cancellable != NULL)
-    g_cancellable_cancel (self->read_cancellable);
+  sr_window_hide_message (SR_WINDOW (user_data));
 }
 
 static const GActionEntry window_actions[] = {
-  { "save-project", save_project_activated },
-  { "play", play_activated },
-  { "read-page", read_page_activated },
-  { "cancel-reading", cancel_reading_activated },
+  { "save-project", sr_window_save_project_activated },
+  { "play", sr_window_play_activated },
+  { "read-page", sr_window_read_page_activated },
+  { "cancel-reading", sr_window_cancel_reading_activated },
   { "open", open_activated },
   { "open-recent", open_recent_activated, "s" },
   { "close", close_activated },
@@ -807,10 +405,10 @@ sr_window_init (SrWindow *self)
   g_object_bind_property_full (self->page_view, "zoom", self->zoom_button, "label", G_BINDING_SYNC_CREATE,
                                zoom_to_label, NULL, NULL, NULL);
 
-  g_signal_connect_object (self->inspector, "notify::current", G_CALLBACK (inspected_system_changed), self,
+  g_signal_connect_object (self->inspector, "notify::current", G_CALLBACK (sr_window_inspected_system_changed), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->page_view, "mark-activated", G_CALLBACK (mark_activated), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->inspector, "notify::playing", G_CALLBACK (inspector_playing_changed), self,
+  g_signal_connect_object (self->page_view, "mark-activated", G_CALLBACK (sr_window_mark_activated), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->inspector, "notify::playing", G_CALLBACK (sr_window_inspector_playing_changed), self,
                            G_CONNECT_SWAPPED);
   self->overlay_frame_us = g_array_new (FALSE, FALSE, sizeof (gint64));
   /* Space plays while the pages have the focus (in the inspector's text it types a space). */
