@@ -1,6 +1,8 @@
 /* Application start-up, app actions and the mapping of opened files to windows; see sr-application.h. */
 #include "sr-application.h"
 
+#include "models-folder.h"
+
 #include <glib/gi18n.h>
 
 #include "sr-config.h"
@@ -159,10 +161,27 @@ sr_application_new (const SrDeviceChoice *device, const char *models_folder)
                                       "application-id", SR_APP_ID,
                                       "flags", G_APPLICATION_HANDLES_OPEN,
                                       NULL);
+  char message[256];
   if (device != NULL)
     self->device = *device;
-  self->models_folder = g_strdup (models_folder);
+  else if (!sr_device_choice_resolve (NULL, &self->device, message, sizeof message))
+    self->device = (SrDeviceChoice) { SR_DEVICE_AUTO, -1 }; /* a bad $SIGHTREAD_DEVICE: the CLI reports it */
+  self->models_folder = models_folder != NULL ? g_strdup (models_folder) : sr_models_folder_default ();
   return self;
+}
+
+const SrDeviceChoice *
+sr_application_get_device (SrApplication *self)
+{
+  g_return_val_if_fail (SR_IS_APPLICATION (self), NULL);
+  return &self->device;
+}
+
+const char *
+sr_application_get_models_folder (SrApplication *self)
+{
+  g_return_val_if_fail (SR_IS_APPLICATION (self), NULL);
+  return self->models_folder;
 }
 
 GSettings *

@@ -15,5 +15,9 @@ SrApplication *sr_application_new (const SrDeviceChoice *device, const char *mod
 /* The application's settings, or NULL when the GSettings schema is not installed (the window then keeps its
  * state for this run only). */
 GSettings *sr_application_get_settings (SrApplication *self);
+/* The compute device and models folder the reading uses: as given on the command line, else $SIGHTREAD_DEVICE and
+ * $SIGHTREAD_MODELS, else auto and the shipped models. */
+const SrDeviceChoice *sr_application_get_device (SrApplication *self);
+const char *sr_application_get_models_folder (SrApplication *self);
 
 G_END_DECLS

@@ -5,7 +5,6 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "models-folder.h"
 #include "omr.h"
 
 /* The page that fills most of the view. */
@@ -184,20 +183,17 @@ sr_window_read_page_activated (GSimpleAction *action, GVariant *parameter, gpoin
   SrScoreDocument *document = sr_page_view_get_document (self->page_view);
   if (document == NULL || self->read_cancellable != NULL)
     return;
-  SrDeviceChoice device;
-  char message[256];
-  if (!sr_device_choice_resolve (NULL, &device, message, sizeof message))
-    {
-      sr_window_show_message (self, TRUE, message);
-      return;
-    }
-  g_autofree char *models = sr_models_folder_default ();
+  SrApplication *application = SR_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  if (application == NULL)
+    return;
+  const SrDeviceChoice *device = sr_application_get_device (application);
+  const char *models = sr_application_get_models_folder (application);
   self->read_cancellable = g_cancellable_new ();
   gtk_widget_set_sensitive (GTK_WIDGET (self->read_button), FALSE);
   guint page = page_in_view (self);
   g_autofree char *text = g_strdup_printf (_("Reading page %u…"), page + 1);
   sr_window_show_message (self, FALSE, text);
-  sr_omr_read_page_async (document, page, &device, models, reading_progressed, self, self->read_cancellable,
+  sr_omr_read_page_async (document, page, device, models, reading_progressed, self, self->read_cancellable,
                           page_read, g_object_ref (self));
 }
 
