@@ -4,6 +4,7 @@
  * correction; and play the corrected system on a sound card (a JACK server's dummy driver). */
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
+#include <unistd.h>
 
 #include "lmx-vocabulary.h"
 #include "musicxml-read.h"
@@ -23,6 +24,8 @@ typedef struct {
   gboolean checked_corrections;
   gint64 play_started;    /* monotonic µs when win.play was activated, 0 before */
   guint polls_glowing;    /* polls during playback that found the page glowing */
+  GPtrArray *readings;    /* the corrected readings saved, for the autosave's check */
+  gint64 autosave_from;   /* monotonic µs of the last change before the autosave is due */
   guint polls_playing;
   guint system_with_notes;
   int frames_since_choice;
@@ -258,6 +261,47 @@ check_corrections (Fixture *fixture)
   g_rmdir (folder);
 }
 
+/* Autosave: the work (reopened above, a change to the readings) is written within seconds; when its process is gone,
+ * a new window offers it back, and Recover brings back every reading. */
+static gboolean
+check_autosave (Fixture *fixture)
+{
+  g_autofree char *folder = g_build_filename (g_get_user_state_dir (), "sightread", "autosave", NULL);
+  g_autofree char *ours = NULL;
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  g_autofree char *prefix = g_strdup_printf ("%d-", (int) getpid ());
+  for (const char *name; dir != NULL && (name = g_dir_read_name (dir)) != NULL;)
+    if (g_str_has_prefix (name, prefix))
+      {
+        g_free (ours);
+        ours = g_build_filename (folder, name, NULL);
+      }
+  if (ours == NULL)
+    {
+      if (g_get_monotonic_time () - fixture->autosave_from > 10 * G_USEC_PER_SEC)
+        g_error ("no autosave in %s 10 s after a change", folder);
+      return FALSE;
+    }
+  /* As a crash would leave it: a process id no system gives out (above pid_max's largest value). */
+  g_autofree char *orphan = g_build_filename (folder, "4194305-1.sightread", NULL);
+  g_autoptr(GFile) from = g_file_new_for_path (ours), to = g_file_new_for_path (orphan);
+  g_assert_true (g_file_copy (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, NULL));
+  SrWindow *window = sr_window_new (fixture->application);
+  g_assert_true (sr_window_offer_recovery (window));
+  g_assert_nonnull (strstr (sr_window_get_message (window), "kept"));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "recover-autosave", NULL);
+  SrInspector *recovered = sr_window_get_inspector (window);
+  g_assert_cmpuint (sr_inspector_get_n_systems (recovered), ==, fixture->readings->len);
+  for (guint i = 0; i < fixture->readings->len; i++)
+    {
+      const GArray *a = sr_inspector_get_reading (recovered, i), *b = fixture->readings->pdata[i];
+      g_assert_cmpmem (a->data, a->len * sizeof (guint16), b->data, b->len * sizeof (guint16));
+    }
+  g_assert_false (g_file_test (orphan, G_FILE_TEST_EXISTS)); /* taken over by the new window */
+  gtk_window_destroy (GTK_WINDOW (window));
+  return TRUE;
+}
+
 static gboolean
 step (gpointer user_data)
 {
@@ -303,6 +347,15 @@ step (gpointer user_data)
       g_assert_true (sr_inspector_get_playing (inspector));
       fixture->play_started = g_get_monotonic_time ();
       return G_SOURCE_CONTINUE;
+    }
+  if (fixture->readings != NULL)
+    {
+      if (!check_autosave (fixture))
+        return G_SOURCE_CONTINUE;
+      fixture->checked = TRUE;
+      fixture->step_source = 0;
+      g_application_quit (G_APPLICATION (fixture->application));
+      return G_SOURCE_REMOVE;
     }
   if (!sr_inspector_get_playing (inspector))
     g_error ("playing stopped by itself: %s", sr_inspector_get_status (inspector));
@@ -353,11 +406,11 @@ step (gpointer user_data)
     }
   g_remove (path);
   g_rmdir (folder);
-  fixture->checked = TRUE;
-  fixture->step_source = 0;
-  g_application_quit (G_APPLICATION (fixture->application));
-  return G_SOURCE_REMOVE;
+  fixture->readings = g_steal_pointer (&readings);
+  fixture->autosave_from = g_get_monotonic_time ();
+  return G_SOURCE_CONTINUE;
 }
+
 
 static gboolean
 give_up (gpointer user_data)
@@ -389,6 +442,7 @@ test_a_reading_is_inspected_corrected_and_exported (void)
   if (fixture.step_source != 0)
     g_source_remove (fixture.step_source);
   g_clear_object (&fixture.application);
+  g_clear_pointer (&fixture.readings, g_ptr_array_unref);
   g_assert_true (fixture.checked);
 }
 

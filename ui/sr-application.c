@@ -109,7 +109,11 @@ sr_application_activate (GApplication *application)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
   if (window == NULL)
-    window = GTK_WINDOW (sr_window_new (SR_APPLICATION (application)));
+    {
+      /* Started plainly: the first window offers back what a crash left (opening files goes straight to them). */
+      window = GTK_WINDOW (sr_window_new (SR_APPLICATION (application)));
+      sr_window_offer_recovery (SR_WINDOW (window));
+    }
   gtk_window_present (window);
 }
 

@@ -68,6 +68,7 @@ sr_inspector_commit (SrInspector *self, GArray *tokens)
   g_array_unref (self->origins->pdata[self->current]);
   self->origins->pdata[self->current] = sr_inspector_align (system->lmx, tokens);
   sr_inspector_refresh (self);
+  sr_inspector_readings_changed (self);
 }
 
 static void
@@ -85,6 +86,7 @@ swap_edit (SrInspector *self, GPtrArray *from, GPtrArray *to)
   self->origins->pdata[edit->system] = sr_inspector_align (system->lmx, self->readings->pdata[edit->system]);
   self->current = edit->system;
   sr_inspector_refresh (self);
+  sr_inspector_readings_changed (self);
 }
 
 typedef enum {

@@ -42,6 +42,8 @@ const SrOmrSystem *sr_inspector_current_system (SrInspector *self);
 GArray *sr_inspector_copy_tokens (const GArray *tokens);
 /* Redraws the current system from its reading. */
 void sr_inspector_refresh (SrInspector *self);
+/* Emits "readings-changed": a reading was corrected, undone or replaced (the window autosaves). */
+void sr_inspector_readings_changed (SrInspector *self);
 
 /* sr-inspector-edits.c */
 void sr_inspector_edit_free (gpointer edit);

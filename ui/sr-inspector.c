@@ -22,6 +22,19 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  READINGS_CHANGED,
+  N_SIGNALS,
+};
+
+static guint signals[N_SIGNALS];
+
+void
+sr_inspector_readings_changed (SrInspector *self)
+{
+  g_signal_emit (self, signals[READINGS_CHANGED], 0);
+}
+
 GArray *
 sr_inspector_copy_tokens (const GArray *tokens)
 {
@@ -350,6 +363,7 @@ sr_inspector_set_systems (SrInspector *self, GArray *systems)
   self->current = 0;
   sr_engraving_view_set_selected_token (self->engraving, -1);
   sr_inspector_refresh (self);
+  sr_inspector_readings_changed (self);
 }
 
 GArray *
@@ -405,6 +419,7 @@ sr_inspector_restore (SrInspector *self, GArray *systems, GPtrArray *corrected, 
     }
   g_ptr_array_unref (corrected);
   sr_inspector_show_system (self, MIN (current, systems->len > 0 ? systems->len - 1 : 0));
+  sr_inspector_readings_changed (self);
 }
 
 const GArray *
@@ -535,6 +550,8 @@ sr_inspector_class_init (SrInspectorClass *klass)
   properties[PROP_PLAYING] = g_param_spec_boolean ("playing", NULL, NULL, FALSE,
                                                    G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (G_OBJECT_CLASS (klass), N_PROPS, properties);
+  signals[READINGS_CHANGED] = g_signal_new ("readings-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                            NULL, NULL, NULL, G_TYPE_NONE, 0);
   gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "inspector");
 }
 

@@ -5,6 +5,8 @@
  * added to a chord, a measure deleted, the LMX text edited — redraw at once, can be undone and redone, and are what
  * export writes.
  *
+ * "readings-changed" is emitted whenever a reading is corrected, undone, redone or replaced.
+ *
  * Actions (group "inspector"): previous, next, undo, redo, note-up, note-down, silence-note, longer, shorter,
  * accidental (a string: "sharp", "flat", "natural", "double-sharp", "flat-flat", or "" for none), add-chord-note (an
  * int32: scale steps from the selected note), delete-measure, apply-text, play (from the system shown to the last, as

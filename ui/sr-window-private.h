@@ -17,6 +17,7 @@ struct _SrWindow {
   GtkRevealer *banner_revealer;
   GtkBox *banner;
   GtkLabel *banner_label;
+  GtkButton *banner_button;
   GtkMenuButton *recent_button;
   GtkButton *zoom_button;
   GtkButton *read_button;
@@ -30,6 +31,8 @@ struct _SrWindow {
   GFile *project_file;            /* where Save writes: the project opened or last saved */
   GBytes *score_bytes;            /* the score's bytes when it came from a project (no file of its own) */
   char *score_name;
+  char *autosave_path;            /* this window's autosave project, once written */
+  guint autosave_source;          /* the pending autosave */
   GArray *overlay_frame_us;       /* gint64: how long each overlay frame's work took */
 };
 
@@ -47,8 +50,18 @@ void sr_window_play_activated (GSimpleAction *action, GVariant *parameter, gpoin
 void sr_window_read_page_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data);
 void sr_window_cancel_reading_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data);
 
+/* sr-window.c: a message with a button that activates ACTION (a detailed action name) */
+void sr_window_show_offer (SrWindow *self, const char *text, const char *button_label, const char *action);
+
 /* sr-window-project.c */
 void sr_window_open_project (SrWindow *self, GFile *file);
+/* The window's work as a project written to PATH (Save's file is not changed). */
+gboolean sr_window_write_project (SrWindow *self, const char *path, GError **error);
+
+/* sr-window-autosave.c */
+void sr_window_autosave_schedule (SrWindow *self);
+void sr_window_autosave_discard (SrWindow *self);
+void sr_window_recover_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data);
 void sr_window_save_project_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data);
 
 G_END_DECLS

@@ -53,9 +53,8 @@ sr_window_open_project (SrWindow *self, GFile *file)
 }
 
 gboolean
-sr_window_save_project (SrWindow *self, GFile *file, GError **error)
+sr_window_write_project (SrWindow *self, const char *path, GError **error)
 {
-  g_return_val_if_fail (SR_IS_WINDOW (self), FALSE);
   SrScoreDocument *document = sr_page_view_get_document (self->page_view);
   if (document == NULL)
     {
@@ -85,13 +84,20 @@ sr_window_save_project (SrWindow *self, GFile *file, GError **error)
       g_ptr_array_add (project->corrected, g_array_copy ((GArray *) sr_inspector_get_reading (self->inspector, i)));
     }
   project->current = sr_inspector_get_current (self->inspector);
+  return sr_project_save (project, path, error);
+}
+
+gboolean
+sr_window_save_project (SrWindow *self, GFile *file, GError **error)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), FALSE);
   g_autofree char *path = g_file_get_path (file);
   if (path == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("projects are saved to local files"));
       return FALSE;
     }
-  if (!sr_project_save (project, path, error))
+  if (!sr_window_write_project (self, path, error))
     return FALSE;
   g_set_object (&self->project_file, file);
   return TRUE;

@@ -29,8 +29,19 @@ sr_window_display_name (GFile *file)
 }
 
 void
+sr_window_show_offer (SrWindow *self, const char *text, const char *button_label, const char *action)
+{
+  sr_window_show_message (self, FALSE, text);
+  gtk_button_set_label (self->banner_button, button_label);
+  gtk_button_set_use_underline (self->banner_button, TRUE);
+  gtk_actionable_set_detailed_action_name (GTK_ACTIONABLE (self->banner_button), action);
+  gtk_widget_set_visible (GTK_WIDGET (self->banner_button), TRUE);
+}
+
+void
 sr_window_show_message (SrWindow *self, gboolean is_error, const char *text)
 {
+  gtk_widget_set_visible (GTK_WIDGET (self->banner_button), FALSE);
   gtk_widget_remove_css_class (GTK_WIDGET (self->banner), is_error ? "info" : "error");
   gtk_widget_add_css_class (GTK_WIDGET (self->banner), is_error ? "error" : "info");
   gtk_label_set_text (self->banner_label, text);
@@ -301,6 +312,7 @@ dismiss_message_activated (GSimpleAction *action, GVariant *parameter, gpointer 
 }
 
 static const GActionEntry window_actions[] = {
+  { "recover-autosave", sr_window_recover_activated },
   { "save-project", sr_window_save_project_activated },
   { "play", sr_window_play_activated },
   { "read-page", sr_window_read_page_activated },
@@ -357,6 +369,8 @@ sr_window_dispose (GObject *object)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self->page_view), self->overlay_tick);
   self->overlay_tick = 0;
   g_clear_pointer (&self->overlay_frame_us, g_array_unref);
+  /* Closed cleanly: nothing to recover. */
+  sr_window_autosave_discard (self);
   g_clear_object (&self->project_file);
   g_clear_pointer (&self->score_bytes, g_bytes_unref);
   g_clear_pointer (&self->score_name, g_free);
@@ -384,6 +398,7 @@ sr_window_class_init (SrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrWindow, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, banner_button);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, recent_button);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, zoom_button);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, read_button);
@@ -409,6 +424,8 @@ sr_window_init (SrWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->page_view, "mark-activated", G_CALLBACK (sr_window_mark_activated), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->inspector, "notify::playing", G_CALLBACK (sr_window_inspector_playing_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->inspector, "readings-changed", G_CALLBACK (sr_window_autosave_schedule), self,
                            G_CONNECT_SWAPPED);
   self->overlay_frame_us = g_array_new (FALSE, FALSE, sizeof (gint64));
   /* Space plays while the pages have the focus (in the inspector's text it types a space). */

@@ -23,6 +23,10 @@ void sr_window_open_file (SrWindow *self, GFile *file);
  * back. */
 gboolean sr_window_save_project (SrWindow *self, GFile *file, GError **error);
 
+/* When a Sightread that ended without closing (a crash) left work behind, says so in the window with a button that
+ * opens it (win.recover-autosave); TRUE when there was some. */
+gboolean sr_window_offer_recovery (SrWindow *self);
+
 /* TRUE when the window shows no score and is not loading one. */
 gboolean sr_window_is_empty (SrWindow *self);
 
