@@ -446,6 +446,68 @@ test_a_reading_is_inspected_corrected_and_exported (void)
   g_assert_true (fixture.checked);
 }
 
+/* The first promise: open the sample and press play — the page is read, sounds, and glows where it is heard. */
+typedef struct {
+  SrApplication *application;
+  SrWindow *window;
+  gboolean pressed;
+  guint polls_glowing;
+  gboolean done;
+} PlayFixture;
+
+static gboolean
+play_step (gpointer user_data)
+{
+  PlayFixture *fixture = user_data;
+  if (fixture->window == NULL)
+    return G_SOURCE_CONTINUE;
+  SrPageView *page_view = sr_window_get_page_view (fixture->window);
+  if (sr_page_view_get_document (page_view) == NULL || !gtk_widget_get_mapped (GTK_WIDGET (page_view)))
+    return G_SOURCE_CONTINUE;
+  if (!fixture->pressed)
+    {
+      g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "play", NULL);
+      g_assert_true (sr_window_is_reading (fixture->window));
+      fixture->pressed = TRUE;
+      return G_SOURCE_CONTINUE;
+    }
+  fixture->polls_glowing += sr_page_view_get_n_glowing (page_view) > 0;
+  if (fixture->polls_glowing < 5)
+    return G_SOURCE_CONTINUE;
+  SrInspector *inspector = sr_window_get_inspector (fixture->window);
+  g_assert_true (sr_inspector_get_playing (inspector));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.play", NULL));
+  fixture->done = TRUE;
+  g_application_quit (G_APPLICATION (fixture->application));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+play_window_added (GtkApplication *application, GtkWindow *window, PlayFixture *fixture)
+{
+  if (SR_IS_WINDOW (window) && fixture->window == NULL)
+    fixture->window = SR_WINDOW (window);
+}
+
+static void
+test_play_reads_the_page_first_then_sounds_it_with_the_overlay (void)
+{
+  g_autofree char *sample = sr_test_sample_path ("minuet-in-g.pdf");
+  PlayFixture fixture = { 0 };
+  fixture.application = sr_application_new (NULL, NULL);
+  g_application_set_flags (G_APPLICATION (fixture.application), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_signal_connect (fixture.application, "window-added", G_CALLBACK (play_window_added), &fixture);
+  guint step_source = g_timeout_add (100, play_step, &fixture);
+  guint timeout = g_timeout_add_seconds (TIMEOUT_SECONDS, give_up, NULL);
+  char *argv[] = { (char *) "sightread", sample, NULL };
+  g_assert_cmpint (g_application_run (G_APPLICATION (fixture.application), 2, argv), ==, 0);
+  g_source_remove (timeout);
+  if (!fixture.done)
+    g_source_remove (step_source);
+  g_clear_object (&fixture.application);
+  g_assert_true (fixture.done);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -461,5 +523,6 @@ main (int argc, char **argv)
     }
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/inspector/read-correct-export", test_a_reading_is_inspected_corrected_and_exported);
+  g_test_add_func ("/inspector/play-reads-first", test_play_reads_the_page_first_then_sounds_it_with_the_overlay);
   return g_test_run ();
 }

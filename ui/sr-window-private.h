@@ -27,6 +27,7 @@ struct _SrWindow {
   GtkFileChooserNative *chooser;
   GCancellable *load_cancellable; /* set while a file is loading */
   GCancellable *read_cancellable; /* set while a page is being read */
+  gboolean play_when_read;        /* Play was pressed before anything was read */
   guint overlay_tick;             /* the live overlay's frame callback, while the inspector plays */
   GFile *project_file;            /* where Save writes: the project opened or last saved */
   GBytes *score_bytes;            /* the score's bytes when it came from a project (no file of its own) */

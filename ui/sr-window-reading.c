@@ -123,7 +123,12 @@ sr_window_play_activated (GSimpleAction *action, GVariant *parameter, gpointer u
   SrWindow *self = SR_WINDOW (user_data);
   if (sr_inspector_get_n_systems (self->inspector) == 0)
     {
-      sr_window_show_message (self, FALSE, _("Read the page first (Ctrl+R): playing follows the reading."));
+      /* Nothing read yet: the page in view is read first, and plays when it has been. */
+      if (sr_page_view_get_document (self->page_view) == NULL)
+        return;
+      self->play_when_read = TRUE;
+      if (self->read_cancellable == NULL)
+        g_action_group_activate_action (G_ACTION_GROUP (self), "read-page", NULL);
       return;
     }
   gtk_widget_activate_action (GTK_WIDGET (self->inspector), "inspector.play", NULL);
@@ -150,6 +155,8 @@ page_read (GObject *source_object, GAsyncResult *result, gpointer user_data)
   GArray *systems = sr_omr_read_page_finish (result, &notice, &error);
   g_clear_object (&self->read_cancellable);
   gtk_widget_set_sensitive (GTK_WIDGET (self->read_button), TRUE);
+  gboolean play = self->play_when_read;
+  self->play_when_read = FALSE;
   if (systems == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -174,6 +181,8 @@ page_read (GObject *source_object, GAsyncResult *result, gpointer user_data)
   sr_window_show_systems_on_page (self, systems);
   sr_inspector_set_systems (self->inspector, systems);
   gtk_widget_set_visible (GTK_WIDGET (self->inspector), TRUE);
+  if (play)
+    gtk_widget_activate_action (GTK_WIDGET (self->inspector), "inspector.play", NULL);
 }
 
 void
