@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "sr-application.h"
+#include "sr-preferences.h"
 #include "sr-window.h"
 #include "test-files.h"
 
@@ -107,6 +108,38 @@ check_shortcuts (Fixture *fixture)
   g_assert_cmpfloat_with_epsilon (sr_page_view_get_zoom (page_view), 1.0, 1e-9);
 }
 
+/* The preferences window stores each choice at once, and the reading follows it. */
+static void
+check_preferences (Fixture *fixture)
+{
+  GSettings *settings = sr_application_get_settings (fixture->application);
+  g_assert_nonnull (settings);
+  g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (fixture->application),
+                                                                  "app.preferences");
+  g_assert_true (g_strv_contains ((const char *const *) accels, "<Control>comma"));
+  GtkWidget *preferences = sr_preferences_new (GTK_WINDOW (fixture->window), settings);
+  GtkWidget *device = NULL;
+  for (GtkWidget *child = gtk_widget_get_first_child (gtk_window_get_child (GTK_WINDOW (preferences)));
+       child != NULL && device == NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_DROP_DOWN (child))
+      device = child; /* the first drop-down: the compute device */
+  g_assert_nonnull (device);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (device), 1);
+  g_autofree char *stored = g_settings_get_string (settings, "device");
+  g_assert_cmpstr (stored, ==, "cpu");
+  if (g_getenv ("SIGHTREAD_DEVICE") == NULL)
+    g_assert_cmpint (sr_application_get_device (fixture->application).kind, ==, SR_DEVICE_CPU);
+  g_settings_set_string (settings, "models-folder", "/nowhere/models");
+  if (g_getenv ("SIGHTREAD_MODELS") == NULL)
+    {
+      g_autofree char *models = sr_application_get_models_folder (fixture->application);
+      g_assert_cmpstr (models, ==, "/nowhere/models");
+    }
+  g_settings_reset (settings, "models-folder");
+  g_settings_reset (settings, "device");
+  gtk_window_destroy (GTK_WINDOW (preferences));
+}
+
 static void
 check_recent_files (Fixture *fixture)
 {
@@ -144,6 +177,7 @@ step (gpointer user_data)
   g_assert_null (sr_window_get_message (fixture->window));
   check_music_is_drawn (fixture);
   check_shortcuts (fixture);
+  check_preferences (fixture);
   check_recent_files (fixture);
   fixture->step_source = 0;
   g_application_quit (G_APPLICATION (fixture->application));

@@ -2,6 +2,7 @@
 #include "sr-application.h"
 
 #include "models-folder.h"
+#include "sr-preferences.h"
 
 #include <glib/gi18n.h>
 
@@ -14,7 +15,8 @@ struct _SrApplication {
 
   GSettings *settings;
   SrDeviceChoice device;
-  char *models_folder;
+  gboolean device_given;   /* by --device or $SIGHTREAD_DEVICE: it wins over the preferences */
+  char *models_folder;     /* by --models or $SIGHTREAD_MODELS, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (SrApplication, sr_application, GTK_TYPE_APPLICATION)
@@ -59,7 +61,18 @@ new_window_activated (GSimpleAction *action, GVariant *parameter, gpointer user_
   gtk_window_present (GTK_WINDOW (sr_window_new (SR_APPLICATION (user_data))));
 }
 
+static void
+preferences_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  SrApplication *self = SR_APPLICATION (user_data);
+  if (self->settings == NULL)
+    return;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (sr_preferences_new (parent, self->settings)));
+}
+
 static const GActionEntry app_actions[] = {
+  { "preferences", preferences_activated },
   { "quit", quit_activated },
   { "about", about_activated },
   { "new-window", new_window_activated },
@@ -91,6 +104,7 @@ sr_application_startup (GApplication *application)
   } shortcuts[] = {
     { "app.quit", { "<Control>q", NULL } },
     { "app.new-window", { "<Control>n", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
     { "win.open", { "<Control>o", NULL } },
     { "win.close", { "<Control>w", NULL } },
     { "win.zoom-in", { "<Control>plus", "<Control>equal", "<Control>KP_Add", NULL } },
@@ -166,26 +180,37 @@ sr_application_new (const SrDeviceChoice *device, const char *models_folder)
                                       "flags", G_APPLICATION_HANDLES_OPEN,
                                       NULL);
   char message[256];
+  const char *device_env = g_getenv (SR_DEVICE_ENV);
+  self->device_given = (device != NULL && device->kind != SR_DEVICE_AUTO) || (device_env != NULL && *device_env);
   if (device != NULL)
     self->device = *device;
   else if (!sr_device_choice_resolve (NULL, &self->device, message, sizeof message))
     self->device = (SrDeviceChoice) { SR_DEVICE_AUTO, -1 }; /* a bad $SIGHTREAD_DEVICE: the CLI reports it */
-  self->models_folder = models_folder != NULL ? g_strdup (models_folder) : sr_models_folder_default ();
+  const char *models_env = g_getenv (SR_MODELS_ENV);
+  self->models_folder = models_folder != NULL ? g_strdup (models_folder)
+                        : models_env != NULL && *models_env ? g_strdup (models_env) : NULL;
   return self;
 }
 
-const SrDeviceChoice *
+SrDeviceChoice
 sr_application_get_device (SrApplication *self)
 {
-  g_return_val_if_fail (SR_IS_APPLICATION (self), NULL);
-  return &self->device;
+  SrDeviceChoice chosen = self->device;
+  char message[256];
+  g_autofree char *preferred = self->settings != NULL ? g_settings_get_string (self->settings, "device") : NULL;
+  if (!self->device_given && preferred != NULL && !sr_device_choice_parse (preferred, &chosen, message, sizeof message))
+    chosen = self->device;
+  return chosen;
 }
 
-const char *
+char *
 sr_application_get_models_folder (SrApplication *self)
 {
   g_return_val_if_fail (SR_IS_APPLICATION (self), NULL);
-  return self->models_folder;
+  if (self->models_folder != NULL)
+    return g_strdup (self->models_folder);
+  g_autofree char *preferred = self->settings != NULL ? g_settings_get_string (self->settings, "models-folder") : NULL;
+  return preferred != NULL && *preferred != '\0' ? g_steal_pointer (&preferred) : sr_models_folder_default ();
 }
 
 GSettings *

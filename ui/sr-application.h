@@ -16,8 +16,8 @@ SrApplication *sr_application_new (const SrDeviceChoice *device, const char *mod
  * state for this run only). */
 GSettings *sr_application_get_settings (SrApplication *self);
 /* The compute device and models folder the reading uses: as given on the command line, else $SIGHTREAD_DEVICE and
- * $SIGHTREAD_MODELS, else auto and the shipped models. */
-const SrDeviceChoice *sr_application_get_device (SrApplication *self);
-const char *sr_application_get_models_folder (SrApplication *self);
+ * $SIGHTREAD_MODELS, else the preferences, else auto and the shipped models. */
+SrDeviceChoice sr_application_get_device (SrApplication *self);
+char *sr_application_get_models_folder (SrApplication *self);
 
 G_END_DECLS

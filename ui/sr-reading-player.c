@@ -7,6 +7,7 @@
 #include "audio-devices.h"
 #include "audio-playback.h"
 #include "perform.h"
+#include "sr-application.h"
 #include "performance.h"
 
 #define RENDER_RATE 44100
@@ -117,7 +118,18 @@ start_playback (SrReadingPlayer *self, const SrAudio *audio, GError **error)
 {
   if (!sr_audio_system_open (error))
     return FALSE;
-  g_autoptr(SrAudioDevice) device = sr_audio_device_choose (g_getenv ("SIGHTREAD_AUDIO_DEVICE"), FALSE, error);
+  /* $SIGHTREAD_AUDIO_DEVICE, else the preferences' sound output, else the system's default. */
+  const char *wanted = g_getenv ("SIGHTREAD_AUDIO_DEVICE");
+  g_autofree char *preferred = NULL;
+  GApplication *application = g_application_get_default ();
+  GSettings *settings = SR_IS_APPLICATION (application) ? sr_application_get_settings (SR_APPLICATION (application))
+                                                        : NULL;
+  if ((wanted == NULL || *wanted == '\0') && settings != NULL)
+    {
+      preferred = g_settings_get_string (settings, "audio-output");
+      wanted = *preferred != '\0' ? preferred : NULL;
+    }
+  g_autoptr(SrAudioDevice) device = sr_audio_device_choose (wanted, FALSE, error);
   if (device == NULL)
     {
       sr_audio_system_close ();

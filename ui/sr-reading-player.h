@@ -1,5 +1,5 @@
 /* Plays a reading as it stands, corrections and all: its LMX performed and rendered by the reference synthesizer on
- * a worker thread, then played on the default output (or $SIGHTREAD_AUDIO_DEVICE). "playing" notifies; "failed"
+ * a worker thread, then played on $SIGHTREAD_AUDIO_DEVICE, else the preferences' sound output, else the default. "playing" notifies; "failed"
  * carries a message to show (no sound card, no SoundFont, nothing to play). */
 #pragma once
 

@@ -83,6 +83,13 @@ overlay_frame (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
 {
   SrWindow *self = user_data;
   gint64 started = g_get_monotonic_time ();
+  SrApplication *application = SR_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  GSettings *settings = application != NULL ? sr_application_get_settings (application) : NULL;
+  if (settings != NULL && !g_settings_get_boolean (settings, "overlay"))
+    {
+      sr_page_view_set_glow (self->page_view, NULL, 0);
+      return G_SOURCE_CONTINUE;
+    }
   SrScoreDocument *document = sr_page_view_get_document (self->page_view);
   g_autoptr(GArray) spots = sr_inspector_get_sounding (self->inspector);
   g_autoptr(GArray) marks = g_array_new (FALSE, FALSE, sizeof (SrPageMark));
@@ -195,14 +202,14 @@ sr_window_read_page_activated (GSimpleAction *action, GVariant *parameter, gpoin
   SrApplication *application = SR_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
   if (application == NULL)
     return;
-  const SrDeviceChoice *device = sr_application_get_device (application);
-  const char *models = sr_application_get_models_folder (application);
+  SrDeviceChoice device = sr_application_get_device (application);
+  g_autofree char *models = sr_application_get_models_folder (application);
   self->read_cancellable = g_cancellable_new ();
   gtk_widget_set_sensitive (GTK_WIDGET (self->read_button), FALSE);
   guint page = page_in_view (self);
   g_autofree char *text = g_strdup_printf (_("Reading page %u…"), page + 1);
   sr_window_show_message (self, FALSE, text);
-  sr_omr_read_page_async (document, page, device, models, reading_progressed, self, self->read_cancellable,
+  sr_omr_read_page_async (document, page, &device, models, reading_progressed, self, self->read_cancellable,
                           page_read, g_object_ref (self));
 }
 
