@@ -392,6 +392,12 @@ sr_inspector_get_sounding (SrInspector *self)
   return sounding;
 }
 
+double
+sr_inspector_get_position (SrInspector *self)
+{
+  return sr_reading_player_get_seconds (self->player);
+}
+
 gboolean
 sr_inspector_get_playing (SrInspector *self)
 {

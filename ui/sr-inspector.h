@@ -49,6 +49,8 @@ typedef struct {
 /* The spots of the notes sounding now while inspector.play plays (an empty array otherwise): the live overlay. */
 GArray *sr_inspector_get_sounding (SrInspector *self);
 
+/* Seconds of the playing sound reaching the ears now, or -1 before it sounds (while rendering) and when stopped. */
+double sr_inspector_get_position (SrInspector *self);
 /* TRUE while inspector.play renders or plays (from the current system to the last). */
 gboolean sr_inspector_get_playing (SrInspector *self);
 /* The line under the engraving: repairs, limits, what went wrong (playing, exporting). */
