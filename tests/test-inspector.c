@@ -25,6 +25,7 @@ typedef struct {
   gint64 play_started;    /* monotonic µs when win.play was activated, 0 before */
   guint polls_glowing;    /* polls during playback that found the page glowing */
   GPtrArray *readings;    /* the corrected readings saved, for the autosave's check */
+  guint outlined;         /* systems outlined by hand, to be read */
   gint64 autosave_from;   /* monotonic µs of the last change before the autosave is due */
   guint polls_playing;
   guint system_with_notes;
@@ -302,6 +303,28 @@ check_autosave (Fixture *fixture)
   return TRUE;
 }
 
+/* The outlines edited: one deleted (Delete), one drawn anew over the same place, and the page read as outlined. */
+static void
+edit_outlines (Fixture *fixture)
+{
+  SrPageView *page_view = sr_window_get_page_view (fixture->window);
+  guint n = 0;
+  const SrPageMark *marks = sr_page_view_get_marks (page_view, &n);
+  g_assert_cmpuint (n, >=, 2);
+  graphene_rect_t last = GRAPHENE_RECT_INIT (marks[n - 1].corners[0].x, marks[n - 1].corners[0].y,
+                                             marks[n - 1].corners[2].x - marks[n - 1].corners[0].x,
+                                             marks[n - 1].corners[2].y - marks[n - 1].corners[0].y);
+  guint page = marks[n - 1].page_index;
+  sr_page_view_set_selected_mark (page_view, 0);
+  g_assert_true (sr_page_view_delete_selected_mark (page_view));
+  g_assert_nonnull (strstr (sr_window_get_message (fixture->window), "outlines changed"));
+  sr_page_view_put_mark (page_view, -1, page, &last); /* drawn again: the last system twice now */
+  g_assert_cmpuint (sr_page_view_get_n_marks (page_view), ==, n);
+  fixture->outlined = n;
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "read-marks", NULL);
+  g_assert_true (sr_window_is_reading (fixture->window));
+}
+
 static gboolean
 step (gpointer user_data)
 {
@@ -348,14 +371,23 @@ step (gpointer user_data)
       fixture->play_started = g_get_monotonic_time ();
       return G_SOURCE_CONTINUE;
     }
-  if (fixture->readings != NULL)
+  if (fixture->outlined > 0)
     {
-      if (!check_autosave (fixture))
+      if (sr_window_is_reading (fixture->window))
         return G_SOURCE_CONTINUE;
+      g_assert_cmpuint (sr_inspector_get_n_systems (inspector), ==, fixture->outlined);
+      g_assert_cmpuint (sr_page_view_get_n_marks (sr_window_get_page_view (fixture->window)), ==, fixture->outlined);
       fixture->checked = TRUE;
       fixture->step_source = 0;
       g_application_quit (G_APPLICATION (fixture->application));
       return G_SOURCE_REMOVE;
+    }
+  if (fixture->readings != NULL)
+    {
+      if (!check_autosave (fixture))
+        return G_SOURCE_CONTINUE;
+      edit_outlines (fixture);
+      return G_SOURCE_CONTINUE;
     }
   if (!sr_inspector_get_playing (inspector))
     g_error ("playing stopped by itself: %s", sr_inspector_get_status (inspector));

@@ -1,5 +1,5 @@
 /* Lays out the pages of a score top to bottom and draws them at the current zoom; see sr-page-view.h. */
-#include "sr-page-view.h"
+#include "sr-page-view-private.h"
 
 #include <math.h>
 
@@ -10,42 +10,6 @@
 #define ZOOM_STEP 1.25
 /* Pages this many screen heights away from the view give their textures back. */
 #define KEEP_SCREENS 2.0
-
-typedef struct {
-  graphene_rect_t rect; /* in content coordinates at the current zoom */
-  GdkTexture *texture;
-  double texture_scale; /* device pixels per point it was requested at */
-  gboolean pending;
-} PageSlot;
-
-struct _SrPageView {
-  GtkWidget parent_instance;
-
-  SrScoreDocument *document;
-  GArray *slots; /* PageSlot */
-  GCancellable *cancellable; /* renders for the current document */
-  double zoom;
-  double content_width;
-  double content_height;
-  gboolean busy;
-
-  GtkAdjustment *hadjustment;
-  GtkAdjustment *vadjustment;
-  GtkScrollablePolicy hscroll_policy;
-  GtkScrollablePolicy vscroll_policy;
-  double pointer_x;
-  double pointer_y;
-  GArray *marks; /* SrPageMark */
-  int selected_mark;
-  GArray *glow;  /* SrPageMark */
-};
-
-enum {
-  MARK_ACTIVATED,
-  N_SIGNALS,
-};
-
-static guint signals[N_SIGNALS];
 
 enum {
   PROP_0,
@@ -60,6 +24,8 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+guint sr_page_view_signals[SR_PAGE_VIEW_N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (SrPageView, sr_page_view, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (GTK_TYPE_SCROLLABLE, NULL))
@@ -123,8 +89,8 @@ configure_adjustment (GtkAdjustment *adjustment, double content_size, double vie
                             view_size * 0.9, view_size);
 }
 
-static double
-adjustment_value (GtkAdjustment *adjustment)
+double
+sr_page_view_adjustment_value (GtkAdjustment *adjustment)
 {
   return adjustment != NULL ? gtk_adjustment_get_value (adjustment) : 0;
 }
@@ -134,8 +100,8 @@ sr_page_view_size_allocate (GtkWidget *widget, int width, int height, int baseli
 {
   SrPageView *self = SR_PAGE_VIEW (widget);
   relayout (self, width);
-  configure_adjustment (self->hadjustment, self->content_width, width, adjustment_value (self->hadjustment));
-  configure_adjustment (self->vadjustment, self->content_height, height, adjustment_value (self->vadjustment));
+  configure_adjustment (self->hadjustment, self->content_width, width, sr_page_view_adjustment_value (self->hadjustment));
+  configure_adjustment (self->vadjustment, self->content_height, height, sr_page_view_adjustment_value (self->vadjustment));
 }
 
 static void
@@ -267,137 +233,12 @@ snapshot_page (GtkSnapshot *snapshot, const PageSlot *slot)
     gtk_snapshot_append_texture (snapshot, slot->texture, &slot->rect);
 }
 
-/* A page point of page PAGE_INDEX in content coordinates (before scrolling). */
-static graphene_point_t
-content_point (SrPageView *self, guint page_index, const graphene_point_t *point)
-{
-  const PageSlot *slot = &g_array_index (self->slots, PageSlot, page_index);
-  double width_pt, height_pt;
-  sr_score_document_get_page_size (self->document, page_index, &width_pt, &height_pt);
-  return GRAPHENE_POINT_INIT (slot->rect.origin.x + point->x * slot->rect.size.width / MAX (width_pt, 1),
-                              slot->rect.origin.y + point->y * slot->rect.size.height / MAX (height_pt, 1));
-}
-
-static void
-path_of_mark (SrPageView *self, cairo_t *cr, const SrPageMark *mark, double grow)
-{
-  graphene_point_t corners[4];
-  double cx = 0, cy = 0;
-  for (int k = 0; k < 4; k++)
-    {
-      corners[k] = content_point (self, mark->page_index, &mark->corners[k]);
-      cx += corners[k].x / 4;
-      cy += corners[k].y / 4;
-    }
-  for (int k = 0; k < 4; k++)
-    {
-      /* GROW pixels outwards from the centre, for a soft edge. */
-      double dx = corners[k].x - cx, dy = corners[k].y - cy, length = MAX (hypot (dx, dy), 1e-6);
-      double x = corners[k].x + dx / length * grow, y = corners[k].y + dy / length * grow;
-      k == 0 ? cairo_move_to (cr, x, y) : cairo_line_to (cr, x, y);
-    }
-  cairo_close_path (cr);
-}
-
-static void
-snapshot_glow (SrPageView *self, GtkSnapshot *snapshot)
-{
-  if (self->glow == NULL || self->glow->len == 0 || self->document == NULL)
-    return;
-  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, self->content_width,
-                                                                           self->content_height));
-  /* A warm glow, stronger at its heart: a heat map of where the music heard was read. */
-  static const double grows[] = { 10, 5, 0 }, alphas[] = { 0.12, 0.18, 0.3 };
-  for (guint i = 0; i < self->glow->len; i++)
-    {
-      const SrPageMark *mark = &g_array_index (self->glow, SrPageMark, i);
-      if (mark->page_index >= self->slots->len)
-        continue;
-      for (gsize k = 0; k < G_N_ELEMENTS (grows); k++)
-        {
-          path_of_mark (self, cr, mark, grows[k] * self->zoom);
-          cairo_set_source_rgba (cr, 1.0, 0.55, 0.0, alphas[k]);
-          cairo_fill (cr);
-        }
-    }
-  cairo_destroy (cr);
-}
-
-void
-sr_page_view_set_glow (SrPageView *self, const SrPageMark *marks, guint n_marks)
-{
-  g_return_if_fail (SR_IS_PAGE_VIEW (self));
-  if ((self->glow == NULL || self->glow->len == 0) && n_marks == 0)
-    return;
-  g_clear_pointer (&self->glow, g_array_unref);
-  if (marks != NULL && n_marks > 0)
-    {
-      self->glow = g_array_sized_new (FALSE, FALSE, sizeof (SrPageMark), n_marks);
-      g_array_append_vals (self->glow, marks, n_marks);
-    }
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-guint
-sr_page_view_get_n_glowing (SrPageView *self)
-{
-  g_return_val_if_fail (SR_IS_PAGE_VIEW (self), 0);
-  return self->glow != NULL ? self->glow->len : 0;
-}
-
-void
-sr_page_view_follow (SrPageView *self, const SrPageMark *mark)
-{
-  g_return_if_fail (SR_IS_PAGE_VIEW (self));
-  if (self->document == NULL || mark->page_index >= self->slots->len || self->vadjustment == NULL)
-    return;
-  double top = G_MAXDOUBLE, bottom = -G_MAXDOUBLE;
-  for (int k = 0; k < 4; k++)
-    {
-      graphene_point_t at = content_point (self, mark->page_index, &mark->corners[k]);
-      top = MIN (top, at.y);
-      bottom = MAX (bottom, at.y);
-    }
-  double view_top = gtk_adjustment_get_value (self->vadjustment);
-  double view_height = gtk_adjustment_get_page_size (self->vadjustment);
-  if (top < view_top || bottom > view_top + view_height)
-    gtk_adjustment_set_value (self->vadjustment, top - view_height / 4);
-}
-
-static void
-snapshot_marks (SrPageView *self, GtkSnapshot *snapshot)
-{
-  if (self->marks == NULL || self->marks->len == 0 || self->document == NULL)
-    return;
-  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, self->content_width,
-                                                                           self->content_height));
-  for (guint i = 0; i < self->marks->len; i++)
-    {
-      const SrPageMark *mark = &g_array_index (self->marks, SrPageMark, i);
-      if (mark->page_index >= self->slots->len)
-        continue;
-      for (int k = 0; k < 4; k++)
-        {
-          graphene_point_t at = content_point (self, mark->page_index, &mark->corners[k]);
-          k == 0 ? cairo_move_to (cr, at.x, at.y) : cairo_line_to (cr, at.x, at.y);
-        }
-      cairo_close_path (cr);
-      /* Adwaita's accent blue: an outline for every system read, the one inspected filled. */
-      cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, (int) i == self->selected_mark ? 0.18 : 0.0);
-      cairo_fill_preserve (cr);
-      cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.8);
-      cairo_set_line_width (cr, (int) i == self->selected_mark ? 3.0 : 1.5);
-      cairo_stroke (cr);
-    }
-  cairo_destroy (cr);
-}
-
 static void
 sr_page_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   SrPageView *self = SR_PAGE_VIEW (widget);
-  double view_x = adjustment_value (self->hadjustment);
-  double view_y = adjustment_value (self->vadjustment);
+  double view_x = sr_page_view_adjustment_value (self->hadjustment);
+  double view_y = sr_page_view_adjustment_value (self->vadjustment);
   double view_height = gtk_widget_get_height (widget);
   double scale = device_scale (self);
   gboolean waiting = FALSE;
@@ -426,8 +267,8 @@ sr_page_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
             request_render (self, i, scale);
         }
     }
-  snapshot_marks (self, snapshot);
-  snapshot_glow (self, snapshot);
+  sr_page_view_snapshot_marks (self, snapshot);
+  sr_page_view_snapshot_glow (self, snapshot);
   gtk_snapshot_restore (snapshot);
   set_busy (self, waiting);
 }
@@ -463,8 +304,8 @@ set_zoom_at (SrPageView *self, double zoom, double anchor_x, double anchor_y)
   double width = gtk_widget_get_width (GTK_WIDGET (self));
   double height = gtk_widget_get_height (GTK_WIDGET (self));
   double ratio = zoom / self->zoom;
-  double content_x = (adjustment_value (self->hadjustment) + anchor_x - self->content_width / 2) * ratio;
-  double content_y = (adjustment_value (self->vadjustment) + anchor_y) * ratio;
+  double content_x = (sr_page_view_adjustment_value (self->hadjustment) + anchor_x - self->content_width / 2) * ratio;
+  double content_y = (sr_page_view_adjustment_value (self->vadjustment) + anchor_y) * ratio;
 
   self->zoom = zoom;
   relayout (self, width);
@@ -596,13 +437,14 @@ sr_page_view_class_init (SrPageViewClass *klass)
   g_object_class_override_property (object_class, PROP_HSCROLL_POLICY, "hscroll-policy");
   g_object_class_override_property (object_class, PROP_VSCROLL_POLICY, "vscroll-policy");
 
-  signals[MARK_ACTIVATED] = g_signal_new ("mark-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+  sr_page_view_signals[SR_PAGE_VIEW_MARKS_EDITED] = g_signal_new ("marks-edited", G_TYPE_FROM_CLASS (klass),
+                                                                  G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                                  G_TYPE_NONE, 0);
+  sr_page_view_signals[SR_PAGE_VIEW_MARK_ACTIVATED] = g_signal_new ("mark-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                                           NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
   gtk_widget_class_set_css_name (widget_class, "pageview");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
-
-static void pressed (GtkGestureClick *gesture, int n_press, double x, double y, SrPageView *self);
 
 static void
 sr_page_view_init (SrPageView *self)
@@ -624,85 +466,9 @@ sr_page_view_init (SrPageView *self)
 
   self->selected_mark = -1;
   GtkGesture *click = gtk_gesture_click_new ();
-  g_signal_connect_object (click, "pressed", G_CALLBACK (pressed), self, 0);
+  g_signal_connect_object (click, "pressed", G_CALLBACK (sr_page_view_pressed), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
-}
-
-/* Inside the quadrilateral (convex, corners in order) of content points CORNERS. */
-static gboolean
-inside (const graphene_point_t corners[4], double x, double y)
-{
-  int sign = 0;
-  for (int k = 0; k < 4; k++)
-    {
-      const graphene_point_t *a = &corners[k], *b = &corners[(k + 1) % 4];
-      double cross = (b->x - a->x) * (y - a->y) - (b->y - a->y) * (x - a->x);
-      int side = cross > 0 ? 1 : cross < 0 ? -1 : 0;
-      if (side != 0 && sign != 0 && side != sign)
-        return FALSE;
-      if (side != 0)
-        sign = side;
-    }
-  return TRUE;
-}
-
-static void
-pressed (GtkGestureClick *gesture, int n_press, double x, double y, SrPageView *self)
-{
-  gtk_widget_grab_focus (GTK_WIDGET (self));
-  if (self->marks == NULL || self->document == NULL)
-    return;
-  double content_x = x + adjustment_value (self->hadjustment), content_y = y + adjustment_value (self->vadjustment);
-  for (guint i = 0; i < self->marks->len; i++)
-    {
-      const SrPageMark *mark = &g_array_index (self->marks, SrPageMark, i);
-      if (mark->page_index >= self->slots->len)
-        continue;
-      graphene_point_t corners[4];
-      for (int k = 0; k < 4; k++)
-        corners[k] = content_point (self, mark->page_index, &mark->corners[k]);
-      if (inside (corners, content_x, content_y))
-        {
-          g_signal_emit (self, signals[MARK_ACTIVATED], 0, i);
-          return;
-        }
-    }
-}
-
-void
-sr_page_view_set_marks (SrPageView *self, const SrPageMark *marks, guint n_marks)
-{
-  g_return_if_fail (SR_IS_PAGE_VIEW (self));
-  g_clear_pointer (&self->marks, g_array_unref);
-  self->selected_mark = -1;
-  if (marks != NULL && n_marks > 0)
-    {
-      self->marks = g_array_sized_new (FALSE, FALSE, sizeof (SrPageMark), n_marks);
-      g_array_append_vals (self->marks, marks, n_marks);
-    }
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-void
-sr_page_view_set_selected_mark (SrPageView *self, int selected)
-{
-  g_return_if_fail (SR_IS_PAGE_VIEW (self));
-  self->selected_mark = selected;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-guint
-sr_page_view_get_n_marks (SrPageView *self)
-{
-  g_return_val_if_fail (SR_IS_PAGE_VIEW (self), 0);
-  return self->marks != NULL ? self->marks->len : 0;
-}
-
-int
-sr_page_view_get_selected_mark (SrPageView *self)
-{
-  g_return_val_if_fail (SR_IS_PAGE_VIEW (self), -1);
-  return self->selected_mark;
+  sr_page_view_add_mark_editing (self);
 }
 
 GtkWidget *
@@ -786,7 +552,7 @@ sr_page_view_get_page_bounds (SrPageView *self, guint page_index, graphene_rect_
     return FALSE;
   const PageSlot *slot = &g_array_index (self->slots, PageSlot, page_index);
   *bounds = slot->rect;
-  bounds->origin.x -= adjustment_value (self->hadjustment);
-  bounds->origin.y -= adjustment_value (self->vadjustment);
+  bounds->origin.x -= sr_page_view_adjustment_value (self->hadjustment);
+  bounds->origin.y -= sr_page_view_adjustment_value (self->vadjustment);
   return TRUE;
 }

@@ -40,6 +40,16 @@ void sr_page_view_set_marks (SrPageView *self, const SrPageMark *marks, guint n_
 void sr_page_view_set_selected_mark (SrPageView *self, int selected);
 int sr_page_view_get_selected_mark (SrPageView *self);
 guint sr_page_view_get_n_marks (SrPageView *self);
+/* The marks as they are now (owned by the view; *N_MARKS gets how many). */
+const SrPageMark *sr_page_view_get_marks (SrPageView *self, guint *n_marks);
+
+/* Editable marks: dragging one moves it, dragging its edge resizes it, dragging on a page outside any draws a new one,
+ * Delete removes the selected one; each finished change emits "marks-edited". Edited marks become upright boxes. */
+void sr_page_view_set_marks_editable (SrPageView *self, gboolean editable);
+/* What Delete does: removes the selected mark (FALSE when none is, or marks are not editable). */
+gboolean sr_page_view_delete_selected_mark (SrPageView *self);
+/* What a drag does: mark INDEX becomes BOX (page points) on page PAGE_INDEX, or (INDEX < 0) a new one is added. */
+void sr_page_view_put_mark (SrPageView *self, int index, guint page_index, const graphene_rect_t *box);
 
 /* Regions glowing over the pages (where the music heard now was read); NULL or none: no glow. */
 void sr_page_view_set_glow (SrPageView *self, const SrPageMark *marks, guint n_marks);

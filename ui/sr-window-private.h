@@ -50,6 +50,8 @@ void sr_window_inspector_playing_changed (SrWindow *self);
 void sr_window_play_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data);
 void sr_window_read_page_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data);
 void sr_window_cancel_reading_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data);
+void sr_window_read_marks_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data);
+void sr_window_marks_edited (SrWindow *self);
 
 /* sr-window.c: a message with a button that activates ACTION (a detailed action name) */
 void sr_window_show_offer (SrWindow *self, const char *text, const char *button_label, const char *action);

@@ -47,6 +47,7 @@ sr_window_open_project (SrWindow *self, GFile *file)
   project->corrected = g_ptr_array_new ();
   sr_window_show_systems_on_page (self, systems);
   gboolean any = systems->len > 0;
+  sr_page_view_set_marks_editable (self->page_view, any);
   sr_inspector_restore (self->inspector, systems, corrected, project->current);
   gtk_widget_set_visible (GTK_WIDGET (self->inspector), any);
   gtk_widget_grab_focus (GTK_WIDGET (self->page_view));

@@ -186,6 +186,7 @@ page_read (GObject *source_object, GAsyncResult *result, gpointer user_data)
   else
     sr_window_hide_message (self);
   sr_window_show_systems_on_page (self, systems);
+  sr_page_view_set_marks_editable (self->page_view, TRUE);
   sr_inspector_set_systems (self->inspector, systems);
   gtk_widget_set_visible (GTK_WIDGET (self->inspector), TRUE);
   if (play)
@@ -211,6 +212,73 @@ sr_window_read_page_activated (GSimpleAction *action, GVariant *parameter, gpoin
   sr_window_show_message (self, FALSE, text);
   sr_omr_read_page_async (document, page, &device, models, reading_progressed, self, self->read_cancellable,
                           page_read, g_object_ref (self));
+}
+
+static int
+compare_doubles (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+/* The outlines on the pages, as the user left them, as boxes to read: page pixels of the page as it is (the reader
+ * straightens nothing it is given), the staff height of the systems read before (their median). */
+static GArray *
+boxes_of_marks (SrWindow *self)
+{
+  SrScoreDocument *document = sr_page_view_get_document (self->page_view);
+  const GArray *systems = sr_inspector_get_systems (self->inspector);
+  g_autoptr(GArray) heights = g_array_new (FALSE, FALSE, sizeof (double));
+  for (guint i = 0; systems != NULL && i < systems->len; i++)
+    g_array_append_val (heights, g_array_index (systems, SrOmrSystem, i).staff_height);
+  g_array_sort (heights, compare_doubles);
+  double staff = heights->len > 0 ? g_array_index (heights, double, heights->len / 2) : 0;
+  guint n = 0;
+  const SrPageMark *marks = sr_page_view_get_marks (self->page_view, &n);
+  GArray *boxes = g_array_new (FALSE, FALSE, sizeof (SrSystemBox));
+  for (guint i = 0; document != NULL && i < n; i++)
+    {
+      double scale = sr_score_document_get_native_scale (document, marks[i].page_index);
+      double left = G_MAXDOUBLE, top = G_MAXDOUBLE, right = -G_MAXDOUBLE, bottom = -G_MAXDOUBLE;
+      for (int k = 0; k < 4; k++)
+        {
+          left = MIN (left, marks[i].corners[k].x * scale);
+          right = MAX (right, marks[i].corners[k].x * scale);
+          top = MIN (top, marks[i].corners[k].y * scale);
+          bottom = MAX (bottom, marks[i].corners[k].y * scale);
+        }
+      SrSystemBox box = { marks[i].page_index, { left, top, right - left, bottom - top },
+                          staff > 0 ? staff : (bottom - top) / 4 };
+      g_array_append_val (boxes, box);
+    }
+  return boxes;
+}
+
+void
+sr_window_read_marks_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  SrWindow *self = SR_WINDOW (user_data);
+  SrScoreDocument *document = sr_page_view_get_document (self->page_view);
+  SrApplication *application = SR_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  if (document == NULL || application == NULL || self->read_cancellable != NULL)
+    return;
+  g_autoptr(GArray) boxes = boxes_of_marks (self);
+  if (boxes->len == 0)
+    return;
+  SrDeviceChoice device = sr_application_get_device (application);
+  g_autofree char *models = sr_application_get_models_folder (application);
+  self->read_cancellable = g_cancellable_new ();
+  gtk_widget_set_sensitive (GTK_WIDGET (self->read_button), FALSE);
+  sr_window_show_message (self, FALSE, _("Reading the systems as outlined…"));
+  sr_omr_read_boxes_async (document, boxes, &device, models, reading_progressed, self, self->read_cancellable,
+                           page_read, g_object_ref (self));
+}
+
+/* The outlines were moved, resized, drawn or deleted: they are read again on request. */
+void
+sr_window_marks_edited (SrWindow *self)
+{
+  sr_window_show_offer (self, _("The systems' outlines changed."), _("_Read Them"), "win.read-marks");
 }
 
 void

@@ -312,6 +312,7 @@ dismiss_message_activated (GSimpleAction *action, GVariant *parameter, gpointer 
 }
 
 static const GActionEntry window_actions[] = {
+  { "read-marks", sr_window_read_marks_activated },
   { "recover-autosave", sr_window_recover_activated },
   { "save-project", sr_window_save_project_activated },
   { "play", sr_window_play_activated },
@@ -426,6 +427,8 @@ sr_window_init (SrWindow *self)
   g_signal_connect_object (self->inspector, "notify::playing", G_CALLBACK (sr_window_inspector_playing_changed), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->inspector, "readings-changed", G_CALLBACK (sr_window_autosave_schedule), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->page_view, "marks-edited", G_CALLBACK (sr_window_marks_edited), self,
                            G_CONNECT_SWAPPED);
   self->overlay_frame_us = g_array_new (FALSE, FALSE, sizeof (gint64));
   /* Space plays while the pages have the focus (in the inspector's text it types a space). */

@@ -5,6 +5,7 @@
 typedef struct {
   SrScoreDocument *document;
   guint page_index;
+  GArray *boxes;           /* SrSystemBox to read, or NULL: the systems found on page PAGE_INDEX */
   SrDeviceChoice device;
   char *models_folder;
   SrProgressFunc progress;
@@ -24,6 +25,8 @@ read_job_free (gpointer data)
 {
   ReadJob *job = data;
   g_object_unref (job->document);
+  if (job->boxes != NULL)
+    g_array_unref (job->boxes);
   g_free (job->models_folder);
   g_main_context_unref (job->context);
   g_free (job->notice);
@@ -73,7 +76,8 @@ read_in_thread (GTask *task, gpointer source_object, gpointer task_data, GCancel
   sr_omr_reader_set_cancellable (reader, cancellable);
   if (job->progress != NULL)
     sr_omr_reader_set_progress (reader, 1, forward_progress, job);
-  GArray *systems = sr_omr_read_page (reader, job->document, job->page_index, &error);
+  GArray *systems = job->boxes != NULL ? sr_omr_read_boxes (reader, job->document, job->boxes, &error)
+                                       : sr_omr_read_page (reader, job->document, job->page_index, &error);
   char *later = sr_omr_reader_take_notice (reader);
   if (later != NULL)
     {
@@ -86,14 +90,15 @@ read_in_thread (GTask *task, gpointer source_object, gpointer task_data, GCancel
     g_task_return_pointer (task, systems, (GDestroyNotify) g_array_unref);
 }
 
-void
-sr_omr_read_page_async (SrScoreDocument *document, guint page_index, const SrDeviceChoice *device,
-                        const char *models_folder, SrProgressFunc progress, gpointer progress_data,
-                        GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+static void
+start_job (SrScoreDocument *document, guint page_index, const GArray *boxes, const SrDeviceChoice *device,
+           const char *models_folder, SrProgressFunc progress, gpointer progress_data, GCancellable *cancellable,
+           GAsyncReadyCallback callback, gpointer user_data)
 {
   ReadJob *job = g_new0 (ReadJob, 1);
   job->document = g_object_ref (document);
   job->page_index = page_index;
+  job->boxes = boxes != NULL ? g_array_copy ((GArray *) boxes) : NULL;
   job->device = *device;
   job->models_folder = g_strdup (models_folder);
   job->progress = progress;
@@ -103,6 +108,23 @@ sr_omr_read_page_async (SrScoreDocument *document, guint page_index, const SrDev
   g_task_set_source_tag (task, sr_omr_read_page_async);
   g_task_set_task_data (task, job, read_job_free);
   g_task_run_in_thread (task, read_in_thread);
+}
+
+void
+sr_omr_read_page_async (SrScoreDocument *document, guint page_index, const SrDeviceChoice *device,
+                        const char *models_folder, SrProgressFunc progress, gpointer progress_data,
+                        GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  start_job (document, page_index, NULL, device, models_folder, progress, progress_data, cancellable, callback,
+             user_data);
+}
+
+void
+sr_omr_read_boxes_async (SrScoreDocument *document, const GArray *boxes, const SrDeviceChoice *device,
+                         const char *models_folder, SrProgressFunc progress, gpointer progress_data,
+                         GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  start_job (document, 0, boxes, device, models_folder, progress, progress_data, cancellable, callback, user_data);
 }
 
 GArray *

@@ -69,6 +69,10 @@ GArray *sr_omr_read_boxes (SrOmrReader *reader, SrScoreDocument *document, const
 void sr_omr_read_page_async (SrScoreDocument *document, guint page_index, const SrDeviceChoice *device,
                              const char *models_folder, SrProgressFunc progress, gpointer progress_data,
                              GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+/* sr_omr_read_boxes on a worker thread (BOXES copied), as sr_omr_read_page_async; the same finish. */
+void sr_omr_read_boxes_async (SrScoreDocument *document, const GArray *boxes, const SrDeviceChoice *device,
+                              const char *models_folder, SrProgressFunc progress, gpointer progress_data,
+                              GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
 /* The systems read (free with g_array_unref), or NULL with the error; *NOTICE (may be NULL) gets a line worth telling
  * the user (a device that could not be used), or NULL. */
 GArray *sr_omr_read_page_finish (GAsyncResult *result, char **notice, GError **error);
