@@ -24,6 +24,10 @@ typedef struct {
   gboolean checked_corrections;
   gint64 play_started;    /* monotonic µs when win.play was activated, 0 before */
   guint polls_glowing;    /* polls during playback that found the page glowing */
+  gint64 last_sample;     /* monotonic µs of the last overlay sample (one a second) */
+  double last_position;   /* the playback clock then */
+  graphene_point_t last_glow; /* the first glowing region's top-left corner then (page points) */
+  guint samples, samples_moved, samples_advanced;
   GPtrArray *readings;    /* the corrected readings saved, for the autosave's check */
   guint outlined;         /* systems outlined by hand, to be read */
   gint64 autosave_from;   /* monotonic µs of the last change before the autosave is due */
@@ -394,7 +398,22 @@ step (gpointer user_data)
   fixture->polls_playing++;
   if (sr_page_view_get_n_glowing (page_view) > 0 && fixture->polls_glowing++ == 3)
     cairo_surface_destroy (screenshot_named (GTK_WIDGET (fixture->window), "inspector-overlay.png"));
-  if (g_get_monotonic_time () - fixture->play_started < 4 * G_USEC_PER_SEC)
+  /* A second apart: the clock has advanced, and the glow has moved on (unless a rest or a long note holds it). */
+  guint n_glow = 0;
+  const SrPageMark *glow = sr_page_view_get_glow (page_view, &n_glow);
+  double position = sr_inspector_get_position (inspector);
+  if (n_glow > 0 && position > 0 && g_get_monotonic_time () - fixture->last_sample >= G_USEC_PER_SEC)
+    {
+      if (fixture->samples++ > 0)
+        {
+          fixture->samples_advanced += position > fixture->last_position + 0.5;
+          fixture->samples_moved += !graphene_point_equal (&glow[0].corners[0], &fixture->last_glow);
+        }
+      fixture->last_sample = g_get_monotonic_time ();
+      fixture->last_position = position;
+      fixture->last_glow = glow[0].corners[0];
+    }
+  if (g_get_monotonic_time () - fixture->play_started < 6 * G_USEC_PER_SEC)
     return G_SOURCE_CONTINUE;
   /* Where the notes heard were read glows on the page while they sound (not during the rendering before, nor in
    * rests). */
@@ -404,6 +423,11 @@ step (gpointer user_data)
                   fixture->polls_glowing, fixture->polls_playing, frames, p95);
   g_assert_cmpuint (fixture->polls_glowing, >, 0);
   g_assert_cmpuint (frames, >, 10);
+  g_test_message ("overlay samples a second apart: %u, the clock advanced in %u, the glow moved in %u",
+                  fixture->samples, fixture->samples_advanced, fixture->samples_moved);
+  g_assert_cmpuint (fixture->samples, >=, 2);
+  g_assert_cmpuint (fixture->samples_advanced, ==, fixture->samples - 1);
+  g_assert_cmpuint (fixture->samples_moved, >=, 1);
   /* Rendered and sounding for a while (a system of the minuet lasts longer): the same action stops it. */
   g_assert_null (strstr (sr_inspector_get_status (inspector), "Could not play"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.play", NULL));

@@ -76,6 +76,14 @@ sr_page_view_set_glow (SrPageView *self, const SrPageMark *marks, guint n_marks)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+const SrPageMark *
+sr_page_view_get_glow (SrPageView *self, guint *n_marks)
+{
+  g_return_val_if_fail (SR_IS_PAGE_VIEW (self), NULL);
+  *n_marks = self->glow != NULL ? self->glow->len : 0;
+  return self->glow != NULL ? (const SrPageMark *) self->glow->data : NULL;
+}
+
 guint
 sr_page_view_get_n_glowing (SrPageView *self)
 {

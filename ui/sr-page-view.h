@@ -54,6 +54,7 @@ void sr_page_view_put_mark (SrPageView *self, int index, guint page_index, const
 /* Regions glowing over the pages (where the music heard now was read); NULL or none: no glow. */
 void sr_page_view_set_glow (SrPageView *self, const SrPageMark *marks, guint n_marks);
 guint sr_page_view_get_n_glowing (SrPageView *self);
+const SrPageMark *sr_page_view_get_glow (SrPageView *self, guint *n_marks);
 /* Scrolls so that MARK is in view, when it is not. */
 void sr_page_view_follow (SrPageView *self, const SrPageMark *mark);
 
