@@ -30,6 +30,7 @@ static const SrCliOption omr_options[] = {
   { "output", 'o', "OUT.musicxml", N_("Write the reading as MusicXML") },
   { "lmx", 0, "OUT.lmx", N_("Write the reading as LMX tokens") },
   { "json", 0, "OUT.json", N_("Write the systems, their tokens and where on the page the reader looked for each") },
+  { "engrave", 0, "OUT.pdf", N_("Write our engraving of the reading (.pdf, .png or .svg), to set beside the scan") },
   { NULL }
 };
 

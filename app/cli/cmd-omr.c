@@ -8,6 +8,8 @@
 #include <stdio.h>
 
 #include "cli-commands.h"
+#include "engrave-file.h"
+#include "musicxml-read.h"
 #include "lmx-delinearize.h"
 #include "lmx-vocabulary.h"
 #include "omr.h"
@@ -82,6 +84,9 @@ sr_cmd_omr (SrCliArgs *args)
   const char *name = sr_cli_args_positional (args, 0);
   const char *output = sr_cli_args_get (args, "output");
   const char *lmx_path = sr_cli_args_get (args, "lmx");
+  const char *engrave_path = sr_cli_args_get (args, "engrave");
+  if (engrave_path != NULL && !sr_engrave_file_supported (engrave_path))
+    return sr_cli_usage_error (args, _("the engraving's name must end in .pdf, .png or .svg"));
   const char *json_path = sr_cli_args_get (args, "json");
   const char *boxes_path = sr_cli_args_get (args, "boxes");
   int only = 0;
@@ -164,20 +169,21 @@ sr_cmd_omr (SrCliArgs *args)
     }
   if (lmx_path != NULL && !g_file_set_contents (lmx_path, lmx->str, (gssize) lmx->len, &error))
     return sr_cli_fail (lmx_path, error->message);
-  if (output != NULL)
+  if (output != NULL || engrave_path != NULL)
     {
       guint repairs = 0;
       SrLmxDelinearizeOptions options = { NULL, 0, 0 };
-      xmlDoc *score = sr_lmx_delinearize (all_tokens, &options, &repairs);
-      g_autofree char *xml = sr_musicxml_to_text (score);
-      xmlFreeDoc (score);
+      g_autoptr(xmlDoc) score = sr_lmx_delinearize (all_tokens, &options, &repairs);
       if (repairs > 0)
         g_printerr (_("sightread: %s: note: %u misplaced tokens of the reading were dropped or repaired\n"), name,
                     repairs);
-      if (!g_file_set_contents (output, xml, -1, &error))
+      g_autofree char *xml = output != NULL ? sr_musicxml_to_text (score) : NULL;
+      if (output != NULL && !g_file_set_contents (output, xml, -1, &error))
         return sr_cli_fail (output, error->message);
+      if (engrave_path != NULL && !sr_engrave_file_write (score, engrave_path, NULL, NULL, NULL, &error))
+        return sr_cli_fail (engrave_path, error->message);
     }
-  if (output == NULL && lmx_path == NULL && json_path == NULL)
+  if (output == NULL && lmx_path == NULL && json_path == NULL && engrave_path == NULL)
     fputs (lmx->str, stdout);
   return SR_EXIT_OK;
 }

@@ -284,7 +284,8 @@ measure_columns (SrMeasure *measure)
     }
   if (columns->len == 0)
     {
-      Column column = { 0 };
+      /* An empty measure (a reading that lost its notes) still reads as a bar: the room of a short note or two. */
+      Column column = { .after = duration_space (1.0) + 1.5 };
       g_array_append_val (columns, column);
     }
   guint c = 0;
