@@ -367,9 +367,16 @@ test_omr_reads_every_system_of_the_sample_into_valid_musicxml (void)
   g_autofree char *xml = g_build_filename (scratch, "minuet.musicxml", NULL);
   g_auto(Run) run = { 0 };
   g_autofree char *json = g_build_filename (scratch, "minuet.json", NULL);
+  g_autofree char *engraving = g_build_filename (scratch, "minuet-reading.png", NULL);
   /* on the CPU backend, so that the sanitizer build checks the whole reading for leaks; quiet: no progress line */
-  sightread (&run, "omr", "--device", "cpu", "-q", pdf, "--lmx", lmx, "-o", xml, "--json", json);
+  sightread (&run, "omr", "--device", "cpu", "-q", pdf, "--lmx", lmx, "-o", xml, "--json", json, "--engrave",
+             engraving);
   g_assert_cmpint (run.status, ==, 0);
+  cairo_surface_t *picture = cairo_image_surface_create_from_png (engraving);
+  g_assert_cmpint (cairo_surface_status (picture), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpfloat (sr_test_dark_share (picture, 0, 0, cairo_image_surface_get_width (picture),
+                                         cairo_image_surface_get_height (picture)), >, 0.01);
+  cairo_surface_destroy (picture);
   g_assert_null (strstr (run.err, "reading the systems"));
   g_autofree char *reading = NULL;
   g_assert_true (g_file_get_contents (lmx, &reading, NULL, NULL));
