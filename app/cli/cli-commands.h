@@ -3,6 +3,7 @@
 
 #include "audio-devices.h"
 #include "audio-file.h"
+#include "audio-playback.h"
 #include "cli-args.h"
 #include "midi-notes.h"
 #include <libxml/tree.h>
@@ -54,6 +55,14 @@ xmlDoc *sr_cli_read_lmx_score (const char *path, int *status);
 
 /* The output device --audio-device (or $SIGHTREAD_AUDIO_DEVICE, or the system) names; NULL with the reason. */
 SrAudioDevice *sr_cli_output_device (SrCliArgs *args, GError **error);
+/* STREAM (at a rate DEVICE takes) starting to play on DEVICE from START_FRAME at GAIN: the playback, or NULL with
+ * the reason. Ctrl-C is caught from then on. */
+SrPlayback *sr_cli_start_playback (const SrAudioDevice *device, SrAudioStream *stream, float gain, gsize start_frame,
+                                   GError **error);
+/* Waits until PLAYBACK has played its stream to the end or Ctrl-C, with the clock on a terminal; stutters are reported
+ * as SUBJECT's. */
+void sr_cli_follow_playback (SrPlayback *playback, SrAudioStream *stream, const char *subject, const char *title,
+                             const char *device_name);
 /* AUDIO on DEVICE from START_SECONDS to its end or Ctrl-C, at GAIN, with progress on a terminal, TITLE naming it;
  * stutters are reported as SUBJECT's. */
 gboolean sr_cli_play_audio (const SrAudioDevice *device, const char *subject, const char *title, const SrAudio *audio,

@@ -58,46 +58,41 @@ sr_cli_output_device (SrCliArgs *args, GError **error)
   return device;
 }
 
-gboolean
-sr_cli_play_audio (const SrAudioDevice *device, const char *subject, const char *title, const SrAudio *audio,
-                   double start_seconds, float gain, GError **error)
+SrPlayback *
+sr_cli_start_playback (const SrAudioDevice *device, SrAudioStream *stream, float gain, gsize start_frame,
+                       GError **error)
 {
   if (!sr_audio_system_open (error))
-    return FALSE;
-  int rate = sr_audio_device_rate (device, FALSE, audio->rate);
-  /* A device that takes no sound at the file's rate (a JACK server at 48 kHz) gets it resampled. */
-  g_autoptr(SrAudio) resampled = rate != audio->rate
-                                   ? sr_audio_resample (audio->samples, audio->frames, audio->rate, rate, error)
-                                   : NULL;
-  if (rate != audio->rate && resampled == NULL)
-    {
-      sr_audio_system_close ();
-      return FALSE;
-    }
-  const SrAudio *sound = resampled != NULL ? resampled : audio;
-  g_autoptr(SrAudioStream) stream = sr_audio_stream_new_from_audio (sound);
+    return NULL;
   g_autoptr(SrPlayback) playback = sr_playback_new (stream);
   sr_playback_set_gain (playback, gain);
-  gsize start = MIN ((gsize) (start_seconds * rate), sound->frames);
-  if (start > 0)
-    sr_playback_seek (playback, start);
+  if (start_frame > 0)
+    sr_playback_seek (playback, start_frame);
   catch_interrupts ();
   gboolean opened = sr_playback_open_output (playback, device, 0, error);
   sr_audio_system_close (); /* the playback holds its own reference */
-  if (!opened)
-    return FALSE;
+  return opened ? g_steal_pointer (&playback) : NULL;
+}
 
+void
+sr_cli_follow_playback (SrPlayback *playback, SrAudioStream *stream, const char *subject, const char *title,
+                        const char *device_name)
+{
+  int rate = sr_audio_stream_rate (stream);
   gboolean show = isatty (STDERR_FILENO);
   char total[32], now[32];
-  format_time (total, sizeof total, (double) sound->frames / rate);
   if (show)
-    g_printerr (_("Playing %s on %s\n"), title, device->name);
+    g_printerr (_("Playing %s on %s\n"), title, device_name);
   while (!interrupted && !sr_playback_finished (playback))
     {
       if (show)
         {
+          gboolean finished = FALSE;
+          gsize frames = sr_audio_stream_frames (stream, &finished);
           format_time (now, sizeof now, (double) sr_playback_sounding (playback) / rate);
-          g_printerr ("\r  %s / %s ", now, total);
+          format_time (total, sizeof total, (double) frames / rate);
+          /* While the sound is still being made, its length so far ends in a "+". */
+          g_printerr ("\r  %s / %s%s ", now, total, finished ? " " : "+");
         }
       g_usleep (TICK_US);
     }
@@ -108,6 +103,29 @@ sr_cli_play_audio (const SrAudioDevice *device, const char *subject, const char 
     g_printerr (ngettext ("sightread: %s: the sound stuttered %u time (the machine was too busy)\n",
                           "sightread: %s: the sound stuttered %u times (the machine was too busy)\n", underruns),
                 subject, underruns);
+}
+
+gboolean
+sr_cli_play_audio (const SrAudioDevice *device, const char *subject, const char *title, const SrAudio *audio,
+                   double start_seconds, float gain, GError **error)
+{
+  if (!sr_audio_system_open (error))
+    return FALSE;
+  int rate = sr_audio_device_rate (device, FALSE, audio->rate);
+  sr_audio_system_close ();
+  /* A device that takes no sound at the file's rate (a JACK server at 48 kHz) gets it resampled. */
+  g_autoptr(SrAudio) resampled = rate != audio->rate
+                                   ? sr_audio_resample (audio->samples, audio->frames, audio->rate, rate, error)
+                                   : NULL;
+  if (rate != audio->rate && resampled == NULL)
+    return FALSE;
+  const SrAudio *sound = resampled != NULL ? resampled : audio;
+  g_autoptr(SrAudioStream) stream = sr_audio_stream_new_from_audio (sound);
+  gsize start = MIN ((gsize) (start_seconds * rate), sound->frames);
+  g_autoptr(SrPlayback) playback = sr_cli_start_playback (device, stream, gain, start, error);
+  if (playback == NULL)
+    return FALSE;
+  sr_cli_follow_playback (playback, stream, subject, title, device->name);
   return TRUE;
 }
 

@@ -1,7 +1,7 @@
 /* `sightread perform SCORE [-o OUT.wav] [--play]`: the score image as sound. Only the notation route exists yet (OMR,
  * then the performance of the reading through the reference synthesizer); the direct route says it is waiting for
- * its model. --play plays the performance once the whole score is read (streaming while reading comes with the
- * direct route, issue 12). */
+ * its model. --play starts playing as soon as the sound of the first systems read is final, while the rest is still
+ * being read. */
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -50,6 +50,35 @@ write_attention (const char *path, const char *score, const GArray *spots, GErro
   return json_generator_to_file (generator, path, error);
 }
 
+/* --play while reading: the stream the performance is appended to, and its playback once the first sound is final. */
+typedef struct {
+  SrAudioDevice *device;
+  SrAudioStream *stream;
+  SrPlayback *playback;
+  GError *error;          /* why it cannot play, kept until the file is written */
+} StreamingPlay;
+
+static void
+streaming_play_clear (StreamingPlay *play)
+{
+  g_clear_pointer (&play->playback, sr_playback_free);
+  g_clear_pointer (&play->stream, sr_audio_stream_unref);
+  g_clear_pointer (&play->device, sr_audio_device_free);
+  g_clear_error (&play->error);
+}
+
+static void
+sound_ready (const float *samples, gsize frames, gboolean last, gpointer user_data)
+{
+  StreamingPlay *play = user_data;
+  sr_audio_stream_append (play->stream, samples, frames);
+  if (play->playback != NULL || play->error != NULL)
+    return;
+  play->playback = sr_cli_start_playback (play->device, play->stream, 1.0f, 0, &play->error);
+  if (play->playback != NULL && !last)
+    g_printerr (_("sightread: perform: playing the first systems while the rest is read\n"));
+}
+
 int
 sr_cmd_perform (SrCliArgs *args)
 {
@@ -78,37 +107,70 @@ sr_cmd_perform (SrCliArgs *args)
     return sr_cli_fail ("perform", error->message);
   if (notice != NULL)
     g_printerr (_("sightread: perform: note: %s\n"), notice);
+  /* With --play the sound card is asked first: the performance is rendered at its rate, and starts playing as soon as
+   * its first part is final, while later systems are still being read. */
+  StreamingPlay play = { 0 };
+  int rate = 44100;
+  if (playing)
+    {
+      play.device = sr_cli_output_device (args, &play.error);
+      if (play.device != NULL && sr_audio_system_open (&play.error))
+        {
+          rate = sr_audio_device_rate (play.device, FALSE, rate);
+          sr_audio_system_close ();
+          play.stream = sr_audio_stream_new (rate);
+        }
+    }
   SrPerformSummary summary;
   g_autoptr(SrProgress) progress = sr_cli_progress_new (args, _("reading the systems"));
   sr_omr_reader_set_progress (reader, sr_score_document_get_n_pages (document), sr_cli_progress_update, progress);
   const char *attention = sr_cli_args_get (args, "attention");
   g_autoptr(GArray) spots = NULL;
-  g_autoptr(SrAudio) audio = sr_perform_through_notation (reader, document, 0, 44100, &summary,
-                                                          attention != NULL ? &spots : NULL, &error);
+  g_autoptr(SrAudio) audio = sr_perform_through_notation (reader, document, 0, rate, &summary,
+                                                          attention != NULL ? &spots : NULL,
+                                                          play.stream != NULL ? sound_ready : NULL, &play, &error);
   g_clear_pointer (&progress, sr_progress_free);
+  if (play.stream != NULL)
+    sr_audio_stream_finish (play.stream);
   g_autofree char *late_notice = sr_omr_reader_take_notice (reader);
   if (late_notice != NULL)
     g_printerr (_("sightread: perform: note: %s\n"), late_notice);
   if (audio == NULL)
-    return sr_cli_fail (name, error->message);
+    {
+      streaming_play_clear (&play);
+      return sr_cli_fail (name, error->message);
+    }
   if (summary.empty > 0)
     g_printerr (_("sightread: %s: warning: %u of %u systems had nothing read and are silent\n"), name, summary.empty,
                 summary.systems);
   if (attention != NULL && !write_attention (attention, name, spots, &error))
-    return sr_cli_fail (attention, error->message);
+    {
+      streaming_play_clear (&play);
+      return sr_cli_fail (attention, error->message);
+    }
   if (output != NULL)
     {
       if (!sr_audio_write (audio, output, &error))
-        return sr_cli_fail (output, error->message);
+        {
+          streaming_play_clear (&play);
+          return sr_cli_fail (output, error->message);
+        }
       g_print (_("%u systems read, %u notes played, %.1f s of sound in %s\n"), summary.systems, summary.notes,
                summary.seconds, output);
     }
   /* The file is written first: a missing sound card then costs the user nothing of the work. */
   if (playing)
     {
-      g_autoptr(SrAudioDevice) device = sr_cli_output_device (args, &error);
-      if (device == NULL || !sr_cli_play_audio (device, "perform", name, audio, 0, 1.0f, &error))
-        return sr_cli_fail ("perform", error->message);
+      if (play.playback == NULL && play.error == NULL && play.stream != NULL)
+        play.playback = sr_cli_start_playback (play.device, play.stream, 1.0f, 0, &play.error);
+      if (play.playback == NULL)
+        {
+          int status = sr_cli_fail ("perform", play.error != NULL ? play.error->message : _("no sound output"));
+          streaming_play_clear (&play);
+          return status;
+        }
+      sr_cli_follow_playback (play.playback, play.stream, "perform", name, play.device->name);
     }
+  streaming_play_clear (&play);
   return SR_EXIT_OK;
 }

@@ -25,7 +25,16 @@ struct _SrOmrReader {
   gpointer progress_data;
   guint pages_planned, pages_done;
   GCancellable *cancellable;
+  SrOmrSystemFunc system_read;
+  gpointer system_read_data;
 };
+
+void
+sr_omr_reader_set_system_callback (SrOmrReader *reader, SrOmrSystemFunc func, gpointer user_data)
+{
+  reader->system_read = func;
+  reader->system_read_data = user_data;
+}
 
 void
 sr_omr_reader_set_cancellable (SrOmrReader *reader, GCancellable *cancellable)
@@ -311,6 +320,8 @@ sr_omr_read_page (SrOmrReader *reader, SrScoreDocument *document, guint page_ind
           return NULL;
         }
       g_array_append_val (systems, system);
+      if (reader->system_read != NULL)
+        reader->system_read (&g_array_index (systems, SrOmrSystem, systems->len - 1), reader->system_read_data);
     }
   report_progress (reader, detected->len, detected->len);
   reader->pages_done++;

@@ -52,6 +52,11 @@ char *sr_omr_reader_take_notice (SrOmrReader *reader);
  * 3, system 4 of 7". */
 void sr_omr_reader_set_progress (SrOmrReader *reader, guint n_pages, SrProgressFunc func, gpointer user_data);
 
+/* FUNC (may be NULL) hears of each system as soon as it is read, before the rest of its page: what plays while the
+ * reader goes on. */
+typedef void (*SrOmrSystemFunc) (const SrOmrSystem *system, gpointer user_data);
+void sr_omr_reader_set_system_callback (SrOmrReader *reader, SrOmrSystemFunc func, gpointer user_data);
+
 /* Reading stops within a decoding step once CANCELLABLE (may be NULL) is cancelled, with G_IO_ERROR_CANCELLED. */
 void sr_omr_reader_set_cancellable (SrOmrReader *reader, GCancellable *cancellable);
 

@@ -74,13 +74,55 @@ spots_of (const GPtrArray *pages, const GArray *performed, const GArray *note_to
   return spots;
 }
 
+/* What streaming keeps while systems are read: the readings so far, where the last one starts, how much sound was
+ * handed on. */
+typedef struct {
+  GArray *tokens;        /* guint16, every system read so far */
+  guint last_start;      /* where the last system's tokens start */
+  guint systems;
+  int rate;
+  gsize handed;          /* frames given to SOUND */
+  SrPerformSoundFunc sound;
+  gpointer sound_data;
+} Streaming;
+
+static void
+system_read (const SrOmrSystem *system, gpointer user_data)
+{
+  Streaming *streaming = user_data;
+  streaming->last_start = streaming->tokens->len;
+  g_array_append_vals (streaming->tokens, system->lmx->data, system->lmx->len);
+  if (++streaming->systems < 2 || streaming->sound == NULL)
+    return;
+  /* The performance so far; before the first note of the newest system, nothing can change any more. */
+  g_autoptr(GArray) performed = NULL, note_tokens = NULL;
+  g_autoptr(SrAudio) audio = sr_perform_lmx (streaming->tokens, streaming->rate, NULL, &performed, &note_tokens, NULL);
+  if (audio == NULL)
+    return;
+  double first = G_MAXDOUBLE;
+  for (guint i = 0; i < performed->len; i++)
+    if (g_array_index (note_tokens, gint64, i) >= (gint64) streaming->last_start)
+      first = MIN (first, g_array_index (performed, SrPerformedNote, i).onset_seconds);
+  if (first == G_MAXDOUBLE)
+    return; /* nothing read in it: wait for the next */
+  gsize final = MIN ((gsize) (first * streaming->rate), audio->frames);
+  if (final > streaming->handed)
+    {
+      streaming->sound (audio->samples + streaming->handed, final - streaming->handed, FALSE, streaming->sound_data);
+      streaming->handed = final;
+    }
+}
+
 SrAudio *
 sr_perform_through_notation (SrOmrReader *reader, SrScoreDocument *document, guint only_page, int rate,
-                             SrPerformSummary *summary, GArray **spots, GError **error)
+                             SrPerformSummary *summary, GArray **spots, SrPerformSoundFunc sound, gpointer sound_data,
+                             GError **error)
 {
   *summary = (SrPerformSummary) { 0 };
   g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   g_autoptr(GArray) tokens = g_array_new (FALSE, FALSE, sizeof (guint16));
+  Streaming streaming = { g_array_new (FALSE, FALSE, sizeof (guint16)), 0, 0, rate, 0, sound, sound_data };
+  sr_omr_reader_set_system_callback (reader, system_read, &streaming);
   guint n_pages = sr_score_document_get_n_pages (document);
   for (guint p = 0; p < n_pages; p++)
     {
@@ -88,7 +130,11 @@ sr_perform_through_notation (SrOmrReader *reader, SrScoreDocument *document, gui
         continue;
       GArray *systems = sr_omr_read_page (reader, document, p, error);
       if (systems == NULL)
-        return NULL;
+        {
+          sr_omr_reader_set_system_callback (reader, NULL, NULL);
+          g_array_unref (streaming.tokens);
+          return NULL;
+        }
       g_ptr_array_add (pages, systems);
       for (guint i = 0; i < systems->len; i++)
         {
@@ -98,6 +144,8 @@ sr_perform_through_notation (SrOmrReader *reader, SrScoreDocument *document, gui
           summary->empty += system->lmx->len == 0;
         }
     }
+  sr_omr_reader_set_system_callback (reader, NULL, NULL);
+  g_array_unref (streaming.tokens);
   if (summary->systems == 0)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("no systems were found to read"));
@@ -108,6 +156,8 @@ sr_perform_through_notation (SrOmrReader *reader, SrScoreDocument *document, gui
                                    spots != NULL ? &note_tokens : NULL, error);
   if (audio != NULL)
     summary->seconds = (double) audio->frames / rate;
+  if (audio != NULL && sound != NULL && audio->frames > streaming.handed)
+    sound (audio->samples + streaming.handed, audio->frames - streaming.handed, TRUE, sound_data);
   if (audio != NULL && spots != NULL)
     *spots = spots_of (pages, performed, note_tokens);
   return audio;
