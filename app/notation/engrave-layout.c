@@ -320,10 +320,15 @@ measure_columns (SrMeasure *measure)
                                                         + (e->head_flipped && e->stem_direction > 0 ? 1.1 : 0)
                                                         + (e->stem_direction > 0 && e->type >= 3 && e->group < 0
                                                              ? 0.9 : 0));
-      if (is_head (e))
+      /* The accidentals of every voice sounding here on this staff share one set of columns (events are sorted by
+       * onset, staff and voice, so they lie together): two voices' accidentals never land on one another. */
+      gboolean first_here = i == 0 || events[i - 1].onset != e->onset || events[i - 1].staff != e->staff
+                            || events[i - 1].grace || events[i - 1].kind == SR_EVENT_CLEF;
+      if (first_here && !e->grace)
         {
           guint end = i + 1;
-          while (end < n && events[end].kind == SR_EVENT_NOTE && events[end].chord)
+          while (end < n && events[end].onset == e->onset && events[end].staff == e->staff && !events[end].grace
+                 && events[end].kind != SR_EVENT_CLEF)
             end++;
           int accidental_columns = place_accidentals (events, i, end);
           gboolean flipped_left = FALSE;
