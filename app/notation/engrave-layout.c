@@ -290,6 +290,7 @@ measure_columns (SrMeasure *measure)
     }
   guint c = 0;
   int graces[SR_ENGRAVE_MAX_STAVES] = { 0 };
+  double rest_room = 0; /* a measure rest asks the measure for a whole note's room */
   for (guint i = 0; i < n; i++)
     {
       SrEvent *e = &events[i];
@@ -313,9 +314,10 @@ measure_columns (SrMeasure *measure)
         }
       double next_onset = c + 1 < columns->len ? g_array_index (columns, Column, c + 1).onset : measure->duration;
       double span = e->measure_rest ? measure->duration : MAX (next_onset - column->onset, 1.0 / 32);
-      /* A measure rest gets the room of a whole note, so that a bar of rest looks like one. */
-      column->after = MAX (column->after, e->measure_rest ? duration_space (4.0) + 2.0
-                                                          : duration_space (MIN (span, MAX (e->duration, 1.0 / 32))));
+      if (e->measure_rest)
+        rest_room = duration_space (4.0) + 2.0; /* the whole measure's, below: not its first column's */
+      else
+        column->after = MAX (column->after, duration_space (MIN (span, MAX (e->duration, 1.0 / 32))));
       column->fixed_after = MAX (column->fixed_after, SR_ENGRAVE_HEAD_WIDTH + 0.3 + 0.55 * e->dots
                                                         + (e->head_flipped && e->stem_direction > 0 ? 1.1 : 0)
                                                         + (e->stem_direction > 0 && e->type >= 3 && e->group < 0
@@ -338,6 +340,12 @@ measure_columns (SrMeasure *measure)
                                                   + (accidental_columns > 0 ? 0.15 : 0));
         }
     }
+  /* A bar of rest looks like one: the measure is at least a whole note wide. */
+  double total = 0;
+  for (guint k = 0; k < columns->len; k++)
+    total += g_array_index (columns, Column, k).after;
+  if (rest_room > total)
+    g_array_index (columns, Column, columns->len - 1).after += rest_room - total;
   return columns;
 }
 

@@ -483,6 +483,14 @@ sr_engrave_read (SrEngraving *engraving, xmlDoc *document, GError **error)
       g_array_sort (measure->events, compare_events);
       if (measure->duration <= 0)
         measure->duration = measure->beats > 0 ? 4.0 * measure->beats / measure->beat_type : 1.0;
+      /* A rest that fills its measure reads as a measure rest (centred), whatever type the file gave it. */
+      for (guint e = 0; e < measure->events->len; e++)
+        {
+          SrEvent *event = &g_array_index (measure->events, SrEvent, e);
+          if (event->kind == SR_EVENT_REST && event->onset == 0 && !event->positioned
+              && event->duration >= measure->duration - 1e-6 && event->tuplet_number == 0)
+            event->measure_rest = TRUE;
+        }
     }
   ((SrMeasure *) engraving->measures->pdata[0])->time_changed
     = ((SrMeasure *) engraving->measures->pdata[0])->beats > 0;
