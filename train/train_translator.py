@@ -328,7 +328,7 @@ def train(args):
         best = float(metadata.get(f"sightread.{metric_key}", metadata.get("sightread.ser_engraved",
                                                                           1e9 if task.lower_is_better else -1)))
         best_loss = float(metadata.get("sightread.validation_loss", 1e9))
-        logging.info("resuming from %s at step %d (%s %.2f)", target, start, task.metric, best)
+        logging.info("resuming from %s at step %d (%s %.2f), seed %d", target, start, task.metric, best, args.seed)
     else:
         model, start, best, best_loss = Translator(config), 0, 1e9 if task.lower_is_better else -1.0, 1e9
         initialise_from_tokenizer(model, task, weights)
