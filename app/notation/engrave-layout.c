@@ -215,6 +215,32 @@ layout_beams (SrMeasure *measure)
     }
 }
 
+/* Two voices on a staff meeting at a second or a unison: the lower voice's chord moves right of the upper's. */
+static void
+shift_colliding_voices (SrEvent *events, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      SrEvent *low = &events[i];
+      if (low->kind != SR_EVENT_NOTE || low->grace || low->stem_direction >= 0)
+        continue;
+      for (guint j = 0; j < n; j++)
+        {
+          const SrEvent *high = &events[j];
+          if (high->kind == SR_EVENT_NOTE && !high->grace && high->stem_direction > 0 && high->staff == low->staff
+              && high->voice != low->voice && high->onset == low->onset && abs (high->step - low->step) <= 1)
+            {
+              /* The whole chord of LOW moves, so that its stem stays one. */
+              for (guint k = (guint) low->chord_head; k < n && (k == (guint) low->chord_head
+                                                                 || (events[k].kind == SR_EVENT_NOTE
+                                                                     && events[k].chord)); k++)
+                events[k].voice_shifted = TRUE;
+              break;
+            }
+        }
+    }
+}
+
 static void
 layout_stems (SrMeasure *measure)
 {
@@ -223,6 +249,7 @@ layout_stems (SrMeasure *measure)
   SrEvent *events = (SrEvent *) measure->events->data;
   guint n = measure->events->len;
   flip_seconds (events, n);
+  shift_colliding_voices (events, n);
   for (guint i = 0; i < n; i++)
     if (is_head (&events[i]))
       {
@@ -319,6 +346,7 @@ measure_columns (SrMeasure *measure)
       else
         column->after = MAX (column->after, duration_space (MIN (span, MAX (e->duration, 1.0 / 32))));
       column->fixed_after = MAX (column->fixed_after, SR_ENGRAVE_HEAD_WIDTH + 0.3 + 0.55 * e->dots
+                                                        + (e->voice_shifted ? SR_ENGRAVE_HEAD_WIDTH + 0.1 : 0)
                                                         + (e->head_flipped && e->stem_direction > 0 ? 1.1 : 0)
                                                         + (e->stem_direction > 0 && e->type >= 3 && e->group < 0
                                                              ? 0.9 : 0));
@@ -438,6 +466,8 @@ place_measure (SrMeasure *measure, const MeasureSpace *space, double x, double p
         e->x = column_x[c] - SR_ENGRAVE_CLEF_WIDTH * 0.75;
       else
         e->x = column_x[c];
+      if (e->voice_shifted)
+        e->x += SR_ENGRAVE_HEAD_WIDTH + 0.1;
       if (e->kind == SR_EVENT_NOTE && !e->grace)
         {
           /* The stem stands right of the heads for up-stems, left for down-stems. */

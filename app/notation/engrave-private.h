@@ -79,6 +79,7 @@ typedef struct {
   int stem_direction;      /* +1 up, -1 down, 0 no stem */
   double stem_end;         /* in steps */
   gboolean head_flipped;   /* a second in a chord: on the other side of the stem */
+  gboolean voice_shifted;  /* a lower voice's note a second or unison from an upper voice's: moved right */
   int group;               /* index of its beam group in the measure's groups, -1 none */
   int chord_head;          /* index (in the measure) of the first note of its chord */
   int accidental_column;   /* 0 next to the head, 1 further left … */
