@@ -179,9 +179,42 @@ choose_a_note (Fixture *fixture)
   while (sr_inspector_get_current (inspector) < system)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.next", NULL));
 
-  /* Select that note: where it was read lights up on the crop. */
+  /* Select that note: where it was read lights up on the crop, and its tokens in the list. */
   sr_engraving_view_set_selected_token (SR_ENGRAVING_VIEW (engraving), note);
   g_assert_true (sr_crop_view_get_highlight (SR_CROP_VIEW (crop), NULL));
+  GtkTextView *list = GTK_TEXT_VIEW (find_widget (GTK_WIDGET (inspector), GTK_TYPE_TEXT_VIEW));
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (list);
+  GtkTextTag *marked = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), "selected");
+  GtkTextIter at;
+  gtk_text_buffer_get_start_iter (buffer, &at);
+  g_assert_true (gtk_text_iter_forward_to_tag_toggle (&at, marked));
+  g_autofree char *marked_text = NULL;
+  {
+    GtkTextIter end = at;
+    gtk_text_iter_forward_to_tag_toggle (&end, marked);
+    marked_text = gtk_text_buffer_get_text (buffer, &at, &end, FALSE);
+  }
+  g_assert_nonnull (strstr (marked_text, pitch)); /* the note's pitch token is among its tokens marked */
+  /* The cursor put on a token in the list selects its note: here, the first token of the reading's last note. */
+  const GArray *reading = sr_inspector_get_reading (inspector, system);
+  guint last_root = G_MAXUINT;
+  for (guint i = 0; i < reading->len; i++)
+    if (sr_lmx_type_index (sr_lmx_token_text (g_array_index (reading, guint16, i))) >= 0)
+      last_root = i;
+  int offset = 0;
+  for (guint i = 0; i < last_root; i++)
+    offset += (int) strlen (sr_lmx_token_text (g_array_index (reading, guint16, i))) + 1;
+  gtk_widget_grab_focus (GTK_WIDGET (list));
+  if (gtk_widget_has_focus (GTK_WIDGET (list)))
+    {
+      GtkTextIter cursor;
+      gtk_text_buffer_get_iter_at_offset (buffer, &cursor, offset);
+      gtk_text_buffer_place_cursor (buffer, &cursor);
+      g_assert_cmpint (sr_engraving_view_get_selected_token (SR_ENGRAVING_VIEW (engraving)), ==, (gint64) last_root);
+      sr_engraving_view_set_selected_token (SR_ENGRAVING_VIEW (engraving), note);
+    }
+  else
+    g_test_message ("the list could not take the focus here: its cursor was not tried");
   fixture->system_with_notes = system;
 }
 

@@ -30,6 +30,8 @@ struct _SrInspector {
   SrCropView *crop;
   SrEngravingView *engraving;
   GtkTextView *text;
+  GArray *token_chars;     /* int: where each token of the text shown starts (characters), then its end */
+  gboolean showing_text;   /* the list is being refilled: its cursor moves by itself */
   GSimpleActionGroup *actions;
   GtkFileChooserNative *chooser;
   SrReadingPlayer *player;

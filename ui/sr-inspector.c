@@ -48,14 +48,97 @@ sr_inspector_current_system (SrInspector *self)
            ? &g_array_index (self->systems, SrOmrSystem, self->current) : NULL;
 }
 
+/* The tokens as text, a space between them; where each starts is kept, so the list and the engraving can point at
+ * each other. */
 static void
 show_text (SrInspector *self, const GArray *tokens)
 {
+  if (self->token_chars == NULL)
+    return; /* disposed */
   GString *text = g_string_new (NULL);
+  g_array_set_size (self->token_chars, 0);
+  int chars = 0;
   for (guint i = 0; i < tokens->len; i++)
-    g_string_append_printf (text, "%s%s", i > 0 ? " " : "", sr_lmx_token_text (g_array_index (tokens, guint16, i)));
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text), text->str, (int) text->len);
+    {
+      const char *token = sr_lmx_token_text (g_array_index (tokens, guint16, i));
+      if (i > 0)
+        {
+          g_string_append_c (text, ' ');
+          chars++;
+        }
+      g_array_append_val (self->token_chars, chars);
+      g_string_append (text, token);
+      chars += (int) g_utf8_strlen (token, -1);
+    }
+  g_array_append_val (self->token_chars, chars);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text);
+  self->showing_text = TRUE;
+  gtk_text_buffer_set_text (buffer, text->str, (int) text->len);
+  gtk_text_buffer_set_modified (buffer, FALSE);
+  self->showing_text = FALSE;
   g_string_free (text, TRUE);
+}
+
+/* The tokens of the note rooted at ROOT: its prefixes before, its suffixes after. */
+static void
+note_tokens (const GArray *tokens, guint root, guint *first, guint *end)
+{
+  *first = root;
+  while (*first > 0 && sr_lmx_token_class (sr_lmx_token_text (g_array_index (tokens, guint16, *first - 1)))
+                         == SR_LMX_CLASS_PREFIX)
+    (*first)--;
+  *end = root + 1;
+  while (*end < tokens->len && sr_lmx_token_class (sr_lmx_token_text (g_array_index (tokens, guint16, *end)))
+                                 == SR_LMX_CLASS_SUFFIX)
+    (*end)++;
+}
+
+/* The selected note's tokens marked in the list, and scrolled into view. */
+static void
+mark_selected_tokens (SrInspector *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text);
+  GtkTextIter start, end;
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  gtk_text_buffer_remove_tag_by_name (buffer, "selected", &start, &end);
+  gint64 root = sr_engraving_view_get_selected_token (self->engraving);
+  const GArray *reading = sr_inspector_current_system (self) != NULL ? self->readings->pdata[self->current] : NULL;
+  if (root < 0 || reading == NULL || self->token_chars == NULL || gtk_text_buffer_get_modified (buffer)
+      || self->token_chars->len != reading->len + 1 || (guint64) root >= reading->len)
+    return;
+  guint first, last;
+  note_tokens (reading, (guint) root, &first, &last);
+  int from = g_array_index (self->token_chars, int, first);
+  int to = g_array_index (self->token_chars, int, last) - (last < reading->len ? 1 : 0);
+  gtk_text_buffer_get_iter_at_offset (buffer, &start, from);
+  gtk_text_buffer_get_iter_at_offset (buffer, &end, to);
+  gtk_text_buffer_apply_tag_by_name (buffer, "selected", &start, &end);
+  gtk_text_view_scroll_to_iter (self->text, &start, 0.1, FALSE, 0, 0);
+}
+
+/* The cursor put on a token of the list (a click, the arrow keys) selects the note the token belongs to. */
+static void
+cursor_moved (SrInspector *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text);
+  const GArray *reading = sr_inspector_current_system (self) != NULL ? self->readings->pdata[self->current] : NULL;
+  if (self->showing_text || reading == NULL || reading->len == 0 || self->token_chars == NULL || gtk_text_buffer_get_modified (buffer)
+      || self->token_chars->len != reading->len + 1 || !gtk_widget_has_focus (GTK_WIDGET (self->text)))
+    return;
+  int offset;
+  g_object_get (buffer, "cursor-position", &offset, NULL);
+  guint token = 0;
+  while (token + 1 < reading->len && g_array_index (self->token_chars, int, token + 1) <= offset)
+    token++;
+  /* To the note's root: forward over prefixes, back over suffixes. */
+  SrLmxClass class = sr_lmx_token_class (sr_lmx_token_text (g_array_index (reading, guint16, token)));
+  while (class == SR_LMX_CLASS_PREFIX && token + 1 < reading->len)
+    class = sr_lmx_token_class (sr_lmx_token_text (g_array_index (reading, guint16, ++token)));
+  while (class == SR_LMX_CLASS_SUFFIX && token > 0)
+    class = sr_lmx_token_class (sr_lmx_token_text (g_array_index (reading, guint16, --token)));
+  graphene_rect_t drawn;
+  if (class == SR_LMX_CLASS_ROOT && sr_engraving_view_get_token_bounds (self->engraving, token, &drawn))
+    sr_engraving_view_set_selected_token (self->engraving, token);
 }
 
 static void
@@ -106,6 +189,7 @@ selection_changed (SrInspector *self)
   graphene_rect_t rect;
   gboolean found = focus_of_token (self, sr_engraving_view_get_selected_token (self->engraving), &rect);
   sr_crop_view_set_highlight (self->crop, found ? &rect : NULL);
+  mark_selected_tokens (self);
   update_actions (self);
 }
 
@@ -207,6 +291,7 @@ play_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   /* From the system shown to the last one read, one reading after the other. */
   g_autoptr(GArray) tokens = g_array_new (FALSE, FALSE, sizeof (guint16));
   g_clear_pointer (&self->played_from, g_array_unref);
+  g_clear_pointer (&self->token_chars, g_array_unref);
   self->played_from = g_array_new (FALSE, FALSE, 2 * sizeof (guint));
   for (guint system = self->current; system < self->readings->len; system++)
     {
@@ -521,6 +606,7 @@ sr_inspector_dispose (GObject *object)
     sr_reading_player_stop (self->player);
   g_clear_object (&self->player);
   g_clear_pointer (&self->played_from, g_array_unref);
+  g_clear_pointer (&self->token_chars, g_array_unref);
   g_clear_pointer (&self->systems, g_array_unref);
   g_clear_pointer (&self->readings, g_ptr_array_unref);
   g_clear_pointer (&self->origins, g_ptr_array_unref);
@@ -565,6 +651,7 @@ static void
 sr_inspector_init (SrInspector *self)
 {
   self->readings = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  self->token_chars = g_array_new (FALSE, FALSE, sizeof (int));
   self->origins = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   self->undo = g_ptr_array_new_with_free_func (sr_inspector_edit_free);
   self->redo = g_ptr_array_new_with_free_func (sr_inspector_edit_free);
@@ -657,6 +744,9 @@ sr_inspector_init (SrInspector *self)
   self->text = GTK_TEXT_VIEW (gtk_text_view_new ());
   gtk_text_view_set_wrap_mode (self->text, GTK_WRAP_WORD_CHAR);
   gtk_text_view_set_monospace (self->text, TRUE);
+  gtk_text_buffer_create_tag (gtk_text_view_get_buffer (self->text), "selected", "background", "#99c1f1", NULL);
+  g_signal_connect_object (gtk_text_view_get_buffer (self->text), "notify::cursor-position", G_CALLBACK (cursor_moved),
+                           self, G_CONNECT_SWAPPED);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->text), GTK_ACCESSIBLE_PROPERTY_LABEL, _("LMX tokens"), -1);
   GtkWidget *text_window = scrolled (GTK_WIDGET (self->text), GTK_POLICY_AUTOMATIC);
   gtk_widget_set_vexpand (text_window, TRUE);
