@@ -284,3 +284,16 @@ sr_test_rms (const float *samples, gsize frames, int rate, double from_s, double
     sum += (double) samples[i] * samples[i];
   return sqrt (sum / MAX (to > from ? to - from : 1, 1));
 }
+
+void
+sr_test_isolate_home (void)
+{
+  g_autofree char *home = g_dir_make_tmp ("sightread-home-XXXXXX", NULL);
+  const char *variables[] = { "HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME" };
+  for (gsize i = 0; i < G_N_ELEMENTS (variables); i++)
+    {
+      g_autofree char *folder = g_build_filename (home, variables[i], NULL);
+      g_mkdir_with_parents (folder, 0700);
+      g_setenv (variables[i], folder, TRUE);
+    }
+}

@@ -4,6 +4,11 @@
 #include <cairo.h>
 #include <glib.h>
 
+/* Keeps the user's own folders out of a UI test (recent files, settings, autosaves): HOME and the XDG data, config,
+ * cache and state folders point into a fresh temporary folder. The system's folders stay: GTK finds its MIME database
+ * and image loaders there, so G_TEST_OPTION_ISOLATE_DIRS would hide too much. */
+void sr_test_isolate_home (void);
+
 /* A file of the bundled sample score (resources/samples), from $SIGHTREAD_SAMPLES. */
 char *sr_test_sample_path (const char *name);
 

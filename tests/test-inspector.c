@@ -601,15 +601,7 @@ int
 main (int argc, char **argv)
 {
   g_setenv ("SIGHTREAD_DEVICE", "cpu", TRUE); /* the same reading on every machine, GPU or not */
-  /* The user's own folders are kept out of the test, as in test-window.c. */
-  g_autofree char *home = g_dir_make_tmp ("sightread-home-XXXXXX", NULL);
-  const char *variables[] = { "HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME" };
-  for (gsize i = 0; i < G_N_ELEMENTS (variables); i++)
-    {
-      g_autofree char *folder = g_build_filename (home, variables[i], NULL);
-      g_mkdir_with_parents (folder, 0700);
-      g_setenv (variables[i], folder, TRUE);
-    }
+  sr_test_isolate_home ();
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/inspector/read-correct-export", test_a_reading_is_inspected_corrected_and_exported);
   g_test_add_func ("/inspector/play-reads-first", test_play_reads_the_page_first_then_sounds_it_with_the_overlay);

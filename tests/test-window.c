@@ -479,16 +479,7 @@ test_the_open_dialog_offers_score_formats_and_opens_the_choice (void)
 int
 main (int argc, char **argv)
 {
-  /* The user's own folders are kept out of the test (recent files, settings), but not the system's: GTK finds
-   * its MIME database and image loaders there, so G_TEST_OPTION_ISOLATE_DIRS would hide too much. */
-  g_autofree char *home = g_dir_make_tmp ("sightread-home-XXXXXX", NULL);
-  const char *variables[] = { "HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME" };
-  for (gsize i = 0; i < G_N_ELEMENTS (variables); i++)
-    {
-      g_autofree char *folder = g_build_filename (home, variables[i], NULL);
-      g_mkdir_with_parents (folder, 0700);
-      g_setenv (variables[i], folder, TRUE);
-    }
+  sr_test_isolate_home ();
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/window/sample-score", test_window_opens_the_sample_score_and_draws_its_music);
   g_test_add_func ("/window/bad-file", test_a_bad_file_shows_a_message_and_the_window_keeps_working);

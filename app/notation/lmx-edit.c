@@ -77,6 +77,17 @@ is_tie (const char *text)
   return g_str_has_prefix (text, "tied:");
 }
 
+/* The pitch token STEPS scale steps from the pitch token TEXT, or -1 outside C0 … B9. */
+static int
+pitch_stepped (const char *text, int steps)
+{
+  int step = (int) (strchr ("CDEFGAB", text[0]) - "CDEFGAB") + 7 * (text[1] - '0') + steps;
+  if (step < 0 || step >= 70)
+    return -1;
+  char name[3] = { "CDEFGAB"[step % 7], (char) ('0' + step / 7), '\0' };
+  return sr_lmx_token_id (name);
+}
+
 gboolean
 sr_lmx_edit_move_note (GArray *tokens, guint root, int steps)
 {
@@ -86,12 +97,10 @@ sr_lmx_edit_move_note (GArray *tokens, guint root, int steps)
   int pitch = find_prefix (tokens, first, root, is_pitch);
   if (pitch < 0)
     return FALSE;
-  const char *text = text_at (tokens, (guint) pitch);
-  int step = (int) (strchr ("CDEFGAB", text[0]) - "CDEFGAB") + 7 * (text[1] - '0') + steps;
-  if (step < 0 || step >= 70)
+  int moved = pitch_stepped (text_at (tokens, (guint) pitch), steps);
+  if (moved < 0)
     return FALSE;
-  char moved[3] = { "CDEFGAB"[step % 7], (char) ('0' + step / 7), '\0' };
-  g_array_index (tokens, guint16, pitch) = (guint16) sr_lmx_token_id (moved);
+  g_array_index (tokens, guint16, pitch) = (guint16) moved;
   drop_suffixes (tokens, root, is_accidental);
   return TRUE;
 }
@@ -161,15 +170,14 @@ sr_lmx_edit_add_chord_note (GArray *tokens, guint root, int steps)
   int pitch = find_prefix (tokens, first, root, is_pitch);
   if (pitch < 0)
     return FALSE;
-  const char *text = text_at (tokens, (guint) pitch);
-  int step = (int) (strchr ("CDEFGAB", text[0]) - "CDEFGAB") + 7 * (text[1] - '0') + steps;
-  if (step < 0 || step >= 70)
+  int added = pitch_stepped (text_at (tokens, (guint) pitch), steps);
+  if (added < 0)
     return FALSE;
-  char added[3] = { "CDEFGAB"[step % 7], (char) ('0' + step / 7), '\0' };
   /* chord, the pitch, the value and its dots and time modification: nothing else a chord's later notes carry. */
   g_autoptr(GArray) tree = g_array_new (FALSE, FALSE, sizeof (guint16));
   sr_lmx_tokens_append (tree, "chord");
-  sr_lmx_tokens_append (tree, added);
+  guint16 added_id = (guint16) added;
+  g_array_append_val (tree, added_id);
   g_array_append_val (tree, g_array_index (tokens, guint16, root));
   int actual, normal;
   for (guint i = root + 1; i < end; i++)
