@@ -4,6 +4,7 @@
 #include "sr-page-view-private.h"
 
 #include <math.h>
+#include <string.h>
 
 /* A page point of page PAGE_INDEX in content coordinates (before scrolling). */
 graphene_point_t
@@ -37,28 +38,56 @@ path_of_mark (SrPageView *self, cairo_t *cr, const SrPageMark *mark, double grow
   cairo_close_path (cr);
 }
 
+/* The content rectangle MARKS cover, GROW pixels more all round: a cairo node only that large, redrawn every frame
+ * while music plays, costs a fraction of one the size of every page. */
+static graphene_rect_t
+bounds_of_marks (SrPageView *self, const GArray *marks, double grow)
+{
+  double left = G_MAXDOUBLE, top = G_MAXDOUBLE, right = -G_MAXDOUBLE, bottom = -G_MAXDOUBLE;
+  for (guint i = 0; i < marks->len; i++)
+    {
+      const SrPageMark *mark = &g_array_index (marks, SrPageMark, i);
+      if (mark->page_index >= self->slots->len)
+        continue;
+      for (int k = 0; k < 4; k++)
+        {
+          graphene_point_t at = sr_page_view_content_point (self, mark->page_index, &mark->corners[k]);
+          left = MIN (left, at.x);
+          right = MAX (right, at.x);
+          top = MIN (top, at.y);
+          bottom = MAX (bottom, at.y);
+        }
+    }
+  if (left > right)
+    return GRAPHENE_RECT_INIT (0, 0, 0, 0);
+  return GRAPHENE_RECT_INIT (left - grow, top - grow, right - left + 2 * grow, bottom - top + 2 * grow);
+}
+
 void
 sr_page_view_snapshot_glow (SrPageView *self, GtkSnapshot *snapshot)
 {
   if (self->glow == NULL || self->glow->len == 0 || self->document == NULL)
     return;
-  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, self->content_width,
-                                                                           self->content_height));
-  /* A warm glow, stronger at its heart: a heat map of where the music heard was read. */
+  /* A warm glow, stronger at its heart: a heat map of where the music heard was read. A node of its own for each
+   * region, no larger than it: the notes heard may have been read far apart on the page. */
   static const double grows[] = { 10, 5, 0 }, alphas[] = { 0.12, 0.18, 0.3 };
   for (guint i = 0; i < self->glow->len; i++)
     {
       const SrPageMark *mark = &g_array_index (self->glow, SrPageMark, i);
       if (mark->page_index >= self->slots->len)
         continue;
+      g_autoptr(GArray) one = g_array_new (FALSE, FALSE, sizeof (SrPageMark));
+      g_array_append_val (one, *mark);
+      graphene_rect_t bounds = bounds_of_marks (self, one, grows[0] * self->zoom + 2);
+      cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &bounds);
       for (gsize k = 0; k < G_N_ELEMENTS (grows); k++)
         {
           path_of_mark (self, cr, mark, grows[k] * self->zoom);
           cairo_set_source_rgba (cr, 1.0, 0.55, 0.0, alphas[k]);
           cairo_fill (cr);
         }
+      cairo_destroy (cr);
     }
-  cairo_destroy (cr);
 }
 
 void
@@ -110,13 +139,15 @@ sr_page_view_follow (SrPageView *self, const SrPageMark *mark)
     gtk_adjustment_set_value (self->vadjustment, top - view_height / 4);
 }
 
-void
-sr_page_view_snapshot_marks (SrPageView *self, GtkSnapshot *snapshot)
+static void
+draw_marks (SrPageView *self, GtkSnapshot *snapshot)
 {
   if (self->marks == NULL || self->marks->len == 0 || self->document == NULL)
     return;
-  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, self->content_width,
-                                                                           self->content_height));
+  graphene_rect_t bounds = bounds_of_marks (self, self->marks, 3);
+  if (bounds.size.width <= 0)
+    return;
+  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &bounds);
   for (guint i = 0; i < self->marks->len; i++)
     {
       const SrPageMark *mark = &g_array_index (self->marks, SrPageMark, i);
@@ -136,6 +167,48 @@ sr_page_view_snapshot_marks (SrPageView *self, GtkSnapshot *snapshot)
       cairo_stroke (cr);
     }
   cairo_destroy (cr);
+}
+
+/* Where the outlines are drawn now, in content coordinates, and which is selected: while it stays the same (every
+ * frame of the live overlay), the outlines are not drawn again. */
+static GArray *
+marks_key (SrPageView *self)
+{
+  GArray *key = g_array_new (FALSE, FALSE, sizeof (double));
+  double selected = self->selected_mark;
+  g_array_append_val (key, selected);
+  for (guint i = 0; i < self->marks->len; i++)
+    {
+      const SrPageMark *mark = &g_array_index (self->marks, SrPageMark, i);
+      for (int k = 0; k < 4 && mark->page_index < self->slots->len; k++)
+        {
+          graphene_point_t at = sr_page_view_content_point (self, mark->page_index, &mark->corners[k]);
+          double xy[2] = { at.x, at.y };
+          g_array_append_vals (key, xy, 2);
+        }
+    }
+  return key;
+}
+
+void
+sr_page_view_snapshot_marks (SrPageView *self, GtkSnapshot *snapshot)
+{
+  if (self->marks == NULL || self->marks->len == 0 || self->document == NULL)
+    return;
+  g_autoptr(GArray) key = marks_key (self);
+  gboolean same = self->marks_node != NULL && self->marks_node_key != NULL && self->marks_node_key->len == key->len
+                  && memcmp (self->marks_node_key->data, key->data, key->len * sizeof (double)) == 0;
+  if (!same)
+    {
+      GtkSnapshot *drawing = gtk_snapshot_new ();
+      draw_marks (self, drawing);
+      g_clear_pointer (&self->marks_node, gsk_render_node_unref);
+      self->marks_node = gtk_snapshot_free_to_node (drawing);
+      g_clear_pointer (&self->marks_node_key, g_array_unref);
+      self->marks_node_key = g_steal_pointer (&key);
+    }
+  if (self->marks_node != NULL)
+    gtk_snapshot_append_node (snapshot, self->marks_node);
 }
 
 /* Inside the quadrilateral (convex, corners in order) of content points CORNERS. */

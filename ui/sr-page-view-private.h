@@ -33,6 +33,8 @@ struct _SrPageView {
   GArray *marks; /* SrPageMark */
   int selected_mark;
   GArray *glow;  /* SrPageMark */
+  GskRenderNode *marks_node;  /* the outlines as last drawn, reused while they stay where they were */
+  GArray *marks_node_key;     /* double: their content corners and the selection, when drawn */
   gboolean marks_editable;
   int edit_mode;          /* what the drag under way does (sr-page-view-marks.c) */
   int edit_mark;          /* the mark it changes, -1 none yet */

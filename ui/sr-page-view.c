@@ -406,6 +406,8 @@ sr_page_view_dispose (GObject *object)
   g_clear_pointer (&self->slots, g_array_unref);
   g_clear_pointer (&self->marks, g_array_unref);
   g_clear_pointer (&self->glow, g_array_unref);
+  g_clear_pointer (&self->marks_node, gsk_render_node_unref);
+  g_clear_pointer (&self->marks_node_key, g_array_unref);
   g_clear_object (&self->hadjustment);
   g_clear_object (&self->vadjustment);
   G_OBJECT_CLASS (sr_page_view_parent_class)->dispose (object);
