@@ -132,8 +132,8 @@ sr_cmd_bench (SrCliArgs *args)
     if (!sr_bench_is_group (args->positional->pdata[i]) && !g_str_equal (args->positional->pdata[i], "translator")
         && !g_str_equal (args->positional->pdata[i], "memory"))
       {
-        g_printerr (_("sightread bench: no benchmark '%s' (expected gemm, attention, conv, norm, translator or "
-                      "memory)\n"),
+        g_printerr (_("sightread bench: no benchmark '%s' (expected gemm, gemm-large, attention, conv, norm, "
+                      "translator or memory)\n"),
                     (const char *) args->positional->pdata[i]);
         return SR_EXIT_USAGE;
       }
