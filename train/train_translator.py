@@ -328,6 +328,8 @@ def train(args):
         best = float(metadata.get(f"sightread.{metric_key}", metadata.get("sightread.ser_engraved",
                                                                           1e9 if task.lower_is_better else -1)))
         best_loss = float(metadata.get("sightread.validation_loss", 1e9))
+        if args.metric == "loss":
+            best_loss = 1e9   # the loss of the weights' own validation set, maybe another one: this run's decides
         logging.info("resuming from %s at step %d (%s %.2f), seed %d", target, start, task.metric, best, args.seed)
     else:
         model, start, best, best_loss = Translator(config), 0, 1e9 if task.lower_is_better else -1.0, 1e9
@@ -341,8 +343,10 @@ def train(args):
     cap = lambda s: args.first_cap + (start + s) * args.cap_growth  # noqa: E731
     stream = batches(pairs, args.budget, rng, cap)
     looks = sorted({p.look for p in validation})
-    started, seen = time.time(), 0
+    started, seen, last = time.time(), 0, start + args.steps
     for step in range(start + 1, start + args.steps + 1):
+        if args.time_limit and time.time() - started > args.time_limit:
+            last = step   # this step is the last: trained, then validated and exported like any final step
         chosen = next(stream)
         seen += len(chosen)
         for group in optimizer.param_groups:
@@ -359,17 +363,23 @@ def train(args):
             logging.info("step %d loss %.4f lr %.2e cap %d (%.2f s/step, %.1f pairs/step)", step, loss.item(),
                          optimizer.param_groups[0]["lr"], cap(step - start), (time.time() - started) / (step - start),
                          seen / (step - start))
-        if where.main and (step % args.eval_every == 0 or step == start + args.steps):
+        if where.main and (step % args.eval_every == 0 or step == last):
             plain = unwrap(net)
-            scores = {look: score(task, [p for p in validation if p.look == look],
-                                  greedy(plain, task, [p for p in validation if p.look == look], where.device),
-                                  args.sightread) for look in looks}
-            # The first look (OMR: engraved) decides what is kept; the mean over looks for AMT's sounds.
-            value = scores[looks[0]] if task.name == "omr" else sum(scores.values()) / len(scores)
             loss_now = validation_loss(plain, task, validation, where.device)
-            logging.info("step %d validation %s %s teacher-forced loss %.4f (best %.2f, loss %.4f)", step, task.metric,
-                         " ".join(f"{look} {v:.2f} %" for look, v in scores.items()), loss_now, best, best_loss)
-            provenance = {"steps": step, metric_key: f"{value:.3f}", "validation_loss": f"{loss_now:.4f}",
+            if args.metric == "loss":
+                scores, value = {}, best
+                logging.info("step %d validation teacher-forced loss %.4f (best %.4f)", step, loss_now, best_loss)
+            else:
+                scores = {look: score(task, [p for p in validation if p.look == look],
+                                      greedy(plain, task, [p for p in validation if p.look == look], where.device),
+                                      args.sightread) for look in looks}
+                # The first look (OMR: engraved) decides what is kept; the mean over looks for AMT's sounds.
+                value = scores[looks[0]] if task.name == "omr" else sum(scores.values()) / len(scores)
+                logging.info("step %d validation %s %s teacher-forced loss %.4f (best %.2f, loss %.4f)", step,
+                             task.metric, " ".join(f"{look} {v:.2f} %" for look, v in scores.items()), loss_now, best,
+                             best_loss)
+            provenance = {"steps": step, "validation_loss": f"{loss_now:.4f}",
+                          **({metric_key: f"{value:.3f}"} if scores else {}),
                           **{f"{metric_key}_{look}": f"{v:.3f}" for look, v in scores.items()},
                           task.tokenizer: fingerprint(weights),
                           "data": f"data factory shards in {args.cache}, split train",
@@ -380,10 +390,12 @@ def train(args):
                       target.with_name(f"{target.stem}-latest.safetensors") if args.model else
                       Path(f"~/.cache/sightread/checkpoints/{task.direction}-latest.safetensors"))
             export(copy.deepcopy(plain).cpu(), task, latest.expanduser(), provenance, validation[0])
-            if keep(task, value, best, loss_now, best_loss):
+            if (loss_now < best_loss if args.metric == "loss" else keep(task, value, best, loss_now, best_loss)):
                 best, best_loss = value, loss_now
                 export(copy.deepcopy(plain).cpu(), task, target, provenance, validation[0])
                 logging.info("exported %s", target)
+        if step == last:
+            break
 
 
 def evaluate(args):
@@ -441,6 +453,13 @@ def main():
     t.add_argument("--layers", type=int, default=4)
     t.add_argument("--validation-systems", type=int, default=64)
     t.add_argument("--eval-every", type=int, default=250)
+    t.add_argument("--time-limit", type=float, metavar="SECONDS",
+                   help="stop after this much training time (then validate and export as at the last step): for a "
+                        "machine lent for a fixed time")
+    t.add_argument("--metric", choices=("task", "loss"), default="task",
+                   help="what decides an export: the task's metric (needs the sightread program) or the teacher-"
+                        "forced validation loss alone (where only PyTorch runs); with loss, the run's own first "
+                        "validation sets the bar")
     t.add_argument("--fresh", action="store_true", help="start from random weights, not the shipped model")
     t.add_argument("--log", help="default ~/.cache/sightread/logs/i2a.log or a2i.log")
     t.add_argument("--latest", help="where the weights of each evaluation go, kept or not (default: beside --model as "

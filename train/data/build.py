@@ -242,6 +242,9 @@ def build(args):
         for variant in range(args.variants):
             if not (cache / "index" / f"{piece.id}-v{variant}.json").exists():
                 todo.append((piece, variant, cache, sightread, variant < args.audio_variants))
+    if args.shuffle is not None:
+        # A build cut short (--limit, or stopped) then holds a spread of the corpora, not the first corpus alone.
+        random.Random(args.shuffle).shuffle(todo)
     if args.limit:
         todo = todo[:args.limit]
     (cache / "index").mkdir(parents=True, exist_ok=True)
@@ -318,6 +321,7 @@ def main():
     b.add_argument("--splits", help="only pieces of these splits, comma-separated (e.g. validation,test: a held-out "
                                     "set first)")
     b.add_argument("--limit", type=int, help="make at most this many shards")
+    b.add_argument("--shuffle", type=int, metavar="SEED", help="make the shards in a seeded random order")
     b.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
     args = parser.parse_args()
     build(args) if args.command == "build" else stats(args)

@@ -65,7 +65,7 @@ class PairWriter:
                   "tokens": np.array(self.tokens, np.int16), "token_offsets": np.array(self.token_offsets, np.int64),
                   "keys": np.array(self.keys), "looks": np.array(self.looks)}
         partial = Path(target).with_suffix(".partial.npz")
-        np.savez(partial, **arrays)
+        np.savez_compressed(partial, **arrays)
         partial.rename(target)
 
 
