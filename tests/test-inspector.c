@@ -340,11 +340,34 @@ check_autosave (Fixture *fixture)
   return TRUE;
 }
 
-/* The outlines edited: one deleted (Delete), one drawn anew over the same place, and the page read as outlined. */
+/* A system drawn above the first one is read first; Alt+Up and Alt+Down move the selected one in reading order. */
+static void
+reorder_outlines (SrPageView *page_view)
+{
+  guint n = 0;
+  const SrPageMark *marks = sr_page_view_get_marks (page_view, &n);
+  SrPageMark first = marks[0];
+  graphene_rect_t above = GRAPHENE_RECT_INIT (first.corners[0].x, first.corners[0].y - 30, 200, 20);
+  sr_page_view_put_mark (page_view, -1, first.page_index, &above);
+  marks = sr_page_view_get_marks (page_view, &n);
+  g_assert_cmpfloat_with_epsilon (marks[0].corners[0].y, first.corners[0].y - 30, 1e-3);
+  g_assert_cmpint (sr_page_view_get_selected_mark (page_view), ==, 0);
+  g_assert_false (sr_page_view_move_selected_mark (page_view, -1)); /* already first */
+  g_assert_true (sr_page_view_move_selected_mark (page_view, +1));
+  marks = sr_page_view_get_marks (page_view, &n);
+  g_assert_cmpint (sr_page_view_get_selected_mark (page_view), ==, 1);
+  g_assert_cmpfloat_with_epsilon (marks[0].corners[0].y, first.corners[0].y, 1e-3);
+  g_assert_cmpfloat_with_epsilon (marks[1].corners[0].y, first.corners[0].y - 30, 1e-3);
+  g_assert_true (sr_page_view_delete_selected_mark (page_view));
+}
+
+/* The outlines edited: reordered, one deleted (Delete), one drawn anew over the same place, and the page read as
+ * outlined. */
 static void
 edit_outlines (Fixture *fixture)
 {
   SrPageView *page_view = sr_window_get_page_view (fixture->window);
+  reorder_outlines (page_view);
   guint n = 0;
   const SrPageMark *marks = sr_page_view_get_marks (page_view, &n);
   g_assert_cmpuint (n, >=, 2);

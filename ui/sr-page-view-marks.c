@@ -1,10 +1,13 @@
 /* Regions over the pages: the systems read, outlined (the inspected one filled), clicked to inspect, and edited —
- * dragged to move, their edges dragged to resize, new ones drawn on empty page, the selected one deleted — and the
- * live overlay's glow. Marks are kept in page points, so zoom and scrolling never move them on the page. */
+ * dragged to move, their edges dragged to resize, new ones drawn on empty page, the selected one deleted or moved in
+ * reading order (numbered) — and the live overlay's glow. Marks are kept in page points, so zoom and scrolling never
+ * move them on the page. */
 #include "sr-page-view-private.h"
 
 #include <math.h>
 #include <string.h>
+
+#define ORDER_LABEL_PIXELS 16 /* room around the outlines for their order badges */
 
 /* A page point of page PAGE_INDEX in content coordinates (before scrolling). */
 graphene_point_t
@@ -139,6 +142,28 @@ sr_page_view_follow (SrPageView *self, const SrPageMark *mark)
     gtk_adjustment_set_value (self->vadjustment, top - view_height / 4);
 }
 
+/* The system's place in reading order, in a small badge on its top-left corner: the order in which the outlines are
+ * read and played, which the user can change (Alt+Up, Alt+Down). */
+static void
+draw_order_number (cairo_t *cr, PangoLayout *layout, guint number, graphene_point_t corner)
+{
+  char text[16];
+  g_snprintf (text, sizeof text, "%u", number);
+  pango_layout_set_text (layout, text, -1);
+  int width, height;
+  pango_layout_get_pixel_size (layout, &width, &height);
+  double w = MAX (width + 8, height), x = corner.x - w / 2, y = corner.y - height / 2.0;
+  cairo_new_path (cr);
+  cairo_arc (cr, x + height / 2.0, y + height / 2.0, height / 2.0, G_PI / 2, 3 * G_PI / 2);
+  cairo_arc (cr, x + w - height / 2.0, y + height / 2.0, height / 2.0, 3 * G_PI / 2, G_PI / 2);
+  cairo_close_path (cr);
+  cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.9);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_move_to (cr, x + (w - width) / 2, y);
+  pango_cairo_show_layout (cr, layout);
+}
+
 static void
 draw_marks (SrPageView *self, GtkSnapshot *snapshot)
 {
@@ -147,7 +172,9 @@ draw_marks (SrPageView *self, GtkSnapshot *snapshot)
   graphene_rect_t bounds = bounds_of_marks (self, self->marks, 3);
   if (bounds.size.width <= 0)
     return;
+  graphene_rect_inset (&bounds, -ORDER_LABEL_PIXELS, -ORDER_LABEL_PIXELS);
   cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &bounds);
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
   for (guint i = 0; i < self->marks->len; i++)
     {
       const SrPageMark *mark = &g_array_index (self->marks, SrPageMark, i);
@@ -165,7 +192,9 @@ draw_marks (SrPageView *self, GtkSnapshot *snapshot)
       cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.8);
       cairo_set_line_width (cr, (int) i == self->selected_mark ? 3.0 : 1.5);
       cairo_stroke (cr);
+      draw_order_number (cr, layout, i + 1, sr_page_view_content_point (self, mark->page_index, &mark->corners[0]));
     }
+  g_object_unref (layout);
   cairo_destroy (cr);
 }
 
@@ -440,6 +469,27 @@ drag_update (GtkGestureDrag *gesture, double dx, double dy, SrPageView *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* Moves the newly drawn last mark to before the first mark that comes after it in reading order (a later page, or
+ * lower on its page), so that a system the detector missed is read where it stands; selects it there. */
+static void
+place_in_reading_order (SrPageView *self)
+{
+  guint last = self->marks->len - 1;
+  SrPageMark drawn = g_array_index (self->marks, SrPageMark, last);
+  double top = box_of (&drawn).origin.y;
+  guint place = last;
+  for (guint i = 0; i < last && place == last; i++)
+    {
+      const SrPageMark *other = &g_array_index (self->marks, SrPageMark, i);
+      if (other->page_index > drawn.page_index
+          || (other->page_index == drawn.page_index && box_of (other).origin.y > top))
+        place = i;
+    }
+  g_array_remove_index (self->marks, last);
+  g_array_insert_val (self->marks, place, drawn);
+  self->selected_mark = (int) place;
+}
+
 static void
 drag_end (GtkGestureDrag *gesture, double dx, double dy, SrPageView *self)
 {
@@ -460,6 +510,8 @@ drag_end (GtkGestureDrag *gesture, double dx, double dy, SrPageView *self)
       gtk_widget_queue_draw (GTK_WIDGET (self));
       return;
     }
+  if (mode == EDIT_DRAW)
+    place_in_reading_order (self);
   g_signal_emit (self, sr_page_view_signals[SR_PAGE_VIEW_MARKS_EDITED], 0);
 }
 
@@ -486,17 +538,45 @@ sr_page_view_put_mark (SrPageView *self, int index, guint page_index, const grap
   SrPageMark mark = { .page_index = page_index };
   set_box (&mark, box);
   if (index < 0 || (guint) index >= self->marks->len)
-    g_array_append_val (self->marks, mark);
+    {
+      g_array_append_val (self->marks, mark);
+      place_in_reading_order (self);
+    }
   else
     g_array_index (self->marks, SrPageMark, index) = mark;
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_signal_emit (self, sr_page_view_signals[SR_PAGE_VIEW_MARKS_EDITED], 0);
 }
 
+gboolean
+sr_page_view_move_selected_mark (SrPageView *self, int delta)
+{
+  g_return_val_if_fail (SR_IS_PAGE_VIEW (self), FALSE);
+  if (!self->marks_editable || self->marks == NULL || self->selected_mark < 0
+      || (guint) self->selected_mark >= self->marks->len)
+    return FALSE;
+  int target = CLAMP (self->selected_mark + delta, 0, (int) self->marks->len - 1);
+  if (target == self->selected_mark)
+    return FALSE;
+  SrPageMark moved = g_array_index (self->marks, SrPageMark, self->selected_mark);
+  g_array_remove_index (self->marks, (guint) self->selected_mark);
+  g_array_insert_val (self->marks, (guint) target, moved);
+  self->selected_mark = target;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, sr_page_view_signals[SR_PAGE_VIEW_MARKS_EDITED], 0);
+  return TRUE;
+}
+
 static gboolean
 key_pressed (GtkEventControllerKey *controller, guint keyval, guint keycode, GdkModifierType state, SrPageView *self)
 {
-  return (keyval == GDK_KEY_Delete || keyval == GDK_KEY_KP_Delete) && sr_page_view_delete_selected_mark (self);
+  if (keyval == GDK_KEY_Delete || keyval == GDK_KEY_KP_Delete)
+    return sr_page_view_delete_selected_mark (self);
+  if ((state & GDK_ALT_MASK) && (keyval == GDK_KEY_Up || keyval == GDK_KEY_KP_Up))
+    return sr_page_view_move_selected_mark (self, -1);
+  if ((state & GDK_ALT_MASK) && (keyval == GDK_KEY_Down || keyval == GDK_KEY_KP_Down))
+    return sr_page_view_move_selected_mark (self, +1);
+  return FALSE;
 }
 
 void

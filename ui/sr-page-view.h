@@ -48,7 +48,12 @@ const SrPageMark *sr_page_view_get_marks (SrPageView *self, guint *n_marks);
 void sr_page_view_set_marks_editable (SrPageView *self, gboolean editable);
 /* What Delete does: removes the selected mark (FALSE when none is, or marks are not editable). */
 gboolean sr_page_view_delete_selected_mark (SrPageView *self);
-/* What a drag does: mark INDEX becomes BOX (page points) on page PAGE_INDEX, or (INDEX < 0) a new one is added. */
+/* What Alt+Up / Alt+Down do: moves the selected mark DELTA places in the marks' order (the reading order, shown as a
+ * number on each); FALSE when it cannot move (none selected, not editable, already first or last). A mark drawn by
+ * hand takes its place by page and height among the others. */
+gboolean sr_page_view_move_selected_mark (SrPageView *self, int delta);
+/* What a drag does: mark INDEX becomes BOX (page points) on page PAGE_INDEX, or (INDEX < 0) a new one is added in
+ * its place in reading order, and selected. */
 void sr_page_view_put_mark (SrPageView *self, int index, guint page_index, const graphene_rect_t *box);
 
 /* Regions glowing over the pages (where the music heard now was read); NULL or none: no glow. */
