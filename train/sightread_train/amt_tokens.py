@@ -10,7 +10,6 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-import soundfile
 import torch
 
 from . import vocabulary as V
@@ -46,6 +45,7 @@ def encode_audio(codec, audio):
 
 
 def tokenize_shard(codec, shard, sightread):
+    import soundfile  # here, not above: OMR training (where only PyTorch is installed) imports this module too
     writer = PairWriter()
     skipped = {"no audio": 0, "no notes": 0}
     for sample in samples([shard], wanted=("flac", "json")):
