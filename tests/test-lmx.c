@@ -498,6 +498,54 @@ test_repeats_and_endings_unfold_and_ties_merge (void)
 }
 
 static void
+test_grace_notes_sound_on_the_beat_taking_time_from_their_principal (void)
+{
+  /* Two grace sixteenths before a quarter, then three before a quarter chord: on the beat, each for its written
+   * value, at most half the principal together (so the three share an eighth); the principal sounds after them. */
+  const char *xml =
+    "<score-partwise version='4.0'><part-list><score-part id='P1'><part-name>P</part-name></score-part></part-list>"
+    "<part id='P1'><measure number='1'><attributes><divisions>2</divisions></attributes>"
+    "<note><grace/><pitch><step>D</step><octave>4</octave></pitch><type>16th</type></note>"
+    "<note><grace/><pitch><step>E</step><octave>4</octave></pitch><type>16th</type></note>"
+    "<note><pitch><step>F</step><octave>4</octave></pitch><duration>2</duration><type>quarter</type></note>"
+    "<note><grace/><pitch><step>A</step><octave>5</octave></pitch><type>16th</type></note>"
+    "<note><grace/><pitch><step>B</step><octave>5</octave></pitch><type>16th</type></note>"
+    "<note><grace/><pitch><step>C</step><octave>6</octave></pitch><type>16th</type></note>"
+    "<note><pitch><step>D</step><octave>5</octave></pitch><duration>2</duration><type>quarter</type></note>"
+    "<note><chord/><pitch><step>D</step><octave>6</octave></pitch><duration>2</duration><type>quarter</type></note>"
+    "<note><pitch><step>G</step><octave>4</octave></pitch><duration>4</duration><type>half</type></note>"
+    "</measure></part></score-partwise>";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(xmlDoc) document = sr_musicxml_read_bytes ((const guint8 *) xml, strlen (xml), &error);
+  g_assert_no_error (error);
+  static const struct {
+    guint8 pitch;
+    double onset, duration;
+  } expected[] = {
+    { 62, 0, 0.25 }, { 64, 0.25, 0.25 }, { 65, 0.5, 0.5 },
+    { 81, 1, 1.0 / 6 }, { 83, 1 + 1.0 / 6, 1.0 / 6 }, { 84, 1 + 2.0 / 6, 1.0 / 6 }, { 74, 1.5, 0.5 }, { 86, 1.5, 0.5 },
+    { 67, 2, 2 },
+  };
+  g_autoptr(GArray) notes = sr_performance_render (document, NULL);
+  g_assert_cmpuint (notes->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < notes->len; i++)
+    {
+      const SrPerformedNote *note = &g_array_index (notes, SrPerformedNote, i);
+      g_assert_cmpuint (note->pitch, ==, expected[i].pitch);
+      g_assert_cmpfloat_with_epsilon (note->onset_quarters, expected[i].onset, 1e-12);
+      g_assert_cmpfloat_with_epsilon (note->duration_quarters, expected[i].duration, 1e-12);
+    }
+
+  /* Without grace notes the principal notes keep their whole time. */
+  SrPerformanceOptions options = SR_PERFORMANCE_OPTIONS_DEFAULT;
+  options.include_grace_notes = FALSE;
+  g_autoptr(GArray) plain = sr_performance_render (document, &options);
+  g_assert_cmpuint (plain->len, ==, 4);
+  g_assert_cmpfloat_with_epsilon (g_array_index (plain, SrPerformedNote, 0).onset_quarters, 0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (g_array_index (plain, SrPerformedNote, 0).duration_quarters, 1, 1e-12);
+}
+
+static void
 test_rolled_chords_and_the_pedal_reach_the_midi (void)
 {
   /* A rolled C major chord under the sustain pedal, pressed at the start and lifted after two quarters. */
@@ -663,6 +711,7 @@ main (int argc, char **argv)
   g_test_add_func ("/performance/links", test_every_performed_note_links_back_to_its_lmx_token);
   g_test_add_func ("/performance/repeats", test_repeats_and_endings_unfold_and_ties_merge);
   g_test_add_func ("/performance/arpeggio-and-pedal", test_rolled_chords_and_the_pedal_reach_the_midi);
+  g_test_add_func ("/performance/grace-notes", test_grace_notes_sound_on_the_beat_taking_time_from_their_principal);
   g_test_add_func ("/performance/ornaments", test_ornaments_sound_in_the_key_as_written);
   g_test_add_func ("/performance/unisons-and-stacked-marks", test_a_unison_of_two_voices_sounds_once_and_stacked_marks_take_the_last);
   return g_test_run ();

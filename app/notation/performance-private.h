@@ -1,5 +1,6 @@
 /* The performer's insides: performance.c reads measures and renders them; performance-ornaments.c makes trills,
- * mordents, turns and rolled chords sound; performance-repeats.c unfolds repeats, endings and jumps. */
+ * mordents, turns and rolled chords sound; performance-graces.c puts grace notes in time; performance-repeats.c
+ * unfolds repeats, endings and jumps. */
 #pragma once
 
 #include <libxml/tree.h>
@@ -63,12 +64,17 @@ typedef struct {
   int transpose;
   double bar_length; /* quarters, from the time signature; 0 before one is seen */
   int fifths;        /* the key signature, for the neighbour notes of ornaments */
+  gboolean with_graces; /* grace notes sound (and take time from their principal notes) */
 } PartState;
 
 /* The ornament of an <ornaments> element (and its <accidental-mark>) on NOTE. */
 void sr_performance_read_ornament (const xmlNode *ornaments, MeasureNote *note);
 /* Replaces each ornamented note of a measure's NOTES by the notes it sounds as. */
 void sr_performance_realize_ornaments (GArray *notes, const PartState *state);
+/* A <note>'s written length in quarters, from its <type> and dots (0 without a type): what a grace note is worth. */
+double sr_performance_written_length (const xmlNode *note);
+/* Puts the grace notes of NOTES (their duration: the written length) in time before their principal notes. */
+void sr_performance_place_grace_notes (GArray *notes);
 /* Spreads each arpeggiated chord of NOTES over time. */
 void sr_performance_roll_arpeggios (GArray *notes);
 

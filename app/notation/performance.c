@@ -119,9 +119,9 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
         }
       else if (sr_xml_is_element (child, "note"))
         {
-          double duration = number_of (sr_xml_child (child, "duration"), 0) / state->divisions;
           gboolean is_chord = sr_xml_child (child, "chord") != NULL;
           gboolean is_grace = sr_xml_child (child, "grace") != NULL;
+          double duration = is_grace ? 0 : number_of (sr_xml_child (child, "duration"), 0) / state->divisions;
           double onset = is_chord ? previous_onset : cursor;
           previous_onset = onset;
           if (!is_chord && !is_grace)
@@ -146,7 +146,8 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
           if (midi < 0 || midi > 127)
             continue;
 
-          MeasureNote note = { onset, duration, (guint8) midi, FALSE, FALSE, is_grace, 1.0,
+          MeasureNote note = { onset, is_grace ? sr_performance_written_length (child) : duration, (guint8) midi, FALSE,
+                               FALSE, is_grace, 1.0,
                                (int) CLAMP (number_of (sr_xml_child (child, "voice"), 1), -1000, 1000), FALSE, FALSE,
                                ORNAMENT_NONE, octave * 7 + (int) (step_position - "CDEFGAB"), G_MININT, 0, child };
           for (const xmlNode *item = child->children; item != NULL; item = item->next)
@@ -279,6 +280,8 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
   if (a_voice_fills_the_bar && reach > state->bar_length + 1e-6)
     reach = state->bar_length;
   content->length = MAX (content->length, reach);
+  if (state->with_graces)
+    sr_performance_place_grace_notes (content->notes);
   sr_performance_roll_arpeggios (content->notes);
   sr_performance_realize_ornaments (content->notes, state);
 }
@@ -391,7 +394,7 @@ render (xmlDoc *document, const SrPerformanceOptions *options)
   for (guint p = 0; p < parts->len; p++)
     {
       MeasureContent *part_contents = g_new0 (MeasureContent, MAX (n_measures, 1));
-      PartState state = { 1, 0, 0, 0 };
+      PartState state = { 1, 0, 0, 0, options->include_grace_notes };
       guint32 open_ending = 0;
       guint index = 0;
       for (const xmlNode *m = ((xmlNode *) parts->pdata[p])->children; m != NULL && index < n_measures; m = m->next)
@@ -451,11 +454,6 @@ render (xmlDoc *document, const SrPerformanceOptions *options)
                 continue;
 
               double onset = start + note->offset, duration = note->duration;
-              if (note->is_grace)
-                {
-                  /* A grace note takes an eighth of a quarter (at most half of the note before it). */
-                  duration = 0.125;
-                }
               /* Ties join notes of one voice: a unison in another voice neither ends nor continues them. */
               gpointer key = GUINT_TO_POINTER ((guint) note->pitch + 1 + 128u * (guint) CLAMP (note->voice, 0, 64));
               gpointer open = g_hash_table_lookup (open_ties, key);

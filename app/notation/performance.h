@@ -33,7 +33,8 @@ typedef struct {
   double default_tempo_bpm;  /* quarters per minute when the score states none; 120 */
   double tempo_scale;        /* every tempo, stated or default, times this; 1 */
   gboolean unfold_repeats;   /* TRUE: play repeats, endings, da capo and dal segno as written */
-  gboolean include_grace_notes; /* TRUE: grace notes get a short time of their own, taken from the note before */
+  gboolean include_grace_notes; /* TRUE: grace notes sound on the beat, taking their written value (together at most
+                                 * half) from the note after them */
 } SrPerformanceOptions;
 
 #define SR_PERFORMANCE_OPTIONS_DEFAULT ((SrPerformanceOptions) { 120.0, 1.0, TRUE, TRUE })
