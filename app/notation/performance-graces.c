@@ -2,8 +2,8 @@
  * score MIDI has them: from the principal note's onset, each for its written value, together at most half of the
  * principal note, which sounds after them for what is left. */
 #include <math.h>
-#include <string.h>
 
+#include "lmx-vocabulary.h"
 #include "musicxml-read.h"
 #include "performance-private.h"
 
@@ -12,19 +12,12 @@
 double
 sr_performance_written_length (const xmlNode *note)
 {
-  static const struct {
-    const char *type;
-    double quarters;
-  } types[] = { { "maxima", 32 }, { "long", 16 }, { "breve", 8 }, { "whole", 4 }, { "half", 2 }, { "quarter", 1 },
-                { "eighth", 0.5 }, { "16th", 0.25 }, { "32nd", 0.125 }, { "64th", 0.0625 }, { "128th", 0.03125 },
-                { "256th", 0.015625 }, { "512th", 0.0078125 }, { "1024th", 0.00390625 } };
-  double length = 0;
   xmlChar *text = xmlNodeGetContent (sr_xml_child (note, "type"));
-  for (guint k = 0; k < G_N_ELEMENTS (types) && text != NULL; k++)
-    if (strcmp ((const char *) text, types[k].type) == 0)
-      length = types[k].quarters;
+  int type = text != NULL ? sr_lmx_type_index ((const char *) text) : -1;
   xmlFree (text);
-  double added = length / 2;
+  if (type < 0)
+    return 0;
+  double length = sr_lmx_type_length_256th (type) / 256.0, added = length / 2;
   for (const xmlNode *child = note->children; child != NULL; child = child->next)
     if (sr_xml_is_element (child, "dot"))
       {
