@@ -16,6 +16,14 @@ typedef struct {
   void *mapped; /* host-visible memory (lavapipe, unified memory), or NULL: transfers go through staging */
 } SrVulkanBuffer;
 
+/* Which GEMM kernels the device runs (SIGHTREAD_VULKAN_GEMM names one, for tests and measurements). */
+typedef enum {
+  SR_GEMM_LANES,    /* gemm.comp: no shared memory, written for CPU drivers (lavapipe) */
+  SR_GEMM_TILED,    /* gemm_tiled.comp, 128 × 128 tiles where the grid has enough of them to fill a GPU, else 64 */
+  SR_GEMM_TILED64,
+  SR_GEMM_TILED128,
+} SrGemmKernels;
+
 typedef struct {
   SrBackend base;
   VkInstance instance;
@@ -27,6 +35,7 @@ typedef struct {
   VkPhysicalDeviceMemoryProperties memory_properties;
   uint32_t subgroup_size;
   bool robust;
+  SrGemmKernels gemm_kernels;
 
   VkDescriptorSetLayout set_layout;
   VkPipelineLayout pipeline_layout;

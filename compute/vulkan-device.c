@@ -137,6 +137,37 @@ choose_device (VkPhysicalDevice *devices, uint32_t count, const SrDeviceChoice *
   return best;
 }
 
+/* GPUs get the shared-memory tiles and CPU drivers the kernel written for them (each is several times slower on the
+ * other), unless SIGHTREAD_VULKAN_GEMM names one; tiles only where the device has room for them. A named kernel the
+ * device cannot run is an error: the tests that name one must not quietly test the other. */
+static bool
+choose_gemm_kernels (SrVulkanBackend *vk, char message[SR_MESSAGE_SIZE])
+{
+  static const char *const names[] = { "lanes", "tiled", "tiled64", "tiled128" };
+  const VkPhysicalDeviceLimits *limits = &vk->properties.limits;
+  bool room = limits->maxComputeWorkGroupInvocations >= 256 && limits->maxComputeWorkGroupSize[0] >= 256
+              && limits->maxComputeSharedMemorySize >= sr_kernel_info (SR_KERNEL_GEMM_TILED)->shared_bytes
+              && limits->maxComputeSharedMemorySize >= sr_kernel_info (SR_KERNEL_GEMM_TILED64)->shared_bytes;
+  vk->gemm_kernels = vk->properties.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU || !room ? SR_GEMM_LANES : SR_GEMM_TILED;
+  const char *wanted = getenv ("SIGHTREAD_VULKAN_GEMM");
+  if (wanted == NULL || wanted[0] == '\0')
+    return true;
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (strcmp (wanted, names[i]) == 0)
+      {
+        vk->gemm_kernels = (SrGemmKernels) i;
+        if (vk->gemm_kernels == SR_GEMM_LANES || room)
+          return true;
+        snprintf (message, SR_MESSAGE_SIZE, "%.100s: SIGHTREAD_VULKAN_GEMM=%s, but the device has no room for the "
+                  "tiles (%u bytes of shared memory, %u invocations a work group)", vk->properties.deviceName, wanted,
+                  limits->maxComputeSharedMemorySize, limits->maxComputeWorkGroupInvocations);
+        return false;
+      }
+  snprintf (message, SR_MESSAGE_SIZE, "SIGHTREAD_VULKAN_GEMM=%.60s: not one of lanes, tiled, tiled64, tiled128",
+            wanted);
+  return false;
+}
+
 static bool
 open_device (SrVulkanBackend *vk, char message[SR_MESSAGE_SIZE])
 {
@@ -215,7 +246,7 @@ sr_vulkan_backend_new (const SrDeviceChoice *choice, char message[SR_MESSAGE_SIZ
       vulkan_destroy (&vk->base);
       return NULL;
     }
-  if (!open_device (vk, message) || !sr_vulkan_dispatch_init (vk))
+  if (!choose_gemm_kernels (vk, message) || !open_device (vk, message) || !sr_vulkan_dispatch_init (vk))
     {
       if (message[0] == '\0')
         snprintf (message, SR_MESSAGE_SIZE, "%.100s: %.140s", vk->properties.deviceName, vk->base.error);

@@ -86,6 +86,8 @@ sr_vulkan_lanes (const SrVulkanBackend *vk, SrKernel kernel)
 {
   if (sr_kernel_info (kernel)->lanes == SR_LANES_GEMM)
     return 8;
+  if (sr_kernel_info (kernel)->lanes == SR_LANES_TILE)
+    return 256;
   uint32_t lanes = vk->subgroup_size < 8 ? 8 : (vk->subgroup_size > 64 ? 64 : vk->subgroup_size);
   return lanes & (lanes - 1) ? 32 : lanes; /* the reductions want a power of two */
 }

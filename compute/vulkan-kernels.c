@@ -10,6 +10,12 @@ static const uint32_t gemm_vec4_spv[] =
 static const uint32_t gemm_vec4_half_spv[] =
 #include "gemm_vec4_half.spv.inc"
 ;
+static const uint32_t gemm_tiled_spv[] =
+#include "gemm_tiled.spv.inc"
+;
+static const uint32_t gemm_tiled64_spv[] =
+#include "gemm_tiled64.spv.inc"
+;
 static const uint32_t attention_spv[] =
 #include "attention.spv.inc"
 ;
@@ -44,7 +50,10 @@ static const uint32_t top_k_spv[] =
 /* Push-constant sizes: 4-byte fields, `halves` first, as declared in each shader. */
 #define WORDS(n) ((size_t) (n) * 4)
 #define KERNEL(id, spv, bindings, words, lanes, rows, columns) \
-  [id] = { #spv, spv##_spv, sizeof spv##_spv, bindings, WORDS (words), lanes, rows, columns }
+  [id] = { #spv, spv##_spv, sizeof spv##_spv, bindings, WORDS (words), lanes, rows, columns, 0 }
+/* gemm_tiled.comp: two buffers each of A's and B's tiles, DEPTH rows of TILE + 4 floats (as in shaders/meson.build) */
+#define TILED_KERNEL(id, spv, tile, depth) \
+  [id] = { #spv, spv##_spv, sizeof spv##_spv, 4, WORDS (13), SR_LANES_TILE, tile, tile, 2 * 2 * (depth) * ((tile) + 4) * 4 }
 
 static const SrKernelInfo kernels[SR_N_KERNELS] = {
   KERNEL (SR_KERNEL_GEMM, gemm, 4, 13, SR_LANES_GEMM, 32, 1),
@@ -53,6 +62,8 @@ static const SrKernelInfo kernels[SR_N_KERNELS] = {
   KERNEL (SR_KERNEL_GEMV, gemm, 4, 13, SR_LANES_GEMM, 1, 1),
   KERNEL (SR_KERNEL_GEMV_VEC4, gemm_vec4, 4, 13, SR_LANES_GEMM, 1, 8),
   KERNEL (SR_KERNEL_GEMV_VEC4_HALF, gemm_vec4_half, 4, 13, SR_LANES_GEMM, 1, 8),
+  TILED_KERNEL (SR_KERNEL_GEMM_TILED, gemm_tiled, 128, 8),
+  TILED_KERNEL (SR_KERNEL_GEMM_TILED64, gemm_tiled64, 64, 16),
   KERNEL (SR_KERNEL_ATTENTION, attention, 6, 11, SR_LANES_DEVICE, 0, 0),
   KERNEL (SR_KERNEL_ATTENTION_HEAD64, attention_head64, 6, 11, SR_LANES_DEVICE, 0, 0),
   KERNEL (SR_KERNEL_ATTENTION_PROBABILITIES, attention_probabilities, 7, 11, SR_LANES_DEVICE, 0, 0),

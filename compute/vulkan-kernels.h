@@ -14,6 +14,9 @@ typedef enum {
   SR_KERNEL_GEMV,
   SR_KERNEL_GEMV_VEC4,
   SR_KERNEL_GEMV_VEC4_HALF,
+  /* shared-memory tiles of 128 × 128 and 64 × 64 for GPUs (the ones above are written for CPU drivers) */
+  SR_KERNEL_GEMM_TILED,
+  SR_KERNEL_GEMM_TILED64,
   SR_KERNEL_ATTENTION,
   SR_KERNEL_ATTENTION_HEAD64,
   SR_KERNEL_ATTENTION_PROBABILITIES,
@@ -32,6 +35,7 @@ enum { SR_MAX_BINDINGS = 7 };
 typedef enum {
   SR_LANES_GEMM,     /* 8: one lavapipe subgroup; see shaders/gemm.comp */
   SR_LANES_DEVICE,   /* the device's subgroup size, at least 8 */
+  SR_LANES_TILE,     /* 256: the 16 × 16 invocations of shaders/gemm_tiled.comp */
 } SrLaneRule;
 
 typedef struct {
@@ -41,8 +45,11 @@ typedef struct {
   int bindings;          /* the highest binding used + 1 */
   size_t push_size;
   SrLaneRule lanes;
-  uint32_t rows;         /* GEMM: rows per invocation (specialisation constant 1); 0 otherwise */
-  uint32_t columns;      /* GEMM: columns per invocation (1, or 8 for the vec4 variants: two groups of four) */
+  uint32_t rows;         /* GEMM: rows per invocation (specialisation constant 1), or per work group (tiled);
+                          * 0 otherwise */
+  uint32_t columns;      /* GEMM: columns per invocation (1, or 8 for the vec4 variants: two groups of four), or per
+                          * work group (tiled) */
+  uint32_t shared_bytes; /* the shared memory it declares, checked against the device's limit */
 } SrKernelInfo;
 
 const SrKernelInfo *sr_kernel_info (SrKernel kernel);

@@ -1,5 +1,5 @@
-/* Vulkan buffers: one per tensor, in device-local memory, mapped directly where the device shares memory with the
- * host (lavapipe, integrated GPUs, resizable BAR) and filled through a staging buffer elsewhere. Released buffers
+/* Vulkan buffers: one per tensor, in device-local memory, mapped directly where the device shares its memory at
+ * large with the host (lavapipe, integrated GPUs, resizable BAR) and filled through a staging buffer elsewhere. Released buffers
  * wait in a small pool for the next tensor of about their size, so a forward pass's activations stop allocating
  * after its first step. */
 #include "vulkan-backend.h"
@@ -15,6 +15,26 @@ find_memory_type (const SrVulkanBackend *vk, uint32_t allowed, VkMemoryPropertyF
 {
   for (uint32_t i = 0; i < vk->memory_properties.memoryTypeCount; i++)
     if ((allowed & (1u << i)) && (vk->memory_properties.memoryTypes[i].propertyFlags & wanted) == wanted)
+      return (int) i;
+  return -1;
+}
+
+/* Device-local memory the host can map, where it is the device's memory at large (lavapipe, integrated GPUs,
+ * resizable BAR): not the small window of a discrete GPU without resizable BAR (typically 256 MiB), where a driver
+ * may place what does not fit in host memory behind the PCIe bus. */
+static int
+mappable_device_memory (const SrVulkanBackend *vk, uint32_t allowed)
+{
+  const VkPhysicalDeviceMemoryProperties *memory = &vk->memory_properties;
+  VkDeviceSize largest = 0;
+  for (uint32_t h = 0; h < memory->memoryHeapCount; h++)
+    if ((memory->memoryHeaps[h].flags & VK_MEMORY_HEAP_DEVICE_LOCAL_BIT) && memory->memoryHeaps[h].size > largest)
+      largest = memory->memoryHeaps[h].size;
+  const VkMemoryPropertyFlags wanted = VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT | VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT
+                                       | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+  for (uint32_t i = 0; i < memory->memoryTypeCount; i++)
+    if ((allowed & (1u << i)) && (memory->memoryTypes[i].propertyFlags & wanted) == wanted
+        && memory->memoryHeaps[memory->memoryTypes[i].heapIndex].size >= largest / 4 * 3)
       return (int) i;
   return -1;
 }
@@ -41,7 +61,7 @@ buffer_create (SrVulkanBackend *vk, SrVulkanBuffer *out, VkDeviceSize size, bool
     }
   else
     {
-      type = find_memory_type (vk, needs.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT | host);
+      type = mappable_device_memory (vk, needs.memoryTypeBits);
       if (type < 0)
         type = find_memory_type (vk, needs.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
       if (type < 0)

@@ -131,11 +131,18 @@ gemm_cases (SrBackend *dut)
 {
   for (int round = 0; round < 4 * ROUNDS; round++)
     {
-      /* every fifth a row vector: the decoder step's matrix-vector path */
-      int64_t m = round % 5 == 4 ? 1 : size_in (1, 70), n = size_in (1, 90), k = size_in (1, 130);
-      int64_t batch = round % 3 == 0 ? 3 : 1;
-      bool ta = round & 1, tb = (round >> 1) & 1, shared = round % 2 == 0;
-      SrDType bt = round % 4 == 3 ? SR_DTYPE_F16 : SR_DTYPE_F32;
+      /* every fifth a row vector: the decoder step's matrix-vector path; every third (m ≥ 8) over several of the
+       * GPU kernel's 64- or 128-wide tiles, ragged edges included, with its own mix of transposes and fp16 B and
+       * mostly inner sizes and columns in fours (the kernel's four-at-a-time reads) */
+      bool wide = round % 3 == 2 && round % 5 != 4;
+      int w = round / 3;
+      int64_t m = round % 5 == 4 ? 1 : wide ? size_in (8, 300) : size_in (1, 70);
+      int64_t n = wide ? size_in (1, 300) : size_in (1, 90), k = wide ? size_in (1, 300) : size_in (1, 130);
+      if (wide && w % 3 != 2)
+        n = (n + 3) / 4 * 4, k = (k + 3) / 4 * 4;
+      int64_t batch = round % 3 == 0 || (wide && w % 4 == 0) ? 3 : 1;
+      bool ta = wide ? w & 1 : round & 1, tb = wide ? (w >> 1) & 1 : (round >> 1) & 1, shared = round % 2 == 0;
+      SrDType bt = (wide ? (w >> 2) & 1 : round % 4 == 3) ? SR_DTYPE_F16 : SR_DTYPE_F32;
       int64_t sa[3] = { batch, ta ? k : m, ta ? m : k }, sb[3] = { batch, tb ? n : k, tb ? k : n };
       int64_t sc[3] = { batch, m, n };
       int dims = batch > 1 ? 3 : 2;
@@ -409,6 +416,48 @@ open_vulkan (void)
   return backend;
 }
 
+/* Vulkan with the GEMM kernels named (SIGHTREAD_VULKAN_GEMM): the GPU kernel's tiles run on lavapipe in CI too. */
+static SrBackend *
+open_vulkan_gemm (const char *kernels)
+{
+  g_setenv ("SIGHTREAD_VULKAN_GEMM", kernels, TRUE);
+  SrBackend *backend = open_vulkan ();
+  g_unsetenv ("SIGHTREAD_VULKAN_GEMM");
+  return backend;
+}
+
+static SrBackend *
+open_vulkan_tiled64 (void)
+{
+  return open_vulkan_gemm ("tiled64");
+}
+
+static SrBackend *
+open_vulkan_tiled128 (void)
+{
+  return open_vulkan_gemm ("tiled128");
+}
+
+static SrBackend *
+open_vulkan_lanes (void)
+{
+  return open_vulkan_gemm ("lanes");
+}
+
+/* A GEMM kernel family that does not exist is named back to the user, who gets the CPU backend. */
+static void
+unknown_gemm_kernels_fall_back_with_a_message (void)
+{
+  g_setenv ("SIGHTREAD_VULKAN_GEMM", "tiled256", TRUE);
+  SrDeviceChoice choice = { SR_DEVICE_VULKAN, -1 };
+  char notice[SR_MESSAGE_SIZE];
+  SrBackend *backend = sr_backend_open (&choice, notice);
+  g_unsetenv ("SIGHTREAD_VULKAN_GEMM");
+  g_assert_cmpstr (sr_backend_name (backend), ==, "cpu");
+  g_assert_nonnull (strstr (notice, "SIGHTREAD_VULKAN_GEMM=tiled256: not one of lanes, tiled, tiled64, tiled128"));
+  sr_backend_free (backend);
+}
+
 typedef struct {
   const BackendUnderTest *backend;
   void (*cases) (SrBackend *dut);
@@ -450,6 +499,19 @@ main (int argc, char **argv)
         g_autofree char *path = g_strdup_printf ("/backend-ops/%s/%s", backends[b].name, kinds[k].name);
         g_test_add_data_func (path, &cases[n++], run_case);
       }
+  /* GEMM once more with each kernel family, whichever the device would choose itself */
+  static const BackendUnderTest gemm_kernels[] = {
+    { "vulkan-lanes", open_vulkan_lanes }, { "vulkan-tiled64", open_vulkan_tiled64 },
+    { "vulkan-tiled128", open_vulkan_tiled128 },
+  };
+  static Case gemm_kernel_cases[G_N_ELEMENTS (gemm_kernels)];
+  for (gsize b = 0; b < G_N_ELEMENTS (gemm_kernels); b++)
+    {
+      gemm_kernel_cases[b] = (Case) { &gemm_kernels[b], gemm_cases };
+      g_autofree char *path = g_strdup_printf ("/backend-ops/%s/gemm", gemm_kernels[b].name);
+      g_test_add_data_func (path, &gemm_kernel_cases[b], run_case);
+    }
+  g_test_add_func ("/backend-ops/vulkan/unknown-gemm-kernels", unknown_gemm_kernels_fall_back_with_a_message);
   int status = g_test_run ();
   sr_backend_free (reference);
   return status;

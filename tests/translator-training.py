@@ -110,6 +110,17 @@ with tempfile.TemporaryDirectory() as folder:
           and numbers["splits"]["validation"]["engraved"]["pairs"] == 4 and numbers["steps"] == 300,
           evaluated.strip())
 
+    resumed_log = Path(folder) / "i2a-resumed.log"
+    run(script, "train", "--cache", cache, "--sightread", sightread, "--model", model, "--log", resumed_log,
+        "--steps", "20", "--warmup", "30", "--lr", "3e-3", "--budget", "1500", "--first-cap", "2000",
+        "--eval-every", "20", "--validation-systems", "8", "--seed", "1")
+    resumed = resumed_log.read_text().splitlines()
+    bar = [float(line.split("SER engraved ")[1].split()[0]) for line in resumed
+           if "step 300 (the weights resumed from) validation SER engraved" in line]
+    judged = [line for line in resumed if "step 320 validation SER engraved" in line]
+    check("a resumed run first scores its weights on its own validation pairs, and later ones must beat that",
+          len(bar) == 1 and len(judged) == 1 and f"(best {bar[0]:.2f}," in judged[0], "\n".join(resumed[-4:]))
+
     # Transcription, on the same song's audio.
     run(script, "tokenize", "--task", "amt", "--cache", cache, "--sightread", sightread)
     codec = REPO / "resources" / "models" / "codec.safetensors"

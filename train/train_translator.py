@@ -6,7 +6,8 @@ transcription (A2I model, audio → MIDI), spec §3–4.
   torchrun --nproc_per_node 8 train/train_translator.py train …       # the same on 8 GPUs (DDP; launch_ddp.py on CPU)
   /usr/bin/python3 train/train_translator.py eval [--json OUT.json]   # OMR: SER per look; AMT: onset F1 per sound
 
-Training resumes from the exported weights alone. Each validation that improves the task's metric (OMR: SER on engraved
+Training resumes from the exported weights alone, first scoring them on this run's validation pairs (the bar: the
+split may differ from the one they were judged on). Each validation that improves the task's metric (OMR: SER on engraved
 systems by `sightread eval ser`; AMT: mean note-onset F1 by `sightread eval notes`) exports fp16 weights with their
 metadata (spec §6) and a golden file for the C parity tests. Curriculum: short targets first, the length cap growing
 with the steps (spec §4; the brief: short crops first)."""
@@ -304,6 +305,18 @@ def validation_loss(model, task, pairs, device, chunk=16):
     return total / max(count, 1)
 
 
+def validate(model, task, validation, looks, args, device):
+    """(teacher-forced loss, the task's metric per look, the metric that decides) over the validation pairs; the
+    metric only with --metric task (None otherwise). OMR: the engraved look decides; AMT: the mean over sounds."""
+    loss = validation_loss(model, task, validation, device)
+    if args.metric == "loss":
+        return loss, {}, None
+    scores = {look: score(task, [p for p in validation if p.look == look],
+                          greedy(model, task, [p for p in validation if p.look == look], device), args.sightread)
+              for look in looks}
+    return loss, scores, scores[looks[0]] if task.name == "omr" else sum(scores.values()) / len(scores)
+
+
 def train(args):
     task = TASKS[args.task]
     where = place()
@@ -328,8 +341,6 @@ def train(args):
         best = float(metadata.get(f"sightread.{metric_key}", metadata.get("sightread.ser_engraved",
                                                                           1e9 if task.lower_is_better else -1)))
         best_loss = float(metadata.get("sightread.validation_loss", 1e9))
-        if args.metric == "loss":
-            best_loss = 1e9   # the loss of the weights' own validation set, maybe another one: this run's decides
         logging.info("resuming from %s at step %d (%s %.2f), seed %d", target, start, task.metric, best, args.seed)
     else:
         model, start, best, best_loss = Translator(config), 0, 1e9 if task.lower_is_better else -1.0, 1e9
@@ -337,12 +348,19 @@ def train(args):
     size = sum(p.numel() for p in model.parameters())
     logging.info("%s: %d training pairs, %d validation pairs, %.1f M parameters, %d process(es) on %s", task.name,
                  len(pairs), len(validation), size / 1e6, where.world, where.device)
+    looks = sorted({p.look for p in validation})
+    if start > 0 and where.main:
+        # The weights' recorded scores may come from another validation split (the data factory was rebuilt, or
+        # the run is on a machine with other shards): the bar is what they score on this run's validation pairs.
+        best_loss, scores, value = validate(model.to(where.device), task, validation, looks, args, where.device)
+        best = best if value is None else value
+        logging.info("step %d (the weights resumed from) validation %s %s teacher-forced loss %.4f: the bar", start,
+                     task.metric, " ".join(f"{look} {v:.2f} %" for look, v in scores.items()), best_loss)
     net = wrap(model, where)
     optimizer = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=0.01)
     rng = np.random.default_rng(args.seed + 7919 * where.rank + start)
     cap = lambda s: args.first_cap + (start + s) * args.cap_growth  # noqa: E731
     stream = batches(pairs, args.budget, rng, cap)
-    looks = sorted({p.look for p in validation})
     started, seen, last = time.time(), 0, start + args.steps
     for step in range(start + 1, start + args.steps + 1):
         if args.time_limit and time.time() - started > args.time_limit:
@@ -365,16 +383,11 @@ def train(args):
                          seen / (step - start))
         if where.main and (step % args.eval_every == 0 or step == last):
             plain = unwrap(net)
-            loss_now = validation_loss(plain, task, validation, where.device)
-            if args.metric == "loss":
-                scores, value = {}, best
+            loss_now, scores, value = validate(plain, task, validation, looks, args, where.device)
+            if value is None:
+                value = best
                 logging.info("step %d validation teacher-forced loss %.4f (best %.4f)", step, loss_now, best_loss)
             else:
-                scores = {look: score(task, [p for p in validation if p.look == look],
-                                      greedy(plain, task, [p for p in validation if p.look == look], where.device),
-                                      args.sightread) for look in looks}
-                # The first look (OMR: engraved) decides what is kept; the mean over looks for AMT's sounds.
-                value = scores[looks[0]] if task.name == "omr" else sum(scores.values()) / len(scores)
                 logging.info("step %d validation %s %s teacher-forced loss %.4f (best %.2f, loss %.4f)", step,
                              task.metric, " ".join(f"{look} {v:.2f} %" for look, v in scores.items()), loss_now, best,
                              best_loss)
@@ -458,8 +471,8 @@ def main():
                         "machine lent for a fixed time")
     t.add_argument("--metric", choices=("task", "loss"), default="task",
                    help="what decides an export: the task's metric (needs the sightread program) or the teacher-"
-                        "forced validation loss alone (where only PyTorch runs); with loss, the run's own first "
-                        "validation sets the bar")
+                        "forced validation loss alone (where only PyTorch runs); either way the resumed weights' "
+                        "own score on this run's validation pairs, measured before the first step, sets the bar")
     t.add_argument("--fresh", action="store_true", help="start from random weights, not the shipped model")
     t.add_argument("--log", help="default ~/.cache/sightread/logs/i2a.log or a2i.log")
     t.add_argument("--latest", help="where the weights of each evaluation go, kept or not (default: beside --model as "
