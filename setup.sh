@@ -19,7 +19,8 @@ PACKAGES="build-essential meson ninja-build pkg-config gettext
   nodejs npm librsvg2-bin fluidsynth fluid-soundfont-gm timgm6mb-soundfont musescore-general-soundfont
   python3-pil python3-soundfile python3-scipy python3-torch python3-matplotlib libopenblas-dev
   libvulkan-dev mesa-vulkan-drivers glslc vulkan-tools libsndfile1-dev libsamplerate0-dev
-  libjack-jackd2-dev libfluidsynth-dev portaudio19-dev jackd2 libasound2-plugins"
+  libjack-jackd2-dev libfluidsynth-dev portaudio19-dev jackd2 libasound2-plugins
+  libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev"
 # The data factory's engraver, pinned by train/data/package-lock.json.
 NODE_PACKAGES="train/data"
 

@@ -501,14 +501,13 @@ main (int argc, char **argv)
       }
   /* GEMM once more with each kernel family, whichever the device would choose itself */
   static const BackendUnderTest gemm_kernels[] = {
-    { "vulkan-lanes", open_vulkan_lanes }, { "vulkan-tiled64", open_vulkan_tiled64 },
-    { "vulkan-tiled128", open_vulkan_tiled128 },
+    { "lanes", open_vulkan_lanes }, { "tiled64", open_vulkan_tiled64 }, { "tiled128", open_vulkan_tiled128 },
   };
   static Case gemm_kernel_cases[G_N_ELEMENTS (gemm_kernels)];
   for (gsize b = 0; b < G_N_ELEMENTS (gemm_kernels); b++)
     {
       gemm_kernel_cases[b] = (Case) { &gemm_kernels[b], gemm_cases };
-      g_autofree char *path = g_strdup_printf ("/backend-ops/%s/gemm", gemm_kernels[b].name);
+      g_autofree char *path = g_strdup_printf ("/backend-ops/vulkan/gemm-%s", gemm_kernels[b].name);
       g_test_add_data_func (path, &gemm_kernel_cases[b], run_case);
     }
   g_test_add_func ("/backend-ops/vulkan/unknown-gemm-kernels", unknown_gemm_kernels_fall_back_with_a_message);

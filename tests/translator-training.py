@@ -119,7 +119,7 @@ with tempfile.TemporaryDirectory() as folder:
            if "step 300 (the weights resumed from) validation SER engraved" in line]
     judged = [line for line in resumed if "step 320 validation SER engraved" in line]
     check("a resumed run first scores its weights on its own validation pairs, and later ones must beat that",
-          len(bar) == 1 and len(judged) == 1 and f"(best {bar[0]:.2f}," in judged[0], "\n".join(resumed[-4:]))
+          len(bar) == 1 and len(judged) == 1 and f"(best {bar[0]:.2f}," in judged[0], " | ".join(resumed[-4:]))
 
     # Transcription, on the same song's audio.
     run(script, "tokenize", "--task", "amt", "--cache", cache, "--sightread", sightread)

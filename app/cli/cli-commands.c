@@ -6,7 +6,6 @@
 #define ROADMAP_SYMBOLIC N_("the symbolic music core (roadmap step 2)")
 #define ROADMAP_IMPORT N_("score import and system detection (roadmap step 8)")
 #define ROADMAP_TASKS N_("the end-to-end tasks (roadmap step 10)")
-#define ROADMAP_VIDEOSET N_("the score-video dataset builder (roadmap step 13)")
 
 static const SrCliOption pages_options[] = {
   { "json", 0, NULL, N_("Print machine-readable JSON") },
@@ -157,7 +156,14 @@ static const SrCliOption crop_options[] = {
 };
 
 static const SrCliOption videoset_options[] = {
-  { "output", 'o', "DIR", N_("Write the aligned pairs into DIR") },
+  { "output", 'o', "DIR", N_("Write the aligned pairs into DIR, a folder a video with its manifest.jsonl") },
+  { "stride", 0, "N", N_("Compare every Nth frame (default 3)") },
+  { "still", 0, "DIFFERENCE", N_("Mean difference (0–1) under which frames show the same slide (default 0.004)") },
+  { "min-still", 0, "SECONDS", N_("A picture must stand still this long to be a slide (default 1)") },
+  { "silence", 0, "DBFS", N_("Drop slides quieter than this: intros, outros, title cards (default -45)") },
+  { "min-seconds", 0, "SECONDS", N_("Drop slides shorter than this (default 2)") },
+  { "max-seconds", 0, "SECONDS", N_("Drop slides longer than this (default 600)") },
+  { "redo", 0, NULL, N_("Make a video again even when its folder is complete") },
   { NULL }
 };
 
@@ -212,7 +218,7 @@ const SrCliCommand sr_cli_commands[] = {
   { "eval notes", "REF EST", 2, 2, N_("Note precision, recall and F1 between two MIDI files or JSON note lists"),
     eval_notes_options, 0, sr_cmd_eval_notes, NULL },
   { "videoset", "VIDEO…", 1, -1, N_("Turn score-following videos into aligned system-image / audio pairs"),
-    videoset_options, 0, NULL, ROADMAP_VIDEOSET },
+    videoset_options, 0, sr_cmd_videoset, NULL },
   { "devices", "", 0, 0, N_("List the compute devices and what --device opens, then the audio devices"), NULL, SR_CLI_USES_DEVICE,
     sr_cmd_devices, NULL },
   { "bench", "[gemm|gemm-large|attention|conv|norm|translator|memory…]", 0, -1,

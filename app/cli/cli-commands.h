@@ -43,6 +43,7 @@ int sr_cmd_perform (SrCliArgs *args);
 int sr_cmd_engrave (SrCliArgs *args);
 int sr_cmd_play (SrCliArgs *args);
 int sr_cmd_record (SrCliArgs *args);
+int sr_cmd_videoset (SrCliArgs *args);
 void sr_cli_print_audio_devices (void);
 
 /* The notes of PATH, a MIDI file or a JSON note list (a path ending in .json); NULL with the message printed and

@@ -84,16 +84,7 @@ sr_cmd_systems (SrCliArgs *args)
           json_builder_begin_object (builder);
           json_builder_set_member_name (builder, "page");
           json_builder_add_int_value (builder, p + 1);
-          json_builder_set_member_name (builder, "x");
-          json_builder_add_double_value (builder, system->box.x);
-          json_builder_set_member_name (builder, "y");
-          json_builder_add_double_value (builder, system->box.y);
-          json_builder_set_member_name (builder, "width");
-          json_builder_add_double_value (builder, system->box.width);
-          json_builder_set_member_name (builder, "height");
-          json_builder_add_double_value (builder, system->box.height);
-          json_builder_set_member_name (builder, "staff_height");
-          json_builder_add_double_value (builder, system->staff_height);
+          sr_system_box_add_json (builder, &system->box, system->staff_height);
           json_builder_set_member_name (builder, "staves");
           json_builder_add_int_value (builder, system->n_staves);
           json_builder_set_member_name (builder, "skew_degrees");

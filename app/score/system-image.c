@@ -235,3 +235,14 @@ sr_system_boxes_from_json (const char *text, gssize length, guint n_pages, GErro
   return g_steal_pointer (&boxes);
 }
 
+void
+sr_system_box_add_json (gpointer builder, const SrPageBox *box, double staff_height)
+{
+  const char *names[] = { "x", "y", "width", "height", "staff_height" };
+  double values[] = { box->x, box->y, box->width, box->height, staff_height };
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      json_builder_set_member_name (builder, names[i]);
+      json_builder_add_double_value (builder, values[i]);
+    }
+}

@@ -58,6 +58,10 @@ typedef struct {
  * 1…N_PAGES, sizes be positive and sane; anything else is an error naming the box. */
 GArray *sr_system_boxes_from_json (const char *text, gssize length, guint n_pages, GError **error);
 
+/* The other way: BOX and STAFF_HEIGHT as the members x, y, width, height and staff_height of the object BUILDER (a
+ * json-glib JsonBuilder) is building. */
+void sr_system_box_add_json (gpointer builder, const SrPageBox *box, double staff_height);
+
 /* Every pixel brighter than the image's median becomes 255. */
 void sr_gray_image_threshold_at_median (SrGrayImage *image);
 

@@ -1,0 +1,118 @@
+/* `sightread videoset` on a score-following film made here (score-film.h): every transition is found within 0.2 s,
+ * no slide is missed, the silent title and closing cards are dropped, and each slide's systems are found where they
+ * were drawn (IoU ≥ 0.9). A damaged video and one without sound are named, and the rest of the batch goes on; a
+ * finished video is not done again. */
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
+
+#include "cli-run.h"
+#include "score-film.h"
+#include "test-files.h"
+#include "video-maker.h"
+
+static char *scratch;
+static const double boundaries[] = { SR_FILM_TITLE_END, (SR_FILM_FADE_START + SR_FILM_FADE_END) / 2,
+                                     (SR_FILM_WIPE_START + SR_FILM_WIPE_END) / 2, SR_FILM_OUTRO_START };
+
+static double
+iou (const SrPageBox *a, const SrPageBox *b)
+{
+  double w = MIN (a->x + a->width, b->x + b->width) - MAX (a->x, b->x);
+  double h = MIN (a->y + a->height, b->y + b->height) - MAX (a->y, b->y);
+  double inter = w > 0 && h > 0 ? w * h : 0;
+  return inter / (a->width * a->height + b->width * b->height - inter);
+}
+
+static void
+test_slides_systems_and_sound_are_found (void)
+{
+  SrScoreFilm film = { 0 };
+  sr_score_film_make (&film);
+  gsize frames;
+  g_autofree float *sound = sr_score_film_sound (&frames);
+  g_autofree char *video = g_build_filename (scratch, "minuet-film.mkv", NULL);
+  g_autoptr(GError) error = NULL;
+  /* H.264, as such videos are published (its frames that nothing refers to are not even decoded) */
+  g_assert_true (sr_test_write_video (video, SR_FILM_WIDTH, SR_FILM_HEIGHT, 30, SR_FILM_END, "libx264",
+                                    sr_score_film_draw, &film, sound, frames, &error));
+  g_assert_no_error (error);
+  g_autofree char *silent = g_build_filename (scratch, "no-sound.mkv", NULL);
+  g_assert_true (sr_test_write_video (silent, SR_FILM_WIDTH, SR_FILM_HEIGHT, 25, 4, NULL, sr_score_film_draw, &film,
+                                    NULL, 0, &error));
+  g_autofree char *damaged = sr_test_write_file (scratch, "damaged.mkv", "\x1a\x45\xdf\xa3 not really", 16);
+  g_autofree char *output = g_build_filename (scratch, "pairs", NULL);
+
+  g_auto(CliRun) run = { 0 };
+  sightread (&run, "videoset", damaged, silent, video, "-o", output);
+  g_assert_cmpint (run.status, ==, 1);
+  assert_contains (run.err, "damaged.mkv");
+  assert_contains (run.err, "no-sound.mkv: no sound to pair the slides with");
+  assert_contains (run.out, "minuet-film.mkv: 5 slides, 3 kept with 6 systems; dropped: 2 silent");
+
+  g_autofree char *manifest = g_build_filename (output, "minuet-film", "manifest.jsonl", NULL);
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (manifest, &text, NULL, NULL));
+  g_auto(GStrv) lines = g_strsplit (g_strstrip (text), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 5);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(JsonNode) node = json_from_string (lines[i], &error);
+      g_assert_no_error (error);
+      JsonObject *slide = json_node_get_object (node);
+      double start = json_object_get_double_member (slide, "start"), end = json_object_get_double_member (slide, "end");
+      g_test_message ("slide %u: %.2f–%.2f s, %s", i + 1, start, end,
+                      json_object_get_boolean_member (slide, "kept") ? "kept"
+                      : json_object_get_string_member (slide, "dropped_by"));
+      if (i < 4 && fabs (end - boundaries[i]) > 0.2)
+        g_error ("slide %u ends at %.2f s, the transition's middle is at %.2f s", i + 1, end, boundaries[i]);
+      gboolean music = i >= 1 && i <= 3;
+      g_assert_cmpint (json_object_get_boolean_member (slide, "kept"), ==, music);
+      if (!music)
+        {
+          g_assert_cmpstr (json_object_get_string_member (slide, "dropped_by"), ==, "silent");
+          continue;
+        }
+      JsonObject *page = json_object_get_object_member (slide, "page");
+      JsonArray *systems = json_object_get_array_member (slide, "systems");
+      g_assert_cmpuint (json_array_get_length (systems), ==, 2);
+      for (guint j = 0; j < 2; j++)
+        {
+          JsonObject *s = json_array_get_object_element (systems, j);
+          SrPageBox found = { json_object_get_int_member (page, "x") + json_object_get_double_member (s, "x"),
+                              json_object_get_int_member (page, "y") + json_object_get_double_member (s, "y"),
+                              json_object_get_double_member (s, "width"), json_object_get_double_member (s, "height") };
+          double overlap = iou (&found, &film.truth[i - 1][j]);
+          g_test_message ("  system %u: IoU %.3f (found %.0f,%.0f %.0f×%.0f; drawn %.0f,%.0f %.0f×%.0f)", j + 1, overlap,
+                          found.x, found.y, found.width, found.height, film.truth[i - 1][j].x, film.truth[i - 1][j].y,
+                          film.truth[i - 1][j].width, film.truth[i - 1][j].height);
+          g_assert_cmpfloat (overlap, >=, 0.9);
+          g_autofree char *crop = g_build_filename (output, "minuet-film", json_object_get_string_member (s, "crop"),
+                                                    NULL);
+          g_assert_true (g_file_test (crop, G_FILE_TEST_EXISTS));
+        }
+      g_autofree char *audio = g_build_filename (output, "minuet-film", json_object_get_string_member (slide, "audio"),
+                                                 NULL);
+      g_assert_true (g_file_test (audio, G_FILE_TEST_EXISTS));
+    }
+
+  /* Again: the finished video is left as it is, and nothing failed. */
+  g_auto(CliRun) again = { 0 };
+  sightread (&again, "videoset", video, "-o", output);
+  g_assert_cmpint (again.status, ==, 0);
+  assert_contains (again.out, "done before");
+
+  sr_score_film_clear (&film);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  scratch = cli_scratch_new ();
+  g_test_add_func ("/videoset/slides-systems-sound", test_slides_systems_and_sound_are_found);
+  int status = g_test_run ();
+  cli_scratch_remove (scratch);
+  return status;
+}
