@@ -97,8 +97,15 @@ sr_score_film_draw (double t, SrGrayImage *frame, gpointer data)
     {
       int edge = (int) (SR_FILM_WIDTH * (t - SR_FILM_WIPE_START) / (SR_FILM_WIPE_END - SR_FILM_WIPE_START));
       for (int y = 0; y < SR_FILM_HEIGHT; y++)
-        memcpy (frame->pixels + (gsize) y * SR_FILM_WIDTH, film->slides[2]->pixels + (gsize) y * SR_FILM_WIDTH, (gsize) edge);
+        memcpy (frame->pixels + (gsize) y * SR_FILM_WIDTH, film->slides[2]->pixels + (gsize) y * SR_FILM_WIDTH,
+                (gsize) edge);
     }
+  if (film->look == SR_FILM_SECOND_INVERTED && t >= SR_FILM_FADE_END && t < SR_FILM_WIPE_START)
+    for (gsize i = 0; i < n; i++)
+      frame->pixels[i] = 255 - frame->pixels[i];
+  if (film->look == SR_FILM_WASHED_OUT)
+    for (gsize i = 0; i < n; i++)
+      frame->pixels[i] = (guint8) (180 + frame->pixels[i] * 75 / 255);
 }
 
 /* Tones under the music, silence under the cards. */

@@ -19,9 +19,16 @@ enum { SR_FILM_WIDTH = 1280, SR_FILM_HEIGHT = 720, SR_FILM_RATE = 44100 };
 #define SR_FILM_OUTRO_START 23.0
 #define SR_FILM_END 26.0
 
+typedef enum {
+  SR_FILM_PLAIN,
+  SR_FILM_SECOND_INVERTED, /* the second slide white on black */
+  SR_FILM_WASHED_OUT,      /* every picture grey on light grey */
+} SrFilmLook;
+
 typedef struct {
   SrGrayImage *slides[3], *title, *outro;
   SrPageBox truth[3][2]; /* the systems as drawn on each slide, frame pixels */
+  SrFilmLook look;
 } SrScoreFilm;
 
 /* Renders the sample score ($SIGHTREAD_SAMPLES) and lays out the slides. */

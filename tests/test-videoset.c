@@ -106,12 +106,59 @@ test_slides_systems_and_sound_are_found (void)
   sr_score_film_clear (&film);
 }
 
+/* The same film with its second slide inverted, and washed out as a whole: the filters say so in the manifest. */
+static void
+test_inverted_slides_and_washed_out_videos_are_dropped (void)
+{
+  SrScoreFilm film = { 0 };
+  sr_score_film_make (&film);
+  gsize frames;
+  g_autofree float *sound = sr_score_film_sound (&frames);
+  g_autofree char *output = g_build_filename (scratch, "looks", NULL);
+  const struct {
+    SrFilmLook look;
+    const char *name, *expected[5];
+  } cases[] = {
+    { SR_FILM_SECOND_INVERTED, "inverted.mkv", { "silent", NULL, "inverted", NULL, "silent" } },
+    { SR_FILM_WASHED_OUT, "washed-out.mkv", { "washed-out-video", "washed-out-video", "washed-out-video",
+                                              "washed-out-video", "washed-out-video" } },
+  };
+  for (gsize c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      film.look = cases[c].look;
+      g_autofree char *video = g_build_filename (scratch, cases[c].name, NULL);
+      g_autoptr(GError) error = NULL;
+      g_assert_true (sr_test_write_video (video, SR_FILM_WIDTH, SR_FILM_HEIGHT, 25, SR_FILM_END, NULL,
+                                          sr_score_film_draw, &film, sound, frames, &error));
+      g_auto(CliRun) run = { 0 };
+      sightread (&run, "videoset", video, "-o", output);
+      g_assert_cmpint (run.status, ==, 0);
+      g_autofree char *stem = g_strndup (cases[c].name, strlen (cases[c].name) - 4);
+      g_autofree char *manifest = g_build_filename (output, stem, "manifest.jsonl", NULL);
+      g_autofree char *text = NULL;
+      g_assert_true (g_file_get_contents (manifest, &text, NULL, NULL));
+      g_auto(GStrv) lines = g_strsplit (g_strstrip (text), "\n", -1);
+      g_test_message ("%s: %s", cases[c].name, run.out);
+      g_assert_cmpuint (g_strv_length (lines), ==, 5);
+      for (guint i = 0; i < 5; i++)
+        {
+          g_autoptr(JsonNode) node = json_from_string (lines[i], &error);
+          JsonObject *slide = json_node_get_object (node);
+          const char *dropped = json_object_get_null_member (slide, "dropped_by")
+                                  ? NULL : json_object_get_string_member (slide, "dropped_by");
+          g_assert_cmpstr (dropped, ==, cases[c].expected[i]);
+        }
+    }
+  sr_score_film_clear (&film);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   scratch = cli_scratch_new ();
   g_test_add_func ("/videoset/slides-systems-sound", test_slides_systems_and_sound_are_found);
+  g_test_add_func ("/videoset/filters", test_inverted_slides_and_washed_out_videos_are_dropped);
   int status = g_test_run ();
   cli_scratch_remove (scratch);
   return status;

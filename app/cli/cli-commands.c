@@ -163,6 +163,10 @@ static const SrCliOption videoset_options[] = {
   { "silence", 0, "DBFS", N_("Drop slides quieter than this: intros, outros, title cards (default -45)") },
   { "min-seconds", 0, "SECONDS", N_("Drop slides shorter than this (default 2)") },
   { "max-seconds", 0, "SECONDS", N_("Drop slides longer than this (default 600)") },
+  { "min-paper", 0, "LEVEL", N_("Drop a whole video whose paper is greyer than this on average, 0–255 (default 160)") },
+  { "min-contrast", 0, "LEVEL", N_("… or whose ink stands out from its paper by less than this (default 80)") },
+  { "height-z", 0, "Z", N_("Drop systems whose height is this many standard deviations off the video's (default 3)") },
+  { "max-overlap", 0, "SHARE", N_("Drop systems overlapping another by more than this share (default 0.2)") },
   { "redo", 0, NULL, N_("Make a video again even when its folder is complete") },
   { NULL }
 };

@@ -14,8 +14,9 @@ print_report (const char *name, const SrVideosetReport *r)
       return;
     }
   g_print (_("%s: %u slides, %u kept with %u systems; dropped: %u silent, %u without systems, %u too short, "
-             "%u too long"), name, r->slides, r->kept, r->systems, r->silent, r->without_systems, r->too_short,
-           r->too_long);
+             "%u too long, %u of a washed-out video, %u inverted; systems dropped: %u overlapping, %u of odd height"),
+           name, r->slides, r->kept, r->systems, r->silent, r->without_systems, r->too_short, r->too_long,
+           r->washed_out, r->inverted, r->overlapping, r->height_outliers);
   if (r->decode_seconds > 0)
     g_print (_(" (%.0f s of video read in %.1f s)"), r->video_seconds, r->decode_seconds);
   g_print ("\n");
@@ -34,7 +35,11 @@ sr_cmd_videoset (SrCliArgs *args)
       || !sr_cli_args_get_double (args, "min-still", options.slides.min_seconds, 0.1, 60, &options.slides.min_seconds)
       || !sr_cli_args_get_double (args, "silence", options.silence_dbfs, -120, 0, &options.silence_dbfs)
       || !sr_cli_args_get_double (args, "min-seconds", options.min_seconds, 0, 3600, &options.min_seconds)
-      || !sr_cli_args_get_double (args, "max-seconds", options.max_seconds, 1, 36000, &options.max_seconds))
+      || !sr_cli_args_get_double (args, "max-seconds", options.max_seconds, 1, 36000, &options.max_seconds)
+      || !sr_cli_args_get_double (args, "min-paper", options.min_paper, 0, 255, &options.min_paper)
+      || !sr_cli_args_get_double (args, "min-contrast", options.min_contrast, 0, 255, &options.min_contrast)
+      || !sr_cli_args_get_double (args, "height-z", options.height_z, 0.5, 100, &options.height_z)
+      || !sr_cli_args_get_double (args, "max-overlap", options.max_overlap, 0, 1, &options.max_overlap))
     return SR_EXIT_USAGE;
   options.stride = (guint) stride;
   options.redo = sr_cli_args_has (args, "redo");
@@ -56,6 +61,8 @@ sr_cmd_videoset (SrCliArgs *args)
       total.slides += report.slides, total.kept += report.kept, total.systems += report.systems;
       total.silent += report.silent, total.without_systems += report.without_systems;
       total.too_short += report.too_short, total.too_long += report.too_long;
+      total.washed_out += report.washed_out, total.inverted += report.inverted;
+      total.overlapping += report.overlapping, total.height_outliers += report.height_outliers;
     }
   if (n > 1)
     {

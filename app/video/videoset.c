@@ -103,75 +103,189 @@ write_png (const SrGrayImage *image, const char *path, GError **error)
   return FALSE;
 }
 
-/* One slide: its filter decision, and for a kept one its files; its manifest line into BUILDER. */
-static gboolean
-make_slide (const SrSlide *slide, guint index, const GArray *sound, const char *folder,
-            const SrVideosetOptions *options, SrVideosetReport *report, JsonBuilder *builder, GError **error)
+/* What is known of a slide before the filters decide: its sound, its page (bars removed, analysed), its paper and
+ * ink. */
+typedef struct {
+  const SrSlide *slide;
+  gsize first, last;              /* its sound, in samples */
+  double dbfs, paper, ink;        /* loudness; the picture's median and 2nd percentile (0–255) */
+  int left, top;                  /* where the page lies in the frame */
+  SrPageAnalysis *analysis;
+  const char **system_dropped;    /* per system: the filter that dropped it, or NULL */
+  const char *dropped;            /* the slide's */
+} SlideWork;
+
+static void
+percentiles (const SrGrayImage *image, double *median, double *low)
 {
-  gsize first = MIN ((gsize) (slide->start * SR_VIDEO_SAMPLE_RATE), sound->len);
-  gsize last = MIN ((gsize) (slide->end * SR_VIDEO_SAMPLE_RATE), sound->len);
-  const float *samples = (const float *) (gpointer) sound->data + first;
-  double dbfs = loudness_dbfs (samples, last - first), seconds = slide->end - slide->start;
-  int left = 0, top = 0;
-  g_autoptr(SrGrayImage) inner = without_bars (slide->picture, &left, &top);
-  g_autoptr(SrPageAnalysis) analysis = sr_page_analyse_image (g_steal_pointer (&inner));
-  GArray *systems = analysis->systems;
+  guint64 histogram[256] = { 0 }, n = (guint64) image->width * image->height, seen = 0;
+  for (guint64 i = 0; i < n; i++)
+    histogram[image->pixels[i]]++;
+  *low = *median = -1;
+  for (int v = 0; v < 256; v++)
+    {
+      seen += histogram[v];
+      if (*low < 0 && seen * 50 >= n)
+        *low = v;
+      if (*median < 0 && seen * 2 >= n)
+        *median = v;
+    }
+}
 
-  const char *dropped = seconds < options->min_seconds ? "too-short"
-                        : seconds > options->max_seconds ? "too-long"
-                        : dbfs < options->silence_dbfs ? "silent"
-                        : systems->len == 0 ? "no-systems" : NULL;
+static void
+analyse_slide (SlideWork *work, const SrSlide *slide, const GArray *sound)
+{
+  work->slide = slide;
+  work->first = MIN ((gsize) (slide->start * SR_VIDEO_SAMPLE_RATE), sound->len);
+  work->last = MIN ((gsize) (slide->end * SR_VIDEO_SAMPLE_RATE), sound->len);
+  work->dbfs = loudness_dbfs ((const float *) (gpointer) sound->data + work->first, work->last - work->first);
+  SrGrayImage *inner = without_bars (slide->picture, &work->left, &work->top);
+  percentiles (inner, &work->paper, &work->ink);
+  work->analysis = sr_page_analyse_image (inner);
+  work->system_dropped = g_new0 (const char *, work->analysis->systems->len + 1);
+}
+
+static const SrDetectedSystem *
+system_at (const SlideWork *work, guint i)
+{
+  return &g_array_index (work->analysis->systems, SrDetectedSystem, i);
+}
+
+/* The filters (Appendix C–E): the slide's length, the video's paper (washed out or grey), the slide's colours
+ * (inverted), its sound, and of its systems those whose boxes overlap another's or whose height (in staff heights)
+ * lies far from the video's other systems'. */
+static void
+decide (SlideWork *works, guint n, const SrVideosetOptions *options)
+{
+  double paper = 0, contrast = 0;
+  for (guint i = 0; i < n; i++)
+    paper += works[i].paper / n, contrast += (works[i].paper - works[i].ink) / n;
+  gboolean washed_out = n > 0 && (paper < options->min_paper || contrast < options->min_contrast);
+  for (guint i = 0; i < n; i++)
+    {
+      SlideWork *w = &works[i];
+      double seconds = w->slide->end - w->slide->start;
+      w->dropped = seconds < options->min_seconds ? "too-short"
+                   : seconds > options->max_seconds ? "too-long"
+                   : washed_out ? "washed-out-video"
+                   : w->paper < 128 ? "inverted"
+                   : w->dbfs < options->silence_dbfs ? "silent" : NULL;
+      for (guint a = 0; a < w->analysis->systems->len; a++)
+        for (guint b = a + 1; b < w->analysis->systems->len; b++)
+          {
+            const SrPageBox *x = &system_at (w, a)->box, *y = &system_at (w, b)->box;
+            double across = MIN (x->x + x->width, y->x + y->width) - MAX (x->x, y->x);
+            double down = MIN (x->y + x->height, y->y + y->height) - MAX (x->y, y->y);
+            double smaller = MIN (x->width * x->height, y->width * y->height);
+            if (across > 0 && down > 0 && across * down > options->max_overlap * smaller)
+              w->system_dropped[a] = w->system_dropped[b] = "overlap";
+          }
+    }
+  /* heights in staff heights, over the systems of the slides still kept */
+  double sum = 0, squares = 0;
+  guint count = 0;
+  for (guint i = 0; i < n; i++)
+    for (guint s = 0; works[i].dropped == NULL && s < works[i].analysis->systems->len; s++)
+      {
+        double h = system_at (&works[i], s)->box.height / system_at (&works[i], s)->staff_height;
+        sum += h, squares += h * h, count++;
+      }
+  double mean = count > 0 ? sum / count : 0, spread = count > 1 ? sqrt (MAX (squares / count - mean * mean, 0)) : 0;
+  for (guint i = 0; i < n; i++)
+    {
+      SlideWork *w = &works[i];
+      guint left = 0;
+      for (guint s = 0; s < w->analysis->systems->len; s++)
+        {
+          double h = system_at (w, s)->box.height / system_at (w, s)->staff_height;
+          if (w->system_dropped[s] == NULL && count >= 3 && spread > 0 && fabs (h - mean) > options->height_z * spread)
+            w->system_dropped[s] = "height-outlier";
+          left += w->system_dropped[s] == NULL;
+        }
+      if (w->dropped == NULL && left == 0)
+        w->dropped = "no-systems";
+    }
+}
+
+static void
+count_decision (const SlideWork *w, SrVideosetReport *report)
+{
   report->slides++;
-  report->too_short += g_strcmp0 (dropped, "too-short") == 0;
-  report->too_long += g_strcmp0 (dropped, "too-long") == 0;
-  report->silent += g_strcmp0 (dropped, "silent") == 0;
-  report->without_systems += g_strcmp0 (dropped, "no-systems") == 0;
+  report->too_short += g_strcmp0 (w->dropped, "too-short") == 0;
+  report->too_long += g_strcmp0 (w->dropped, "too-long") == 0;
+  report->washed_out += g_strcmp0 (w->dropped, "washed-out-video") == 0;
+  report->inverted += g_strcmp0 (w->dropped, "inverted") == 0;
+  report->silent += g_strcmp0 (w->dropped, "silent") == 0;
+  report->without_systems += g_strcmp0 (w->dropped, "no-systems") == 0;
+  for (guint s = 0; w->dropped == NULL && s < w->analysis->systems->len; s++)
+    {
+      report->overlapping += g_strcmp0 (w->system_dropped[s], "overlap") == 0;
+      report->height_outliers += g_strcmp0 (w->system_dropped[s], "height-outlier") == 0;
+    }
+}
 
+static void
+add_string_or_null (JsonBuilder *builder, const char *name, const char *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/* The slide's manifest line into BUILDER and, for a kept one, its files. */
+static gboolean
+write_slide (const SlideWork *w, guint index, const GArray *sound, const char *folder, SrVideosetReport *report,
+             JsonBuilder *builder, GError **error)
+{
+  const SrSlide *slide = w->slide;
+  const SrPageAnalysis *analysis = w->analysis;
+  count_decision (w, report);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "slide");
   json_builder_add_int_value (builder, index);
-  json_builder_set_member_name (builder, "start");
-  json_builder_add_double_value (builder, slide->start);
-  json_builder_set_member_name (builder, "end");
-  json_builder_add_double_value (builder, slide->end);
-  json_builder_set_member_name (builder, "still_start");
-  json_builder_add_double_value (builder, slide->still_start);
-  json_builder_set_member_name (builder, "still_end");
-  json_builder_add_double_value (builder, slide->still_end);
+  const char *times[] = { "start", "end", "still_start", "still_end" };
+  double values[] = { slide->start, slide->end, slide->still_start, slide->still_end };
+  for (gsize t = 0; t < G_N_ELEMENTS (times); t++)
+    {
+      json_builder_set_member_name (builder, times[t]);
+      json_builder_add_double_value (builder, values[t]);
+    }
   json_builder_set_member_name (builder, "sound_dbfs");
-  json_builder_add_double_value (builder, round (dbfs * 10) / 10);
+  json_builder_add_double_value (builder, round (w->dbfs * 10) / 10);
   json_builder_set_member_name (builder, "kept");
-  json_builder_add_boolean_value (builder, dropped == NULL);
-  json_builder_set_member_name (builder, "dropped_by");
-  if (dropped != NULL)
-    json_builder_add_string_value (builder, dropped);
-  else
-    json_builder_add_null_value (builder);
-  /* Where the page lies in the frame, and the boxes on it (picture pixels; turned back first when it was skewed). */
+  json_builder_add_boolean_value (builder, w->dropped == NULL);
+  add_string_or_null (builder, "dropped_by", w->dropped);
+  /* Where the page lies in the frame, and the boxes on it (page pixels; turned back first when it was skewed). */
   json_builder_set_member_name (builder, "page");
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "x");
-  json_builder_add_int_value (builder, left);
-  json_builder_set_member_name (builder, "y");
-  json_builder_add_int_value (builder, top);
-  json_builder_set_member_name (builder, "width");
-  json_builder_add_int_value (builder, analysis->page->width);
-  json_builder_set_member_name (builder, "height");
-  json_builder_add_int_value (builder, analysis->page->height);
+  const char *page_names[] = { "x", "y", "width", "height" };
+  int page_values[] = { w->left, w->top, analysis->page->width, analysis->page->height };
+  for (gsize k = 0; k < G_N_ELEMENTS (page_names); k++)
+    {
+      json_builder_set_member_name (builder, page_names[k]);
+      json_builder_add_int_value (builder, page_values[k]);
+    }
   json_builder_set_member_name (builder, "skew_degrees");
   json_builder_add_double_value (builder, analysis->skew_degrees);
+  json_builder_set_member_name (builder, "paper");
+  json_builder_add_int_value (builder, (gint64) w->paper);
+  json_builder_set_member_name (builder, "ink");
+  json_builder_add_int_value (builder, (gint64) w->ink);
   json_builder_end_object (builder);
 
   g_autofree char *stem = g_strdup_printf ("slide-%03u", index);
   gboolean ok = TRUE;
   json_builder_set_member_name (builder, "systems");
   json_builder_begin_array (builder);
-  for (guint s = 0; s < systems->len; s++)
+  for (guint s = 0; s < analysis->systems->len; s++)
     {
-      const SrDetectedSystem *system = &g_array_index (systems, SrDetectedSystem, s);
+      const SrDetectedSystem *system = system_at (w, s);
       json_builder_begin_object (builder);
       sr_system_box_add_json (builder, &system->box, system->staff_height);
-      if (dropped == NULL && ok)
+      add_string_or_null (builder, "dropped_by", w->system_dropped[s]);
+      if (w->dropped == NULL && w->system_dropped[s] == NULL && ok)
         {
           gboolean shrunk = FALSE;
           SrCropPlacement placement;
@@ -190,12 +304,13 @@ make_slide (const SrSlide *slide, guint index, const GArray *sound, const char *
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
-  if (dropped == NULL && ok)
+  if (w->dropped == NULL && ok)
     {
       g_autofree char *picture = g_strdup_printf ("%s.png", stem), *sound_name = g_strdup_printf ("%s.flac", stem);
       g_autofree char *picture_path = g_build_filename (folder, picture, NULL);
       g_autofree char *sound_path = g_build_filename (folder, sound_name, NULL);
-      ok = write_png (analysis->page, picture_path, error) && write_sound (sound_path, samples, last - first, error);
+      ok = write_png (analysis->page, picture_path, error)
+           && write_sound (sound_path, (const float *) (gpointer) sound->data + w->first, w->last - w->first, error);
       json_builder_set_member_name (builder, "picture");
       json_builder_add_string_value (builder, picture);
       json_builder_set_member_name (builder, "audio");
@@ -244,19 +359,31 @@ sr_videoset_make (const char *video, const char *output, const SrVideosetOptions
       return FALSE;
     }
 
+  g_autofree SlideWork *works = g_new0 (SlideWork, MAX (slides->len, 1));
+  for (guint i = 0; i < slides->len; i++)
+    analyse_slide (&works[i], slides->pdata[i], sound);
+  decide (works, slides->len, options);
+
   /* Written whole to the side first: a manifest that exists is a finished video. */
   g_autoptr(GString) lines = g_string_new (NULL);
-  for (guint i = 0; i < slides->len; i++)
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && i < slides->len; i++)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
-      if (!make_slide (slides->pdata[i], i + 1, sound, folder, options, report, builder, error))
-        return FALSE;
+      ok = write_slide (&works[i], i + 1, sound, folder, report, builder, error);
       g_autoptr(JsonNode) root = json_builder_get_root (builder);
       JsonObject *line = json_node_get_object (root);
       json_object_set_string_member (line, "video", video);
       g_autofree char *text = json_to_string (root, FALSE);
       g_string_append_printf (lines, "%s\n", text);
     }
+  for (guint i = 0; i < slides->len; i++)
+    {
+      sr_page_analysis_free (works[i].analysis);
+      g_free (works[i].system_dropped);
+    }
+  if (!ok)
+    return FALSE;
   g_autofree char *partial = g_strconcat (manifest, ".partial", NULL);
   if (!g_file_set_contents (partial, lines->str, (gssize) lines->len, error))
     return FALSE;
