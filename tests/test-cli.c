@@ -342,6 +342,21 @@ test_german_users_get_german_help_and_errors (void)
   assert_contains (empty.err, "die Datei ist leer");
 }
 
+/* Training scores its readings as the reader would have read them: cut where they loop, other lines as they are. */
+static void
+test_lmx_trim_loops_cuts_readings_as_the_reader_does (void)
+{
+  g_autoptr(GString) text = g_string_new ("# part 1: Piano\nmeasure G4 quarter");
+  for (int i = 0; i < 20; i++)
+    g_string_append (text, " chord D5 quarter");
+  g_string_append (text, "\nmeasure C4 half E4 half unknown-word\n");
+  g_autofree char *path = sr_test_write_file (scratch, "loops.lmx", text->str, text->len);
+  g_auto(CliRun) run = { 0 };
+  sightread (&run, "lmx", "trim-loops", path);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, "# part 1: Piano\nmeasure G4 quarter chord D5\nmeasure C4 half E4 half unknown-word\n");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -361,6 +376,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/pages", test_pages_describes_the_sample_score);
   g_test_add_func ("/cli/lmx-vocabulary", test_lmx_vocabulary_lists_the_token_ids_in_order);
   g_test_add_func ("/cli/midi-vocabulary", test_midi_vocabulary_lists_the_event_tokens_in_order);
+  g_test_add_func ("/cli/lmx-trim-loops", test_lmx_trim_loops_cuts_readings_as_the_reader_does);
   g_test_add_func ("/cli/pages-json", test_pages_json_is_machine_readable);
   g_test_add_func ("/cli/pages-render", test_pages_renders_every_page_to_png);
   g_test_add_func ("/cli/bad-files", test_bad_files_fail_with_exit_1_and_a_clear_message);

@@ -4,6 +4,8 @@
 
 #include "lmx-delinearize.h"
 #include "lmx-linearize.h"
+#include "lmx-reading-loops.h"
+#include "lmx-vocabulary.h"
 #include "musicxml-read.h"
 #include "performance.h"
 #include "ser.h"
@@ -689,6 +691,53 @@ test_each_measure_counts_its_own_repairs (void)
   g_assert_cmpuint (repairs, ==, counts[0] + counts[1] + counts[2]);
 }
 
+/* A reading is cut where it falls into a loop — a block four times or more, 48 tokens in all — after the block's
+ * first time; music that repeats less than that stays whole. */
+static void
+test_a_reading_that_loops_is_cut_after_the_first_time (void)
+{
+  static const char *const tokens[] = { "measure", "G4", "quarter", "chord", "D5", "quarter" };
+  g_autoptr(GArray) reading = g_array_new (FALSE, FALSE, sizeof (guint16));
+  for (guint i = 0; i < 3; i++)
+    {
+      guint16 id = (guint16) sr_lmx_token_id (tokens[i]);
+      g_array_append_val (reading, id);
+    }
+  for (guint r = 0; r < 30; r++)
+    for (guint i = 3; i < 6; i++)
+      {
+        guint16 id = (guint16) sr_lmx_token_id (tokens[i]);
+        g_array_append_val (reading, id);
+      }
+  const guint16 *ids = (const guint16 *) (gpointer) reading->data;
+  /* "quarter chord D5", from the G4's "quarter" on, is the first block to come 16 times (48 tokens), at token 50: the
+   * reader stops there and keeps its first time */
+  g_assert_cmpuint (sr_lmx_reading_keep (ids, 49), ==, 49);
+  g_assert_cmpuint (sr_lmx_reading_keep (ids, 50), ==, 5);
+  g_assert_cmpuint (sr_lmx_reading_trim (ids, reading->len), ==, 5);
+
+  /* a 12-token measure three times (36 tokens) and four times (48): only the fourth time makes a loop */
+  g_autoptr(GArray) measures = g_array_new (FALSE, FALSE, sizeof (guint16));
+  for (guint r = 0; r < 4; r++)
+    for (guint i = 0; i < 12; i++)
+      {
+        guint16 id = (guint16) (i == 0 ? sr_lmx_token_id ("measure") : sr_lmx_token_id ("eighth") + (int) (i % 3));
+        g_array_append_val (measures, id);
+      }
+  const guint16 *m = (const guint16 *) (gpointer) measures->data;
+  g_assert_cmpuint (sr_lmx_reading_trim (m, 36), ==, 36);
+  g_assert_cmpuint (sr_lmx_reading_trim (m, 48), ==, 12);
+  /* ten repeated notes (20 tokens) are music */
+  g_autoptr(GArray) notes = g_array_new (FALSE, FALSE, sizeof (guint16));
+  for (guint r = 0; r < 10; r++)
+    for (guint i = 1; i < 3; i++)
+      {
+        guint16 id = (guint16) sr_lmx_token_id (tokens[i]);
+        g_array_append_val (notes, id);
+      }
+  g_assert_cmpuint (sr_lmx_reading_trim ((const guint16 *) (gpointer) notes->data, notes->len), ==, notes->len);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -714,5 +763,6 @@ main (int argc, char **argv)
   g_test_add_func ("/performance/grace-notes", test_grace_notes_sound_on_the_beat_taking_time_from_their_principal);
   g_test_add_func ("/performance/ornaments", test_ornaments_sound_in_the_key_as_written);
   g_test_add_func ("/performance/unisons-and-stacked-marks", test_a_unison_of_two_voices_sounds_once_and_stacked_marks_take_the_last);
+  g_test_add_func ("/lmx/reading-loops", test_a_reading_that_loops_is_cut_after_the_first_time);
   return g_test_run ();
 }

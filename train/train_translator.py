@@ -198,13 +198,16 @@ def score(task, pairs, readings, sightread):
 
 
 def ser(pairs, readings, sightread):
-    """SER in % by the C metric (`sightread eval ser`), one system a line."""
+    """SER in % by the C metric (`sightread eval ser`), one system a line, of the readings cut where they fall into a
+    loop as the program's reader cuts them (`sightread lmx trim-loops`): what the program would read."""
     names = {v: k for k, v in lmx_table(sightread).items()}
     with tempfile.TemporaryDirectory() as folder:
-        ref, pred = Path(folder) / "ref.lmx", Path(folder) / "pred.lmx"
+        ref, pred, cut = Path(folder) / "ref.lmx", Path(folder) / "pred.lmx", Path(folder) / "cut.lmx"
         ref.write_text("".join(" ".join(names[x] for x in p.tokens) + "\n" for p in pairs))
         pred.write_text("".join(" ".join(names[x] for x in r) + "\n" for r in readings))
-        result = subprocess.run([str(sightread), "eval", "ser", "--json", str(ref), str(pred)], check=True,
+        cut.write_text(subprocess.run([str(sightread), "lmx", "trim-loops", str(pred)], check=True,
+                                      capture_output=True, text=True).stdout)
+        result = subprocess.run([str(sightread), "eval", "ser", "--json", str(ref), str(cut)], check=True,
                                 capture_output=True, text=True)
     return json.loads(result.stdout)["ser"]
 

@@ -201,6 +201,8 @@ const SrCliCommand sr_cli_commands[] = {
     sr_cmd_lmx_decode, NULL },
   { "lmx vocabulary", "", 0, 0, N_("Print the 224 LMX tokens in the order of their IDs, one a line"), NULL, 0,
     sr_cmd_lmx_vocabulary, NULL },
+  { "lmx trim-loops", "READINGS", 1, 1, N_("Print readings (a system a line) cut where they fall into a loop, as the "
+                                           "reader cuts them"), NULL, 0, sr_cmd_lmx_trim_loops, NULL },
   { "midi notes", "MIDI", 1, 1, N_("Print a MIDI file's notes in seconds"), midi_notes_options, 0,
     sr_cmd_midi_notes, NULL },
   { "midi render", "MUSICXML", 1, 1, N_("Perform a MusicXML or .mxl score as MIDI: repeats, ties, tempo, dynamics, "

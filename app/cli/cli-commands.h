@@ -31,6 +31,7 @@ int sr_cmd_eval_notes (SrCliArgs *args);
 int sr_cmd_lmx_encode (SrCliArgs *args);
 int sr_cmd_lmx_decode (SrCliArgs *args);
 int sr_cmd_lmx_vocabulary (SrCliArgs *args);
+int sr_cmd_lmx_trim_loops (SrCliArgs *args);
 int sr_cmd_eval_ser (SrCliArgs *args);
 int sr_cmd_eval_emd (SrCliArgs *args);
 int sr_cmd_crop (SrCliArgs *args);

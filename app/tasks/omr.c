@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "lmx-reading-loops.h"
 #include "page-analysis.h"
 #include "rqvae.h"
 #include "translator.h"
@@ -249,6 +250,14 @@ read_crop (SrOmrReader *reader, const SrGrayImage *crop, SrOmrSystem *system, GE
       focus_of (system, sr_translator_attention (state), steps,
                 &g_array_index (system->focus, SrOmrFocus, system->focus->len - 1));
       memcpy (previous, chosen, sizeof previous);
+      /* fallen into a loop: what came before the loop's second time is the reading */
+      guint keep = sr_lmx_reading_keep ((const guint16 *) (gpointer) system->lmx->data, system->lmx->len);
+      if (keep < system->lmx->len)
+        {
+          g_array_set_size (system->lmx, keep);
+          g_array_set_size (system->focus, keep);
+          ended = TRUE;
+        }
     }
   if (!ok)
     {
