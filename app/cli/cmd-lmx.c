@@ -142,38 +142,22 @@ sr_cmd_lmx_trim_loops (SrCliArgs *args)
   g_autoptr(GError) error = NULL;
   if (!g_file_get_contents (path, &contents, NULL, &error))
     return sr_cli_fail (path, error->message);
-  g_autoptr(GHashTable) numbers = g_hash_table_new (g_str_hash, g_str_equal);
   g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
+  for (guint i = 0; lines[i] != NULL && !(lines[i][0] == '\0' && lines[i + 1] == NULL); i++)
     {
-      if (lines[i][0] == '\0' && lines[i + 1] == NULL)
-        break;
       if (lines[i][0] == '#')
         {
           g_print ("%s\n", lines[i]);
           continue;
         }
       g_auto(GStrv) words = g_strsplit_set (lines[i], " \t\r", -1);
-      g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint16));
-      g_autoptr(GPtrArray) kept_words = g_ptr_array_new ();
+      g_autoptr(GPtrArray) kept = g_ptr_array_new ();
       for (guint w = 0; words[w] != NULL; w++)
-        {
-          if (words[w][0] == '\0')
-            continue;
-          gpointer number = g_hash_table_lookup (numbers, words[w]);
-          if (number == NULL)
-            {
-              number = GUINT_TO_POINTER (MIN (g_hash_table_size (numbers) + 1, G_MAXUINT16));
-              g_hash_table_insert (numbers, (gpointer) g_intern_string (words[w]), number);
-            }
-          guint16 id = (guint16) GPOINTER_TO_UINT (number);
-          g_array_append_val (ids, id);
-          g_ptr_array_add (kept_words, words[w]);
-        }
-      guint keep = sr_lmx_reading_trim ((const guint16 *) (gpointer) ids->data, ids->len);
-      g_ptr_array_set_size (kept_words, keep);
-      g_ptr_array_add (kept_words, NULL);
-      g_autofree char *line = g_strjoinv (" ", (char **) kept_words->pdata);
+        if (words[w][0] != '\0')
+          g_ptr_array_add (kept, words[w]);
+      g_ptr_array_set_size (kept, sr_lmx_reading_trim_words ((const char *const *) kept->pdata, kept->len));
+      g_ptr_array_add (kept, NULL);
+      g_autofree char *line = g_strjoinv (" ", (char **) kept->pdata);
       g_print ("%s\n", line);
     }
   return SR_EXIT_OK;

@@ -29,3 +29,21 @@ sr_lmx_reading_trim (const guint16 *ids, guint n)
     }
   return n;
 }
+
+guint
+sr_lmx_reading_trim_words (const char *const *words, guint n)
+{
+  g_autoptr(GHashTable) numbers = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree guint16 *ids = g_new (guint16, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      gpointer number = g_hash_table_lookup (numbers, words[i]);
+      if (number == NULL)
+        {
+          number = GUINT_TO_POINTER (MIN (g_hash_table_size (numbers) + 1, G_MAXUINT16));
+          g_hash_table_insert (numbers, (gpointer) words[i], number);
+        }
+      ids[i] = (guint16) GPOINTER_TO_UINT (number);
+    }
+  return sr_lmx_reading_trim (ids, n);
+}

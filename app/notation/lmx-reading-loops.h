@@ -20,4 +20,7 @@ guint sr_lmx_reading_keep (const guint16 *ids, guint n);
 /* The first prefix of IDS that ends in a loop, cut as above: what a reader that checks after every token keeps. */
 guint sr_lmx_reading_trim (const guint16 *ids, guint n);
 
+/* The same for a reading as N words (any words, in the vocabulary or not, compared as written). */
+guint sr_lmx_reading_trim_words (const char *const *words, guint n);
+
 G_END_DECLS

@@ -37,34 +37,24 @@ main (int argc, char **argv)
     }
   if (argc == 4 && strcmp (argv[1], "lmx") == 0 && strcmp (argv[2], "trim-loops") == 0)
     {
-      /* app/cli/cmd-lmx.c's words-to-numbers, then the same cut */
+      /* as app/cli/cmd-lmx.c does */
       g_autofree char *contents = NULL;
       if (!g_file_get_contents (argv[3], &contents, NULL, NULL))
         return 1;
-      g_autoptr(GHashTable) numbers = g_hash_table_new (g_str_hash, g_str_equal);
       g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
       for (guint i = 0; lines[i] != NULL && !(lines[i][0] == '\0' && lines[i + 1] == NULL); i++)
         {
-          g_auto(GStrv) words = g_strsplit_set (lines[i], " \t\r", -1);
-          g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint16));
-          g_autoptr(GPtrArray) kept = g_ptr_array_new ();
-          for (guint w = 0; lines[i][0] != '#' && words[w] != NULL; w++)
-            if (words[w][0] != '\0')
-              {
-                gpointer number = g_hash_table_lookup (numbers, words[w]);
-                if (number == NULL)
-                  g_hash_table_insert (numbers, (gpointer) g_intern_string (words[w]),
-                                       number = GUINT_TO_POINTER (MIN (g_hash_table_size (numbers) + 1, 65535)));
-                guint16 id = (guint16) GPOINTER_TO_UINT (number);
-                g_array_append_val (ids, id);
-                g_ptr_array_add (kept, words[w]);
-              }
           if (lines[i][0] == '#')
             {
               printf ("%s\n", lines[i]);
               continue;
             }
-          g_ptr_array_set_size (kept, sr_lmx_reading_trim ((const guint16 *) (gpointer) ids->data, ids->len));
+          g_auto(GStrv) words = g_strsplit_set (lines[i], " \t\r", -1);
+          g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+          for (guint w = 0; words[w] != NULL; w++)
+            if (words[w][0] != '\0')
+              g_ptr_array_add (kept, words[w]);
+          g_ptr_array_set_size (kept, sr_lmx_reading_trim_words ((const char *const *) kept->pdata, kept->len));
           g_ptr_array_add (kept, NULL);
           g_autofree char *line = g_strjoinv (" ", (char **) kept->pdata);
           printf ("%s\n", line);
