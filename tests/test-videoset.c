@@ -9,6 +9,7 @@
 
 #include "cli-run.h"
 #include "score-film.h"
+#include "system-filters.h"
 #include "test-files.h"
 #include "video-maker.h"
 
@@ -152,6 +153,29 @@ test_inverted_slides_and_washed_out_videos_are_dropped (void)
   sr_score_film_clear (&film);
 }
 
+/* Boxes that overlap on a slide are both dropped; on different slides they do not meet. A system twice as tall (in
+ * staff heights) as the video's others is an outlier; one a little taller is not. */
+static void
+test_overlapping_and_odd_height_systems_are_dropped (void)
+{
+  SrFoundSystem systems[] = {
+    { { 50, 100, 1000, 200 }, 40, 1, NULL },
+    { { 50, 380, 1000, 210 }, 40, 1, NULL },
+    { { 50, 100, 1000, 200 }, 40, 2, NULL },   /* where slide 1's first is, on another slide */
+    { { 50, 400, 1000, 190 }, 40, 2, NULL },
+    { { 50, 100, 1000, 200 }, 40, 3, NULL },
+    { { 60, 150, 900, 200 }, 40, 3, NULL },    /* three quarters inside the one above */
+    { { 50, 100, 1000, 205 }, 40, 4, NULL },
+    { { 50, 400, 1000, 195 }, 40, 4, NULL },
+    { { 50, 100, 1000, 200 }, 40, 5, NULL },
+    { { 50, 350, 1000, 420 }, 40, 5, NULL },   /* two systems taken for one */
+  };
+  sr_filter_systems (systems, G_N_ELEMENTS (systems), 0.2, 2.5);
+  const char *expected[] = { NULL, NULL, NULL, NULL, "overlap", "overlap", NULL, NULL, NULL, "height-outlier" };
+  for (gsize i = 0; i < G_N_ELEMENTS (systems); i++)
+    g_assert_cmpstr (systems[i].dropped, ==, expected[i]);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -159,6 +183,7 @@ main (int argc, char **argv)
   scratch = cli_scratch_new ();
   g_test_add_func ("/videoset/slides-systems-sound", test_slides_systems_and_sound_are_found);
   g_test_add_func ("/videoset/filters", test_inverted_slides_and_washed_out_videos_are_dropped);
+  g_test_add_func ("/videoset/system-filters", test_overlapping_and_odd_height_systems_are_dropped);
   int status = g_test_run ();
   cli_scratch_remove (scratch);
   return status;

@@ -11,6 +11,7 @@
 #include "audio-file.h"
 #include "i18n.h"
 #include "page-analysis.h"
+#include "system-filters.h"
 #include "video-read.h"
 
 /* Rows and columns darker than this (mean, 0–255) at the picture's edges are letterbox or pillarbox bars. */
@@ -170,36 +171,24 @@ decide (SlideWork *works, guint n, const SrVideosetOptions *options)
                    : washed_out ? "washed-out-video"
                    : w->paper < 128 ? "inverted"
                    : w->dbfs < options->silence_dbfs ? "silent" : NULL;
-      for (guint a = 0; a < w->analysis->systems->len; a++)
-        for (guint b = a + 1; b < w->analysis->systems->len; b++)
-          {
-            const SrPageBox *x = &system_at (w, a)->box, *y = &system_at (w, b)->box;
-            double across = MIN (x->x + x->width, y->x + y->width) - MAX (x->x, y->x);
-            double down = MIN (x->y + x->height, y->y + y->height) - MAX (x->y, y->y);
-            double smaller = MIN (x->width * x->height, y->width * y->height);
-            if (across > 0 && down > 0 && across * down > options->max_overlap * smaller)
-              w->system_dropped[a] = w->system_dropped[b] = "overlap";
-          }
     }
-  /* heights in staff heights, over the systems of the slides still kept */
-  double sum = 0, squares = 0;
-  guint count = 0;
+  /* the systems of the slides still kept, judged together */
+  g_autoptr(GArray) found = g_array_new (FALSE, TRUE, sizeof (SrFoundSystem));
   for (guint i = 0; i < n; i++)
     for (guint s = 0; works[i].dropped == NULL && s < works[i].analysis->systems->len; s++)
       {
-        double h = system_at (&works[i], s)->box.height / system_at (&works[i], s)->staff_height;
-        sum += h, squares += h * h, count++;
+        SrFoundSystem system = { system_at (&works[i], s)->box, system_at (&works[i], s)->staff_height, i, NULL };
+        g_array_append_val (found, system);
       }
-  double mean = count > 0 ? sum / count : 0, spread = count > 1 ? sqrt (MAX (squares / count - mean * mean, 0)) : 0;
+  sr_filter_systems ((SrFoundSystem *) (gpointer) found->data, found->len, options->max_overlap, options->height_z);
+  guint next = 0;
   for (guint i = 0; i < n; i++)
     {
       SlideWork *w = &works[i];
       guint left = 0;
-      for (guint s = 0; s < w->analysis->systems->len; s++)
+      for (guint s = 0; w->dropped == NULL && s < w->analysis->systems->len; s++, next++)
         {
-          double h = system_at (w, s)->box.height / system_at (w, s)->staff_height;
-          if (w->system_dropped[s] == NULL && count >= 3 && spread > 0 && fabs (h - mean) > options->height_z * spread)
-            w->system_dropped[s] = "height-outlier";
+          w->system_dropped[s] = g_array_index (found, SrFoundSystem, next).dropped;
           left += w->system_dropped[s] == NULL;
         }
       if (w->dropped == NULL && left == 0)
