@@ -73,7 +73,9 @@ produce_counting (gpointer data)
   gsize next = 0;
   while (next < STRESS_SAMPLES)
     {
-      gsize want = MIN ((gsize) g_rand_int_range (sizes, 1, G_N_ELEMENTS (block)), STRESS_SAMPLES - next);
+      /* drawn apart: MIN evaluates its arguments twice, and a second draw could overrun the last block */
+      gsize size = (gsize) g_rand_int_range (sizes, 1, G_N_ELEMENTS (block));
+      gsize want = MIN (size, STRESS_SAMPLES - next);
       for (gsize i = 0; i < want; i++)
         block[i] = (float) ((next + i) % 8388608); /* exact in a float */
       gsize put = sr_audio_ring_write (producer->ring, block, want);
