@@ -17,6 +17,16 @@ static char *scratch;
 static const double boundaries[] = { SR_FILM_TITLE_END, (SR_FILM_FADE_START + SR_FILM_FADE_END) / 2,
                                      (SR_FILM_WIPE_START + SR_FILM_WIPE_END) / 2, SR_FILM_OUTRO_START };
 
+/* The lines of the manifest videoset wrote for the video named STEM. */
+static char **
+manifest_lines (const char *output, const char *stem)
+{
+  g_autofree char *manifest = g_build_filename (output, stem, "manifest.jsonl", NULL);
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (manifest, &text, NULL, NULL));
+  return g_strsplit (g_strstrip (text), "\n", -1);
+}
+
 static double
 iou (const SrPageBox *a, const SrPageBox *b)
 {
@@ -52,10 +62,7 @@ test_slides_systems_and_sound_are_found (void)
   assert_contains (run.err, "no-sound.mkv: no sound to pair the slides with");
   assert_contains (run.out, "minuet-film.mkv: 5 slides, 3 kept with 6 systems; dropped: 2 silent");
 
-  g_autofree char *manifest = g_build_filename (output, "minuet-film", "manifest.jsonl", NULL);
-  g_autofree char *text = NULL;
-  g_assert_true (g_file_get_contents (manifest, &text, NULL, NULL));
-  g_auto(GStrv) lines = g_strsplit (g_strstrip (text), "\n", -1);
+  g_auto(GStrv) lines = manifest_lines (output, "minuet-film");
   g_assert_cmpuint (g_strv_length (lines), ==, 5);
   for (guint i = 0; i < 5; i++)
     {
@@ -135,10 +142,7 @@ test_inverted_slides_and_washed_out_videos_are_dropped (void)
       sightread (&run, "videoset", video, "-o", output);
       g_assert_cmpint (run.status, ==, 0);
       g_autofree char *stem = g_strndup (cases[c].name, strlen (cases[c].name) - 4);
-      g_autofree char *manifest = g_build_filename (output, stem, "manifest.jsonl", NULL);
-      g_autofree char *text = NULL;
-      g_assert_true (g_file_get_contents (manifest, &text, NULL, NULL));
-      g_auto(GStrv) lines = g_strsplit (g_strstrip (text), "\n", -1);
+      g_auto(GStrv) lines = manifest_lines (output, stem);
       g_test_message ("%s: %s", cases[c].name, run.out);
       g_assert_cmpuint (g_strv_length (lines), ==, 5);
       for (guint i = 0; i < 5; i++)

@@ -142,24 +142,8 @@ sr_cmd_lmx_trim_loops (SrCliArgs *args)
   g_autoptr(GError) error = NULL;
   if (!g_file_get_contents (path, &contents, NULL, &error))
     return sr_cli_fail (path, error->message);
-  g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
-  for (guint i = 0; lines[i] != NULL && !(lines[i][0] == '\0' && lines[i + 1] == NULL); i++)
-    {
-      if (lines[i][0] == '#')
-        {
-          g_print ("%s\n", lines[i]);
-          continue;
-        }
-      g_auto(GStrv) words = g_strsplit_set (lines[i], " \t\r", -1);
-      g_autoptr(GPtrArray) kept = g_ptr_array_new ();
-      for (guint w = 0; words[w] != NULL; w++)
-        if (words[w][0] != '\0')
-          g_ptr_array_add (kept, words[w]);
-      g_ptr_array_set_size (kept, sr_lmx_reading_trim_words ((const char *const *) kept->pdata, kept->len));
-      g_ptr_array_add (kept, NULL);
-      g_autofree char *line = g_strjoinv (" ", (char **) kept->pdata);
-      g_print ("%s\n", line);
-    }
+  g_autofree char *trimmed = sr_lmx_readings_trim_text (contents);
+  g_print ("%s", trimmed);
   return SR_EXIT_OK;
 }
 
@@ -246,17 +230,7 @@ static GPtrArray *
 systems_of (const char *path, GError **error)
 {
   g_autofree char *contents = NULL;
-  if (!g_file_get_contents (path, &contents, NULL, error))
-    return NULL;
-  GPtrArray *systems = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
-  g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      if (lines[i][0] == '#' || (lines[i][0] == '\0' && lines[i + 1] == NULL))
-        continue;
-      g_ptr_array_add (systems, sr_ser_tokens (lines[i]));
-    }
-  return systems;
+  return g_file_get_contents (path, &contents, NULL, error) ? sr_ser_systems (contents) : NULL;
 }
 
 /* Reads the two files of system pairs that `eval ser` and `eval emd` compare; on failure prints why and gives the

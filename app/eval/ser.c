@@ -77,3 +77,17 @@ sr_ser_percent (const SrSerCounts *counts)
 {
   return counts->reference_tokens > 0 ? 100.0 * (double) counts->edits / (double) counts->reference_tokens : 0.0;
 }
+
+GPtrArray *
+sr_ser_systems (const char *text)
+{
+  GPtrArray *systems = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (lines[i][0] == '#' || (lines[i][0] == '\0' && lines[i + 1] == NULL))
+        continue;
+      g_ptr_array_add (systems, sr_ser_tokens (lines[i]));
+    }
+  return systems;
+}

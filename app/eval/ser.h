@@ -15,6 +15,9 @@ typedef struct {
 /* Splits a system's text at whitespace into interned strings (g_intern_string), which compare by pointer. */
 GPtrArray *sr_ser_tokens (const char *text);
 
+/* The systems of a readings file's TEXT, a line each ("#" lines and a final empty line skipped), split as above. */
+GPtrArray *sr_ser_systems (const char *text);
+
 /* Edit distance between two interned token sequences; insert, delete and substitute cost 1 each. */
 guint sr_token_edit_distance (const GPtrArray *reference, const GPtrArray *prediction);
 

@@ -47,3 +47,28 @@ sr_lmx_reading_trim_words (const char *const *words, guint n)
     }
   return sr_lmx_reading_trim (ids, n);
 }
+
+char *
+sr_lmx_readings_trim_text (const char *text)
+{
+  GString *out = g_string_new (NULL);
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL && !(lines[i][0] == '\0' && lines[i + 1] == NULL); i++)
+    {
+      if (lines[i][0] == '#')
+        {
+          g_string_append_printf (out, "%s\n", lines[i]);
+          continue;
+        }
+      g_auto(GStrv) words = g_strsplit_set (lines[i], " \t\r", -1);
+      g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+      for (guint w = 0; words[w] != NULL; w++)
+        if (words[w][0] != '\0')
+          g_ptr_array_add (kept, words[w]);
+      g_ptr_array_set_size (kept, sr_lmx_reading_trim_words ((const char *const *) kept->pdata, kept->len));
+      g_ptr_array_add (kept, NULL);
+      g_autofree char *line = g_strjoinv (" ", (char **) kept->pdata);
+      g_string_append_printf (out, "%s\n", line);
+    }
+  return g_string_free (out, FALSE);
+}

@@ -23,4 +23,7 @@ guint sr_lmx_reading_trim (const guint16 *ids, guint n);
 /* The same for a reading as N words (any words, in the vocabulary or not, compared as written). */
 guint sr_lmx_reading_trim_words (const char *const *words, guint n);
 
+/* Readings as text, a system a line, each cut so; "#" lines pass as they are. */
+char *sr_lmx_readings_trim_text (const char *text);
+
 G_END_DECLS

@@ -21,7 +21,7 @@ typedef struct {
   AVPacket *packet;
   SrGrayImage *grey;
   guint64 frames_seen;
-  double frames_per_second, next_sample;
+  double frames_per_second, next_sample; /* the stream's rate (25 where it does not say) */
 } Reader;
 
 static void
@@ -70,12 +70,12 @@ take_video_frame (Reader *r, guint stride, SrVideoFrameFunc on_frame, gpointer d
   int64_t stamp = f->best_effort_timestamp != AV_NOPTS_VALUE ? f->best_effort_timestamp : f->pts;
   double start = stream->start_time != AV_NOPTS_VALUE ? stream->start_time * av_q2d (stream->time_base) : 0;
   double seconds = stamp != AV_NOPTS_VALUE ? stamp * av_q2d (stream->time_base) - start
-                                           : r->frames_seen / MAX (r->frames_per_second, 1);
+                                           : r->frames_seen / r->frames_per_second;
   r->frames_seen++;
   /* Taken by time, STRIDE frame intervals apart: the frames nobody refers to are not even decoded. */
-  if (seconds < r->next_sample - 0.25 / MAX (r->frames_per_second, 1) || f->width <= 0 || f->height <= 0)
+  if (seconds < r->next_sample - 0.25 / r->frames_per_second || f->width <= 0 || f->height <= 0)
     return;
-  r->next_sample = seconds + stride / MAX (r->frames_per_second, 1);
+  r->next_sample = seconds + stride / r->frames_per_second;
   if (r->grey == NULL || r->grey->width != f->width || r->grey->height != f->height)
     {
       if (r->grey != NULL)

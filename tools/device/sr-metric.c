@@ -13,17 +13,7 @@ static GPtrArray *
 systems_of (const char *path)
 {
   g_autofree char *contents = NULL;
-  if (!g_file_get_contents (path, &contents, NULL, NULL))
-    return NULL;
-  GPtrArray *systems = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
-  g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      if (lines[i][0] == '#' || (lines[i][0] == '\0' && lines[i + 1] == NULL))
-        continue;
-      g_ptr_array_add (systems, sr_ser_tokens (lines[i]));
-    }
-  return systems;
+  return g_file_get_contents (path, &contents, NULL, NULL) ? sr_ser_systems (contents) : NULL;
 }
 
 int
@@ -37,28 +27,11 @@ main (int argc, char **argv)
     }
   if (argc == 4 && strcmp (argv[1], "lmx") == 0 && strcmp (argv[2], "trim-loops") == 0)
     {
-      /* as app/cli/cmd-lmx.c does */
       g_autofree char *contents = NULL;
       if (!g_file_get_contents (argv[3], &contents, NULL, NULL))
         return 1;
-      g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
-      for (guint i = 0; lines[i] != NULL && !(lines[i][0] == '\0' && lines[i + 1] == NULL); i++)
-        {
-          if (lines[i][0] == '#')
-            {
-              printf ("%s\n", lines[i]);
-              continue;
-            }
-          g_auto(GStrv) words = g_strsplit_set (lines[i], " \t\r", -1);
-          g_autoptr(GPtrArray) kept = g_ptr_array_new ();
-          for (guint w = 0; words[w] != NULL; w++)
-            if (words[w][0] != '\0')
-              g_ptr_array_add (kept, words[w]);
-          g_ptr_array_set_size (kept, sr_lmx_reading_trim_words ((const char *const *) kept->pdata, kept->len));
-          g_ptr_array_add (kept, NULL);
-          g_autofree char *line = g_strjoinv (" ", (char **) kept->pdata);
-          printf ("%s\n", line);
-        }
+      g_autofree char *trimmed = sr_lmx_readings_trim_text (contents);
+      fputs (trimmed, stdout);
       return 0;
     }
   if (argc == 6 && strcmp (argv[1], "eval") == 0 && strcmp (argv[2], "ser") == 0)
