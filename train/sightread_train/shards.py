@@ -1,5 +1,6 @@
 """Streaming the data factory's tar shards: samples are read one at a time, never the whole dataset into memory."""
 
+import io
 import json
 import random
 import tarfile
@@ -12,6 +13,12 @@ def shard_paths(cache, split):
     return sorted((Path(cache).expanduser() / "shards" / split).glob("*.tar"))
 
 
+def read_crops(data):
+    """A video slide's system crops (train/data/video_pairs.py), in reading order."""
+    with np.load(io.BytesIO(data)) as arrays:
+        return [arrays[name] for name in sorted(arrays.files)]
+
+
 def read_pgm(data):
     header = data.split(b"\n", 3)
     width, height = map(int, header[1].split())
@@ -19,7 +26,8 @@ def read_pgm(data):
 
 
 def samples(paths, wanted=("pgm", "json"), shuffle_seed=None, looks=None):
-    """Yields dicts kind → decoded content (pgm: uint8 array, json: dict, lmx: str, flac: bytes) per system, shard by
+    """Yields dicts kind → decoded content (pgm: uint8 array, crops: list of them, json: dict, lmx: str, flac: bytes) per
+    system (per slide in video shards), shard by
     shard; with SHUFFLE_SEED the shards come in a seeded random order (and again, differently, each pass)."""
     paths = list(paths)
     if shuffle_seed is not None:
@@ -37,8 +45,8 @@ def samples(paths, wanted=("pgm", "json"), shuffle_seed=None, looks=None):
                 if kind not in wanted and kind != "json":
                     continue
                 data = tar.extractfile(member).read()
-                current[kind] = (read_pgm(data) if kind == "pgm" else json.loads(data) if kind == "json"
-                                 else data.decode() if kind == "lmx" else data)
+                current[kind] = (read_pgm(data) if kind == "pgm" else read_crops(data) if kind == "crops"
+                                 else json.loads(data) if kind == "json" else data.decode() if kind == "lmx" else data)
             if current and all(k in current for k in wanted):
                 if looks is None or current["json"]["look"] in looks:
                     yield current
