@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <string.h>
 
 #include "cli-run.h"
 #include "score-film.h"
@@ -110,6 +111,29 @@ test_slides_systems_and_sound_are_found (void)
   sightread (&again, "videoset", video, "-o", output);
   g_assert_cmpint (again.status, ==, 0);
   assert_contains (again.out, "done before");
+
+  /* A folder stands for the videos in it and below it; files that are not videos are passed over; a second video of
+   * the same name is refused, since it would pass for done; an empty folder is named. */
+  g_autofree char *more = g_build_filename (scratch, "more", NULL), *empty = g_build_filename (scratch, "empty", NULL);
+  g_assert_cmpint (g_mkdir (more, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir (empty, 0755), ==, 0);
+  g_autofree char *film_bytes = NULL;
+  gsize film_size;
+  g_assert_true (g_file_get_contents (video, &film_bytes, &film_size, NULL));
+  g_autofree char *namesake = sr_test_write_file (more, "minuet-film.mp4", film_bytes, film_size);
+  g_auto(CliRun) folder = { 0 };
+  sightread (&folder, "videoset", scratch, empty, "-o", output);
+  g_assert_cmpint (folder.status, ==, 1);
+  assert_contains (folder.err, "damaged.mkv");
+  assert_contains (folder.err, "no-sound.mkv: no sound to pair the slides with");
+  assert_contains (folder.out, "minuet-film.mkv: done before");
+  g_autofree char *refused = g_strdup_printf ("%s: has the same name as %s", namesake, video);
+  assert_contains (folder.err, refused);
+  assert_contains (folder.err, "empty: no videos in this folder");
+  assert_contains (folder.err, "sightread: /"); /* each failure named once, by its path */
+  g_assert_null (strstr (folder.err, "damaged.mkv: /"));
+  g_assert_null (strstr (folder.err, ".pgm"));
+  g_assert_null (strstr (folder.err, ".flac"));
 
   sr_score_film_clear (&film);
 }

@@ -1,6 +1,8 @@
 /* `sightread videoset VIDEO… -o DIR`: score-following videos → aligned system crops and sound (videoset.h). A video
- * that cannot be read is named and the rest go on; the filter report is printed per video and for the batch. */
+ * that cannot be read is named and the rest go on; the filter report is printed per video and for the batch. A folder
+ * stands for the videos in it and below it. */
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "cli-commands.h"
 #include "videoset.h"
@@ -20,6 +22,45 @@ print_report (const char *name, const SrVideosetReport *r)
   if (r->decode_seconds > 0)
     g_print (_(" (%.0f s of video read in %.1f s)"), r->video_seconds, r->decode_seconds);
   g_print ("\n");
+}
+
+/* What people publish score-following videos in; other files in a folder (pictures, notes, our own output) are not
+ * videos to us. Named files are tried whatever they are called. */
+static gboolean
+looks_like_video (const char *name)
+{
+  static const char *const extensions[] = { ".mp4", ".m4v", ".mkv", ".webm", ".mov", ".avi", ".flv", ".mpg",
+                                            ".mpeg", ".ts", ".wmv", ".ogv", ".3gp" };
+  g_autofree char *lower = g_ascii_strdown (name, -1);
+  for (gsize i = 0; i < G_N_ELEMENTS (extensions); i++)
+    if (g_str_has_suffix (lower, extensions[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+static void
+add_videos_in (const char *folder, GPtrArray *videos)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  for (const char *name; dir != NULL && (name = g_dir_read_name (dir)) != NULL;)
+    if (name[0] != '.')
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_build_filename (folder, g_ptr_array_index (names, i), NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        add_videos_in (path, videos);
+      else if (looks_like_video (path))
+        g_ptr_array_add (videos, g_steal_pointer (&path));
+    }
 }
 
 int
@@ -44,16 +85,47 @@ sr_cmd_videoset (SrCliArgs *args)
   options.stride = (guint) stride;
   options.redo = sr_cli_args_has (args, "redo");
 
+  g_autoptr(GPtrArray) videos = g_ptr_array_new_with_free_func (g_free);
+  guint failed = 0;
+  for (guint i = 0; i < sr_cli_args_n_positional (args); i++)
+    {
+      const char *path = sr_cli_args_positional (args, i);
+      guint before = videos->len;
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        add_videos_in (path, videos);
+      else
+        g_ptr_array_add (videos, g_strdup (path));
+      if (videos->len == before)
+        {
+          sr_cli_fail (path, _("no videos in this folder"));
+          failed++;
+        }
+    }
+
+  /* Two videos of one name would share an output folder, and the second would pass for done. */
+  g_autoptr(GHashTable) first_of_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   SrVideosetReport total = { 0 };
-  guint failed = 0, n = sr_cli_args_n_positional (args);
+  guint n = videos->len;
   for (guint i = 0; i < n; i++)
     {
-      const char *video = sr_cli_args_positional (args, i);
+      const char *video = g_ptr_array_index (videos, i);
+      char *stem = sr_videoset_name (video);
+      const char *first = g_hash_table_lookup (first_of_name, stem);
+      if (first != NULL)
+        {
+          g_autofree char *why = g_strdup_printf (_("has the same name as %s, whose output folder it would share: "
+                                                    "rename one, or give it another -o"), first);
+          sr_cli_fail (video, why);
+          failed++;
+          g_free (stem);
+          continue;
+        }
+      g_hash_table_insert (first_of_name, stem, (gpointer) video);
       SrVideosetReport report;
       g_autoptr(GError) error = NULL;
       if (!sr_videoset_make (video, output, &options, &report, &error))
         {
-          sr_cli_fail (video, error->message);
+          g_printerr ("sightread: %s\n", error->message); /* it names the video, or the file it could not write */
           failed++;
           continue;
         }

@@ -310,15 +310,22 @@ write_slide (const SlideWork *w, guint index, const GArray *sound, const char *f
   return ok;
 }
 
+char *
+sr_videoset_name (const char *video)
+{
+  char *base = g_path_get_basename (video);
+  char *dot = strrchr (base, '.');
+  if (dot != NULL && dot != base)
+    *dot = '\0';
+  return base;
+}
+
 gboolean
 sr_videoset_make (const char *video, const char *output, const SrVideosetOptions *options,
                   SrVideosetReport *report, GError **error)
 {
   *report = (SrVideosetReport) { 0 };
-  g_autofree char *base = g_path_get_basename (video);
-  char *dot = strrchr (base, '.');
-  if (dot != NULL && dot != base)
-    *dot = '\0';
+  g_autofree char *base = sr_videoset_name (video);
   g_autofree char *folder = g_build_filename (output, base, NULL);
   g_autofree char *manifest = g_build_filename (folder, "manifest.jsonl", NULL);
   if (!options->redo && g_file_test (manifest, G_FILE_TEST_EXISTS))

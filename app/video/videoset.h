@@ -36,9 +36,12 @@ typedef struct {
   double video_seconds, decode_seconds;
 } SrVideosetReport;
 
+/* The video's name: its file name without the extension, which names its output folder. */
+char *sr_videoset_name (const char *video);
+
 /* Makes OUTPUT/<the video's name>/: manifest.jsonl (a line a slide, kept or not, with its times, boxes, files and
- * the filter that dropped it or one of its systems), slide-NNN.png, slide-NNN-system-KK.pgm and slide-NNN.flac for the kept ones. FALSE
- * with a message naming the video when it cannot be read or the folder written. */
+ * the filter that dropped it or one of its systems), slide-NNN.png, slide-NNN-system-KK.pgm and slide-NNN.flac for
+ * the kept ones. FALSE with a message naming the video when it cannot be read or the folder written. */
 gboolean sr_videoset_make (const char *video, const char *output, const SrVideosetOptions *options,
                            SrVideosetReport *report, GError **error);
 
