@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli-run.h"
+#include "film-script.h"
 #include "score-film.h"
 #include "system-filters.h"
 #include "test-files.h"
@@ -181,6 +182,47 @@ test_inverted_slides_and_washed_out_videos_are_dropped (void)
   sr_score_film_clear (&film);
 }
 
+/* Over a long film of random shots and transitions (cuts, crossfades, wipes across and down, dips to black, a cursor
+ * moving on half the slides): at least 98 % of the boundaries are found within 0.2 s, and no slide is missed. */
+static void
+test_boundaries_are_found_over_many_transitions (void)
+{
+  SrScoreFilm film = { 0 };
+  sr_score_film_make (&film);
+  SrFilmScript script;
+  sr_film_script_make (&script, &film, 36, 2026);
+  gsize frames;
+  g_autofree float *sound = sr_film_script_sound (&script, &frames);
+  g_autofree char *video = g_build_filename (scratch, "many-transitions.mkv", NULL);
+  g_autoptr(GError) error = NULL;
+  g_assert_true (sr_test_write_video (video, SR_FILM_WIDTH, SR_FILM_HEIGHT, 25, script.length, NULL,
+                                    sr_film_script_draw, &script, sound, frames, &error));
+  g_assert_no_error (error);
+  g_autofree char *output = g_build_filename (scratch, "many", NULL);
+  g_auto(CliRun) run = { 0 };
+  sightread (&run, "videoset", video, "-o", output);
+  g_assert_cmpint (run.status, ==, 0);
+
+  g_auto(GStrv) lines = manifest_lines (output, "many-transitions");
+  g_assert_cmpuint (g_strv_length (lines), ==, script.n_shots);
+  guint within = 0, transitions = script.n_shots - 1;
+  for (guint i = 0; i < transitions; i++)
+    {
+      g_autoptr(JsonNode) node = json_from_string (lines[i], &error);
+      g_assert_no_error (error);
+      double end = json_object_get_double_member (json_node_get_object (node), "end");
+      double truth = sr_film_script_boundary (&script, i);
+      static const char *const kinds[] = { "cut", "crossfade", "wipe across", "wipe down", "dip to black" };
+      g_test_message ("boundary %2u (%s of %.2f s%s): found %.2f s, drawn %.2f s, off by %.2f s", i + 1,
+                      kinds[script.kind[i]], script.still_start[i + 1] - script.still_end[i],
+                      script.cursor[i] ? ", cursor" : "", end, truth, end - truth);
+      within += fabs (end - truth) <= 0.2;
+    }
+  g_test_message ("%u of %u boundaries within 0.2 s", within, transitions);
+  g_assert_cmpfloat (within, >=, 0.98 * transitions);
+  sr_score_film_clear (&film);
+}
+
 /* Boxes that overlap on a slide are both dropped; on different slides they do not meet. A system twice as tall (in
  * staff heights) as the video's others is an outlier; one a little taller is not. */
 static void
@@ -210,6 +252,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   scratch = cli_scratch_new ();
   g_test_add_func ("/videoset/slides-systems-sound", test_slides_systems_and_sound_are_found);
+  g_test_add_func ("/videoset/many-transitions", test_boundaries_are_found_over_many_transitions);
   g_test_add_func ("/videoset/filters", test_inverted_slides_and_washed_out_videos_are_dropped);
   g_test_add_func ("/videoset/system-filters", test_overlapping_and_odd_height_systems_are_dropped);
   int status = g_test_run ();
