@@ -20,29 +20,7 @@ sr_page_view_content_point (SrPageView *self, guint page_index, const graphene_p
                               slot->rect.origin.y + point->y * slot->rect.size.height / MAX (height_pt, 1));
 }
 
-static void
-path_of_mark (SrPageView *self, cairo_t *cr, const SrPageMark *mark, double grow)
-{
-  graphene_point_t corners[4];
-  double cx = 0, cy = 0;
-  for (int k = 0; k < 4; k++)
-    {
-      corners[k] = sr_page_view_content_point (self, mark->page_index, &mark->corners[k]);
-      cx += corners[k].x / 4;
-      cy += corners[k].y / 4;
-    }
-  for (int k = 0; k < 4; k++)
-    {
-      /* GROW pixels outwards from the centre, for a soft edge. */
-      double dx = corners[k].x - cx, dy = corners[k].y - cy, length = MAX (hypot (dx, dy), 1e-6);
-      double x = corners[k].x + dx / length * grow, y = corners[k].y + dy / length * grow;
-      k == 0 ? cairo_move_to (cr, x, y) : cairo_line_to (cr, x, y);
-    }
-  cairo_close_path (cr);
-}
-
-/* The content rectangle MARKS cover, GROW pixels more all round: a cairo node only that large, redrawn every frame
- * while music plays, costs a fraction of one the size of every page. */
+/* The content rectangle MARKS cover, GROW pixels more all round: the outlines' cairo node is no larger. */
 static graphene_rect_t
 bounds_of_marks (SrPageView *self, const GArray *marks, double grow)
 {
@@ -71,25 +49,33 @@ sr_page_view_snapshot_glow (SrPageView *self, GtkSnapshot *snapshot)
 {
   if (self->glow == NULL || self->glow->len == 0 || self->document == NULL)
     return;
-  /* A warm glow, stronger at its heart: a heat map of where the music heard was read. A node of its own for each
-   * region, no larger than it: the notes heard may have been read far apart on the page. */
-  static const double grows[] = { 10, 5, 0 }, alphas[] = { 0.12, 0.18, 0.3 };
+  /* A warm glow, stronger at its heart: a heat map of where the music heard was read, a region for each note heard.
+   * Drawn as colour nodes, turned with the page's skew, never as cairo: a cairo node is a new picture for the GPU
+   * renderer to upload every frame, and those uploads made one frame in ten take 30–60 ms on a software GL. */
+  static const float grows[] = { 10, 5, 0 }, alphas[] = { 0.12f, 0.18f, 0.3f };
   for (guint i = 0; i < self->glow->len; i++)
     {
       const SrPageMark *mark = &g_array_index (self->glow, SrPageMark, i);
       if (mark->page_index >= self->slots->len)
         continue;
-      g_autoptr(GArray) one = g_array_new (FALSE, FALSE, sizeof (SrPageMark));
-      g_array_append_val (one, *mark);
-      graphene_rect_t bounds = bounds_of_marks (self, one, grows[0] * self->zoom + 2);
-      cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &bounds);
+      graphene_point_t at[4];
+      for (int k = 0; k < 4; k++)
+        at[k] = sr_page_view_content_point (self, mark->page_index, &mark->corners[k]);
+      /* corners clockwise from the top left: a rectangle turned by the page's skew */
+      float width = graphene_point_distance (&at[0], &at[1], NULL, NULL);
+      float height = graphene_point_distance (&at[0], &at[3], NULL, NULL);
+      float degrees = (float) (atan2 (at[1].y - at[0].y, at[1].x - at[0].x) * 180 / G_PI);
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((at[0].x + at[2].x) / 2, (at[0].y + at[2].y) / 2));
+      gtk_snapshot_rotate (snapshot, degrees);
       for (gsize k = 0; k < G_N_ELEMENTS (grows); k++)
         {
-          path_of_mark (self, cr, mark, grows[k] * self->zoom);
-          cairo_set_source_rgba (cr, 1.0, 0.55, 0.0, alphas[k]);
-          cairo_fill (cr);
+          float grow = grows[k] * (float) self->zoom;
+          gtk_snapshot_append_color (snapshot, &(GdkRGBA){ 1.0f, 0.55f, 0.0f, alphas[k] },
+                                     &GRAPHENE_RECT_INIT (-width / 2 - grow, -height / 2 - grow, width + 2 * grow,
+                                                          height + 2 * grow));
         }
-      cairo_destroy (cr);
+      gtk_snapshot_restore (snapshot);
     }
 }
 
