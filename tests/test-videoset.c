@@ -220,6 +220,29 @@ test_boundaries_are_found_over_many_transitions (void)
     }
   g_test_message ("%u of %u boundaries within 0.2 s", within, transitions);
   g_assert_cmpfloat (within, >=, 0.98 * transitions);
+
+  /* every slide kept, its two systems found where they were drawn, the moving cursor or not */
+  double worst = 1;
+  for (guint i = 0; i < script.n_shots; i++)
+    {
+      g_autoptr(JsonNode) node = json_from_string (lines[i], &error);
+      JsonObject *slide = json_node_get_object (node);
+      g_assert_true (json_object_get_boolean_member (slide, "kept"));
+      JsonObject *page = json_object_get_object_member (slide, "page");
+      JsonArray *systems = json_object_get_array_member (slide, "systems");
+      g_assert_cmpuint (json_array_get_length (systems), ==, 2);
+      for (guint j = 0; j < 2; j++)
+        {
+          JsonObject *found = json_array_get_object_element (systems, j);
+          SrPageBox box = { json_object_get_int_member (page, "x") + json_object_get_double_member (found, "x"),
+                            json_object_get_int_member (page, "y") + json_object_get_double_member (found, "y"),
+                            json_object_get_double_member (found, "width"),
+                            json_object_get_double_member (found, "height") };
+          worst = MIN (worst, iou (&box, &film.truth[script.slide[i]][j]));
+        }
+    }
+  g_test_message ("systems: lowest IoU %.3f over %u slides", worst, script.n_shots);
+  g_assert_cmpfloat (worst, >=, 0.9);
   sr_score_film_clear (&film);
 }
 
