@@ -8,7 +8,7 @@ video becomes one shard, <cache>/shards/video-<split>/<video>.tar, holding per k
   KEY.crops  its kept systems' crops in reading order (an uncompressed .npz of arrays s00, s01, …, the crops as the
              models see them: the models join a slide's systems with [SEP], spec §1.1);
   KEY.flac   the slide's sound (44.1 kHz mono, as videoset cut it);
-  KEY.json   video, slide, times, boxes, sound level, look "video".
+  KEY.json   video (its name; source: its path), slide, times, boxes, sound level, look "video".
 A video's split comes from a hash of its name (90 / 5 / 5, as works get theirs in splits.py) unless --split names
 one, so all of a video's slides share a split. Shards are written whole or not at all, and a video whose shard is
 newer than its manifest is not done again (--redo does it): runs are resumable, and a list of folders can be shared
@@ -76,7 +76,7 @@ def slide_pair(folder, video, slide):
     if info.samplerate != RATE or info.channels != 1 or info.frames == 0:
         raise ValueError(f"{sound_path.name}: {info.samplerate} Hz, {info.channels} channels, {info.frames} frames "
                          f"(videoset writes 44.1 kHz mono)")
-    meta = {"video": video, "slide": slide["slide"], "look": "video", "start_seconds": slide["start"],
+    meta = {"video": video, "source": slide.get("video"), "slide": slide["slide"], "look": "video", "start_seconds": slide["start"],
             "end_seconds": slide["end"], "seconds": round(info.frames / RATE, 4), "sound_dbfs": slide.get("sound_dbfs"),
             "page": slide.get("page"), "picture": slide.get("picture"),
             "systems": [{k: v for k, v in s.items() if k not in ("crop", "dropped_by")} for s in systems]}
