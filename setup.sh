@@ -12,7 +12,7 @@ root=$(pwd)
 # JACK 1 and removes JACK 2's library.
 PACKAGES="build-essential meson ninja-build pkg-config gettext
   libglib2.0-dev libgtk-4-dev libpoppler-glib-dev libjson-glib-dev libcairo2-dev libgdk-pixbuf-2.0-dev
-  libxml2-dev libxml2-utils libzip-dev
+  libxml2-dev libxml2-utils libzip-dev libtiff-dev
   librsvg2-common shared-mime-info adwaita-icon-theme fonts-dejavu-core fonts-noto-core libfontconfig-dev
   desktop-file-utils appstream
   xvfb xauth x11-apps dbus at-spi2-core python3 python3-numpy python3-mir-eval

@@ -7,6 +7,7 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <gio/gio.h>
 #include <string.h>
+#include <tiffio.h>
 
 char *
 sr_test_sample_path (const char *name)
@@ -191,6 +192,48 @@ sr_test_write_image (const char *dir, const char *name, const char *format, int 
   g_autoptr(GError) error = NULL;
   gdk_pixbuf_save (pixbuf, path, format, &error, "x-dpi", dpi_text, "y-dpi", dpi_text, NULL);
   g_assert_no_error (error);
+  return path;
+}
+
+char *
+sr_test_write_tiff_pages (const char *dir, const char *name, const SrTestTiffPage *pages, int n_pages)
+{
+  char *path = g_build_filename (dir, name, NULL);
+  TIFF *tiff = TIFFOpen (path, "w");
+  g_assert_nonnull (tiff);
+  for (int p = 0; p < n_pages; p++)
+    {
+      const SrTestTiffPage *page = &pages[p];
+      TIFFSetField (tiff, TIFFTAG_IMAGEWIDTH, (guint32) page->width);
+      TIFFSetField (tiff, TIFFTAG_IMAGELENGTH, (guint32) page->height);
+      TIFFSetField (tiff, TIFFTAG_BITSPERSAMPLE, 8);
+      TIFFSetField (tiff, TIFFTAG_SAMPLESPERPIXEL, 1);
+      TIFFSetField (tiff, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISBLACK);
+      TIFFSetField (tiff, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+      TIFFSetField (tiff, TIFFTAG_COMPRESSION, COMPRESSION_LZW);
+      TIFFSetField (tiff, TIFFTAG_ROWSPERSTRIP, 16);
+      TIFFSetField (tiff, TIFFTAG_ORIENTATION, (guint16) page->orientation);
+      TIFFSetField (tiff, TIFFTAG_SUBFILETYPE, FILETYPE_PAGE);
+      TIFFSetField (tiff, TIFFTAG_PAGENUMBER, (guint16) p, (guint16) n_pages);
+      if (page->dpi > 0)
+        {
+          TIFFSetField (tiff, TIFFTAG_XRESOLUTION, (float) page->dpi);
+          TIFFSetField (tiff, TIFFTAG_YRESOLUTION, (float) page->dpi);
+          TIFFSetField (tiff, TIFFTAG_RESOLUTIONUNIT, RESUNIT_INCH);
+        }
+      g_autofree guint8 *row = g_malloc ((gsize) page->width);
+      for (int stored = 0; stored < page->height; stored++)
+        {
+          /* bottom-up files store the page's last row first */
+          int y = page->orientation == ORIENTATION_BOTLEFT ? page->height - 1 - stored : stored;
+          for (int x = 0; x < page->width; x++)
+            row[x] = x >= page->square_x && x < page->square_x + page->square_size && y >= page->square_y
+                         && y < page->square_y + page->square_size ? 0 : 255;
+          g_assert_cmpint (TIFFWriteScanline (tiff, row, (guint32) stored, 0), ==, 1);
+        }
+      g_assert_true (TIFFWriteDirectory (tiff));
+    }
+  TIFFClose (tiff);
   return path;
 }
 

@@ -35,6 +35,15 @@ char *sr_test_write_pdf (const char *dir, const char *name, int n_pages, double 
 /* An image of staff lines and notes in FORMAT ("png", "jpeg", "tiff") at DPI, through gdk-pixbuf. */
 char *sr_test_write_image (const char *dir, const char *name, const char *format, int width, int height, int dpi);
 
+/* A page of a TIFF written by sr_test_write_tiff_pages: white, with a black square at (X, Y) as the page is seen
+ * (upright), stored as ORIENTATION says (libtiff's ORIENTATION_*) at DPI (0: no resolution in the file). */
+typedef struct {
+  int width, height, dpi, orientation;
+  int square_x, square_y, square_size;
+} SrTestTiffPage;
+/* A multi-page TIFF (one directory a page, as scanners write books), 8-bit grey, LZW. */
+char *sr_test_write_tiff_pages (const char *dir, const char *name, const SrTestTiffPage *pages, int n_pages);
+
 /* A PNG whose header says WIDTH × HEIGHT and whose pixel data is one short, valid zlib stream. */
 char *sr_test_write_png_claiming_size (const char *dir, const char *name, guint32 width, guint32 height);
 

@@ -4,6 +4,8 @@
 #include "score-document.h"
 #include "test-files.h"
 
+#include <tiffio.h>
+
 static char *scratch;
 
 static SrScoreDocument *
@@ -102,6 +104,73 @@ test_images_are_one_page_sized_by_their_stated_resolution (void)
       g_assert_cmpint (cairo_image_surface_get_width (surface), ==, 600);
       g_assert_cmpfloat (sr_test_dark_share (surface, 0, 0, 600, 800), >, 0.005);
       cairo_surface_destroy (surface);
+    }
+}
+
+/* A scanner's book in one TIFF: every page is there, sized by its own resolution (300 dpi where the file names none),
+ * upright whichever way its rows are stored, and a damaged copy is refused or its pages fail with a reason. */
+static void
+test_every_page_of_a_multi_page_tiff_is_there_upright (void)
+{
+  const SrTestTiffPage pages[] = {
+    { 600, 800, 150, ORIENTATION_TOPLEFT, 50, 100, 80 },
+    { 900, 600, 300, ORIENTATION_TOPLEFT, 700, 20, 120 },
+    { 500, 700, 0, ORIENTATION_BOTLEFT, 30, 40, 100 }, /* rows stored bottom first; the square is at the top */
+  };
+  const double expected_pt[][2] = { { 288, 384 }, { 216, 144 }, { 120, 168 } };
+  g_autofree char *path = sr_test_write_tiff_pages (scratch, "book.tif", pages, G_N_ELEMENTS (pages));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrScoreDocument) document = open_path (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sr_score_document_get_format (document), ==, SR_SCORE_FORMAT_TIFF);
+  g_assert_cmpuint (sr_score_document_get_n_pages (document), ==, G_N_ELEMENTS (pages));
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      const SrTestTiffPage *page = &pages[i];
+      double width_pt = 0, height_pt = 0;
+      sr_score_document_get_page_size (document, i, &width_pt, &height_pt);
+      g_assert_cmpfloat_with_epsilon (width_pt, expected_pt[i][0], 0.5);
+      g_assert_cmpfloat_with_epsilon (height_pt, expected_pt[i][1], 0.5);
+      double scale = sr_score_document_get_native_scale (document, i);
+      cairo_surface_t *surface = sr_score_document_render_page (document, i, scale, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (cairo_image_surface_get_width (surface), ==, page->width);
+      g_assert_cmpint (cairo_image_surface_get_height (surface), ==, page->height);
+      int inset = 4, s = page->square_size - 2 * inset;
+      g_assert_cmpfloat (sr_test_dark_share (surface, page->square_x + inset, page->square_y + inset, s, s), >, 0.95);
+      g_assert_cmpfloat (sr_test_dark_share (surface, 0, 0, page->width, page->height), <,
+                         1.2 * page->square_size * page->square_size / ((double) page->width * page->height));
+      cairo_surface_destroy (surface);
+    }
+
+  /* a page longer than a page may be (a scroll scanned whole) is scaled down, with a notice */
+  const SrTestTiffPage scroll = { 40000, 12, 300, ORIENTATION_TOPLEFT, 0, 0, 12 };
+  g_autofree char *scroll_path = sr_test_write_tiff_pages (scratch, "scroll.tif", &scroll, 1);
+  g_autoptr(SrScoreDocument) long_one = open_path (scroll_path, &error);
+  g_assert_no_error (error);
+  const char *const *notices = sr_score_document_get_notices (long_one);
+  g_assert_nonnull (notices[0]);
+  g_assert_nonnull (strstr (notices[0], "scaled down to 32767 × 9"));
+  int width_px = 0, height_px = 0;
+  sr_score_document_get_page_pixels (long_one, 0, sr_score_document_get_native_scale (long_one, 0), &width_px,
+                                     &height_px);
+  g_assert_cmpint (width_px, ==, 32767);
+  g_assert_cmpint (height_px, ==, 9);
+
+  /* cut short: refused with a reason, or opened with the pages before the cut, each drawn or refused as damaged */
+  g_autofree char *cut = sr_test_write_truncated_copy (scratch, "cut-book.tif", path, 0.6);
+  g_clear_error (&error);
+  g_autoptr(SrScoreDocument) damaged = open_path (cut, &error);
+  if (damaged == NULL)
+    g_assert_error (error, SR_SCORE_ERROR, SR_SCORE_ERROR_DAMAGED);
+  for (guint i = 0; damaged != NULL && i < sr_score_document_get_n_pages (damaged); i++)
+    {
+      g_autoptr(GError) page_error = NULL;
+      cairo_surface_t *surface = sr_score_document_render_page (damaged, i, 1.0, &page_error);
+      if (surface == NULL)
+        g_assert_error (page_error, SR_SCORE_ERROR, SR_SCORE_ERROR_DAMAGED);
+      else
+        cairo_surface_destroy (surface);
     }
 }
 
@@ -216,6 +285,7 @@ main (int argc, char **argv)
   g_test_add_func ("/score-document/sample-pdf", test_sample_pdf_is_one_a4_page_of_music);
   g_test_add_func ("/score-document/multi-page-pdf", test_every_page_of_a_multi_page_pdf_is_there_with_its_own_size);
   g_test_add_func ("/score-document/images", test_images_are_one_page_sized_by_their_stated_resolution);
+  g_test_add_func ("/score-document/multi-page-tiff", test_every_page_of_a_multi_page_tiff_is_there_upright);
   g_test_add_func ("/score-document/sniffed-not-named", test_a_file_named_png_that_is_a_pdf_opens_as_a_pdf);
   g_test_add_func ("/score-document/bad-files", test_bad_files_are_refused_with_a_reason);
   g_test_add_func ("/score-document/absurd-dimensions", test_an_image_declaring_absurd_dimensions_is_refused_before_decoding);

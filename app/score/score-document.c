@@ -6,12 +6,15 @@
 #include <math.h>
 #include <poppler.h>
 
+#include "tiff-pages.h"
+
 /* Poppler 22.12's GLib binding declares no autoptr cleanups of its own. */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerPage, g_object_unref)
 
 typedef struct {
   double width_pt;
   double height_pt;
+  double native_scale; /* pixels per point as the file holds the page (a PDF: as 300 dpi would) */
 } PageGeometry;
 
 struct _SrScoreDocument {
@@ -26,7 +29,10 @@ struct _SrScoreDocument {
   /* Poppler documents are not thread-safe, and rendering may run on several workers: one render at a time. */
   GMutex render_lock;
   PopplerDocument *pdf;    /* PDF files only */
-  cairo_surface_t *image;  /* image files only: the decoded page, upright, ARGB32 on white */
+  cairo_surface_t *image;  /* PNG and JPEG files: the decoded page, upright, ARGB32 on white */
+  SrTiffPages *tiff;       /* TIFF files: their pages, decoded when drawn */
+  cairo_surface_t *tiff_page; /* the TIFF page last decoded, at its native scale */
+  guint tiff_page_index;
 };
 
 G_DEFINE_FINAL_TYPE (SrScoreDocument, sr_score_document, G_TYPE_OBJECT)
@@ -39,6 +45,8 @@ sr_score_document_finalize (GObject *object)
 
   g_clear_object (&self->pdf);
   g_clear_pointer (&self->image, cairo_surface_destroy);
+  g_clear_pointer (&self->tiff_page, cairo_surface_destroy);
+  g_clear_pointer (&self->tiff, sr_tiff_pages_free);
   g_clear_pointer (&self->bytes, g_bytes_unref);
   g_clear_pointer (&self->pages, g_array_unref);
   g_clear_pointer (&self->notices, g_ptr_array_unref);
@@ -70,9 +78,9 @@ add_notice (SrScoreDocument *self, char *notice)
 }
 
 static void
-add_page (SrScoreDocument *self, double width_pt, double height_pt)
+add_page (SrScoreDocument *self, double width_pt, double height_pt, double native_scale)
 {
-  PageGeometry geometry = { width_pt, height_pt };
+  PageGeometry geometry = { width_pt, height_pt, native_scale };
   g_array_append_val (self->pages, geometry);
 }
 
@@ -181,7 +189,7 @@ load_pdf (SrScoreDocument *self, GError **error)
           g_set_error (error, SR_SCORE_ERROR, SR_SCORE_ERROR_DAMAGED, _("page %d of the PDF is damaged"), index + 1);
           return FALSE;
         }
-      add_page (self, width_pt, height_pt);
+      add_page (self, width_pt, height_pt, SR_SCORE_ASSUMED_IMAGE_DPI / 72.0);
     }
   return TRUE;
 }
@@ -352,7 +360,44 @@ load_image (SrScoreDocument *self, GError **error)
 
   double points_per_pixel = 72.0 / (image_dpi (decoded) * limit.scale);
   add_page (self, gdk_pixbuf_get_width (upright) * points_per_pixel,
-            gdk_pixbuf_get_height (upright) * points_per_pixel);
+            gdk_pixbuf_get_height (upright) * points_per_pixel, 1.0 / points_per_pixel);
+  return TRUE;
+}
+
+/* A TIFF's pages, each as large as it is stored unless beyond the limits of an image page (then scaled down with a
+ * notice, as PNG and JPEG pages are); decoded only when drawn. */
+static gboolean
+load_tiff (SrScoreDocument *self, GError **error)
+{
+  g_autoptr(GError) open_error = NULL;
+  self->tiff = sr_tiff_pages_open (self->bytes, &open_error);
+  if (self->tiff == NULL)
+    {
+      g_set_error (error, SR_SCORE_ERROR, SR_SCORE_ERROR_DAMAGED, _("the %s image is damaged or truncated (%s)"),
+                   "TIFF", open_error->message);
+      return FALSE;
+    }
+  for (guint i = 0; i < sr_tiff_pages_count (self->tiff); i++)
+    {
+      const SrTiffPageInfo *info = sr_tiff_pages_info (self->tiff, i);
+      double pixels = (double) info->width * (double) info->height;
+      if (pixels > SR_SCORE_MAX_IMAGE_PIXELS)
+        {
+          g_set_error (error, SR_SCORE_ERROR, SR_SCORE_ERROR_TOO_LARGE,
+                       _("the image is %d × %d pixels, too large to open (the limit is %.0f megapixels)"),
+                       info->width, info->height, SR_SCORE_MAX_IMAGE_PIXELS / 1e6);
+          return FALSE;
+        }
+      double scale = MIN (1.0, sqrt (SR_SCORE_MAX_PAGE_PIXELS / pixels));
+      scale = MIN (scale, SR_SCORE_MAX_PAGE_SIDE / MAX (info->width, info->height));
+      int width = MAX (1, (int) floor (info->width * scale)), height = MAX (1, (int) floor (info->height * scale));
+      if (scale < 1.0)
+        add_notice (self, g_strdup_printf (_("page %u is %d × %d pixels; it was scaled down to %d × %d"), i + 1,
+                                           info->width, info->height, width, height));
+      double dpi = info->dpi >= 50.0 && info->dpi <= 4800.0 ? info->dpi : SR_SCORE_ASSUMED_IMAGE_DPI;
+      double points_per_pixel = 72.0 / (dpi * (double) width / info->width);
+      add_page (self, width * points_per_pixel, height * points_per_pixel, 1.0 / points_per_pixel);
+    }
   return TRUE;
 }
 
@@ -395,8 +440,10 @@ sr_score_document_new_for_bytes (GBytes *bytes, GFile *file, GError **error)
       break;
     case SR_SCORE_FORMAT_PNG:
     case SR_SCORE_FORMAT_JPEG:
-    case SR_SCORE_FORMAT_TIFF:
       loaded = load_image (self, error);
+      break;
+    case SR_SCORE_FORMAT_TIFF:
+      loaded = load_tiff (self, error);
       break;
     case SR_SCORE_FORMAT_UNKNOWN:
     default:
@@ -405,8 +452,8 @@ sr_score_document_new_for_bytes (GBytes *bytes, GFile *file, GError **error)
       break;
     }
 
-  /* The decoded image is all an image page needs; PDFs keep their bytes, which Poppler reads lazily. */
-  if (loaded && self->format != SR_SCORE_FORMAT_PDF)
+  /* The decoded image is all a PNG or JPEG page needs; PDFs and TIFFs keep their bytes, read page by page. */
+  if (loaded && self->format != SR_SCORE_FORMAT_PDF && self->format != SR_SCORE_FORMAT_TIFF)
     g_clear_pointer (&self->bytes, g_bytes_unref);
 
   return loaded ? g_steal_pointer (&self) : NULL;
@@ -507,11 +554,34 @@ double
 sr_score_document_get_native_scale (SrScoreDocument *self, guint page_index)
 {
   g_return_val_if_fail (SR_IS_SCORE_DOCUMENT (self), 1.0);
-  if (self->image == NULL)
-    return SR_SCORE_ASSUMED_IMAGE_DPI / 72.0;
-  double width_pt = 0, height_pt = 0;
-  sr_score_document_get_page_size (self, page_index, &width_pt, &height_pt);
-  return cairo_image_surface_get_width (self->image) / width_pt;
+  g_return_val_if_fail (page_index < self->pages->len, 1.0);
+  return g_array_index (self->pages, PageGeometry, page_index).native_scale;
+}
+
+/* Page PAGE_INDEX of a TIFF at least WIDTH × HEIGHT pixels large (at most as stored, or as the limits allow), kept
+ * for the renders that follow: the page view's at one zoom, the analysis' at the native scale. The render lock is
+ * held. */
+static cairo_surface_t *
+tiff_page (SrScoreDocument *self, guint page_index, int width, int height, GError **error)
+{
+  const PageGeometry *geometry = &g_array_index (self->pages, PageGeometry, page_index);
+  width = MIN (width, MAX (1, (int) round (geometry->width_pt * geometry->native_scale)));
+  height = MIN (height, MAX (1, (int) round (geometry->height_pt * geometry->native_scale)));
+  if (self->tiff_page != NULL && self->tiff_page_index == page_index
+      && cairo_image_surface_get_width (self->tiff_page) >= width
+      && cairo_image_surface_get_height (self->tiff_page) >= height)
+    return self->tiff_page;
+  g_clear_pointer (&self->tiff_page, cairo_surface_destroy);
+  g_autoptr(GError) decode_error = NULL;
+  self->tiff_page = sr_tiff_pages_decode (self->tiff, page_index, width, height, &decode_error);
+  if (self->tiff_page == NULL)
+    {
+      g_set_error (error, SR_SCORE_ERROR, SR_SCORE_ERROR_DAMAGED, _("page %u of the TIFF is damaged (%s)"),
+                   page_index + 1, decode_error->message);
+      return NULL;
+    }
+  self->tiff_page_index = page_index;
+  return self->tiff_page;
 }
 
 cairo_surface_t *
@@ -541,21 +611,32 @@ sr_score_document_render_page (SrScoreDocument *self, guint page_index, double p
   cairo_scale (cr, scale, scale);
 
   g_mutex_lock (&self->render_lock);
+  cairo_surface_t *picture = self->image;
+  g_autoptr(GError) page_error = NULL;
+  if (self->tiff != NULL)
+    picture = tiff_page (self, page_index, width, height, &page_error);
   if (self->pdf != NULL)
     {
       g_autoptr(PopplerPage) page = poppler_document_get_page (self->pdf, (int) page_index);
       if (page != NULL)
         poppler_page_render (page, cr);
     }
-  else if (self->image != NULL)
+  else if (picture != NULL)
     {
-      double points_per_pixel = width_pt / cairo_image_surface_get_width (self->image);
+      double points_per_pixel = width_pt / cairo_image_surface_get_width (picture);
       cairo_scale (cr, points_per_pixel, points_per_pixel);
-      cairo_set_source_surface (cr, self->image, 0, 0);
+      cairo_set_source_surface (cr, picture, 0, 0);
       cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
       cairo_paint (cr);
     }
   g_mutex_unlock (&self->render_lock);
+  if (page_error != NULL)
+    {
+      cairo_destroy (cr);
+      cairo_surface_destroy (surface);
+      g_propagate_error (error, g_steal_pointer (&page_error));
+      return NULL;
+    }
 
   cairo_status_t status = cairo_status (cr);
   cairo_destroy (cr);
