@@ -11,6 +11,7 @@
 #include "sr-application.h"
 #include "sr-crop-view.h"
 #include "sr-engraving-view.h"
+#include "sr-transport-bar.h"
 #include "sr-window.h"
 #include "test-files.h"
 
@@ -37,6 +38,10 @@ typedef struct {
   int frames_shown;       /* polls since the inspector appeared: it must have been laid out and drawn */
   gboolean checked;
   guint step_source;
+  gboolean overlay_checked;
+  guint transport_stage;  /* 0: not begun; 1: seeking; 2: tempo changed; 3: done */
+  gint64 transport_since;
+  double duration_before, position_before;
 } Fixture;
 
 static GtkWidget *
@@ -385,6 +390,60 @@ edit_outlines (Fixture *fixture)
   g_assert_true (sr_window_is_reading (fixture->window));
 }
 
+/* The transport while the reading plays, used as a user would: the volume turned down reaches the player; the
+ * position dragged on jumps the sound there; twice the tempo renders it again at half the length, going on from the
+ * same place in the music. TRUE when done. */
+static gboolean
+check_transport (Fixture *fixture)
+{
+  SrInspector *inspector = sr_window_get_inspector (fixture->window);
+  SrTransportBar *transport = SR_TRANSPORT_BAR (sr_inspector_get_transport (inspector));
+  gint64 now = g_get_monotonic_time ();
+  if (fixture->transport_stage > 0 && now - fixture->transport_since > 10 * G_USEC_PER_SEC)
+    g_error ("the transport's stage %u took over 10 s (position %.2f s of %.2f s)", fixture->transport_stage,
+             sr_inspector_get_position (inspector), sr_inspector_get_duration (inspector));
+  switch (fixture->transport_stage)
+    {
+    case 0:
+      {
+        GtkScaleButton *volume = GTK_SCALE_BUTTON (sr_transport_bar_get_control (transport, "volume"));
+        gtk_adjustment_set_value (gtk_scale_button_get_adjustment (volume), 0.4);
+        g_assert_cmpfloat_with_epsilon (sr_reading_player_get_volume (sr_inspector_get_player (inspector)), 0.4, 1e-9);
+        fixture->duration_before = sr_inspector_get_duration (inspector);
+        g_assert_cmpfloat (fixture->duration_before, >, 4);
+        gboolean handled;
+        g_signal_emit_by_name (sr_transport_bar_get_control (transport, "position"), "change-value", GTK_SCROLL_JUMP,
+                               0.6 * fixture->duration_before, &handled);
+        fixture->transport_stage = 1, fixture->transport_since = now;
+        return FALSE;
+      }
+    case 1:
+      if (sr_inspector_get_position (inspector) < 0.55 * fixture->duration_before)
+        return FALSE;
+      g_test_message ("seeked to %.2f s of %.2f s", sr_inspector_get_position (inspector), fixture->duration_before);
+      fixture->position_before = sr_inspector_get_position (inspector);
+      gtk_spin_button_set_value (GTK_SPIN_BUTTON (sr_transport_bar_get_control (transport, "tempo")), 200);
+      fixture->transport_stage = 2, fixture->transport_since = now;
+      return FALSE;
+    case 2:
+      {
+        double duration = sr_inspector_get_duration (inspector), position = sr_inspector_get_position (inspector);
+        if (duration <= 0 || position <= 0)
+          return FALSE; /* rendering again */
+        g_test_message ("at twice the tempo: %.2f s long (%.2f s before), playing from %.2f s (%.2f s before)",
+                        duration, fixture->duration_before, position, fixture->position_before);
+        g_assert_cmpfloat (duration, <, 0.65 * fixture->duration_before);
+        g_assert_cmpfloat (duration, >, 0.4 * fixture->duration_before);
+        g_assert_cmpfloat (fabs (position - fixture->position_before / 2), <, 1.0);
+        g_assert_true (sr_inspector_get_playing (inspector));
+        fixture->transport_stage = 3;
+        return TRUE;
+      }
+    default:
+      return TRUE;
+    }
+}
+
 static gboolean
 step (gpointer user_data)
 {
@@ -471,6 +530,13 @@ step (gpointer user_data)
     }
   if (g_get_monotonic_time () - fixture->play_started < 6 * G_USEC_PER_SEC)
     return G_SOURCE_CONTINUE;
+  if (fixture->overlay_checked)
+    {
+      if (!check_transport (fixture))
+        return G_SOURCE_CONTINUE;
+      goto stop;
+    }
+  fixture->overlay_checked = TRUE;
   /* Where the notes heard were read glows on the page while they sound (not during the rendering before, nor in
    * rests). */
   guint frames;
@@ -484,6 +550,9 @@ step (gpointer user_data)
   g_assert_cmpuint (fixture->samples, >=, 2);
   g_assert_cmpuint (fixture->samples_advanced, ==, fixture->samples - 1);
   g_assert_cmpuint (fixture->samples_moved, >=, 1);
+  return G_SOURCE_CONTINUE;
+
+stop:
   /* Rendered and sounding for a while (a system of the minuet lasts longer): the same action stops it. */
   g_assert_null (strstr (sr_inspector_get_status (inspector), "Could not play"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inspector), "inspector.play", NULL));

@@ -17,7 +17,7 @@ test_four_crotchets_sound_for_two_seconds (void)
                                                       "C4 quarter E4 quarter G4 quarter C5 quarter", NULL);
   guint notes = 0;
   g_autoptr(GError) error = NULL;
-  g_autoptr(SrAudio) audio = sr_perform_lmx (tokens, 44100, &notes, NULL, NULL, &error);
+  g_autoptr(SrAudio) audio = sr_perform_lmx (tokens, 1.0, 44100, &notes, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (notes, ==, 4);
   g_assert_cmpfloat (fabs ((double) audio->frames / 44100 - (2.0 + 1.5)), <, 0.01);
@@ -37,7 +37,7 @@ test_a_reading_of_rests_has_nothing_to_play (void)
 {
   g_autoptr(GArray) tokens = sr_lmx_tokens_from_text ("measure clef:G2 rest quarter rest quarter rest half", NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(SrAudio) audio = sr_perform_lmx (tokens, 44100, NULL, NULL, NULL, &error);
+  g_autoptr(SrAudio) audio = sr_perform_lmx (tokens, 1.0, 44100, NULL, NULL, NULL, &error);
   g_assert_null (audio);
   g_assert_nonnull (strstr (error->message, "no notes to play"));
 }
@@ -50,7 +50,7 @@ test_a_backup_past_the_measure_start_plays_from_the_start (void)
                                                       "C4 quarter backup half E4 eighth G4 half", NULL);
   guint notes = 0;
   g_autoptr(GError) error = NULL;
-  g_autoptr(SrAudio) audio = sr_perform_lmx (tokens, 44100, &notes, NULL, NULL, &error);
+  g_autoptr(SrAudio) audio = sr_perform_lmx (tokens, 1.0, 44100, &notes, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (notes, ==, 3);
   /* the longest reach: the quaver and the minim from the measure's start, 1.25 s, then the release */
@@ -66,7 +66,7 @@ test_every_performed_note_knows_its_token (void)
                                                       "C4 half tied:start C4 half tied:stop measure E4 whole", NULL);
   g_autoptr(GArray) performed = NULL, note_tokens = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(SrAudio) audio = sr_perform_lmx (tokens, 44100, NULL, &performed, &note_tokens, &error);
+  g_autoptr(SrAudio) audio = sr_perform_lmx (tokens, 1.0, 44100, NULL, &performed, &note_tokens, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (performed->len, ==, 2);
   g_assert_cmpuint (note_tokens->len, ==, 2);

@@ -7,6 +7,7 @@
 #include "sr-engraving-view.h"
 #include "sr-inspector.h"
 #include "sr-reading-player.h"
+#include "sr-transport-bar.h"
 
 G_BEGIN_DECLS
 
@@ -35,6 +36,7 @@ struct _SrInspector {
   GSimpleActionGroup *actions;
   GtkFileChooserNative *chooser;
   SrReadingPlayer *player;
+  SrTransportBar *transport;
   GtkButton *play_button;
   GArray *played_from; /* for each token played: (system, token) it came from, as guint pairs */
 };

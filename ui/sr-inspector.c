@@ -483,6 +483,27 @@ sr_inspector_get_position (SrInspector *self)
   return sr_reading_player_get_seconds (self->player);
 }
 
+double
+sr_inspector_get_duration (SrInspector *self)
+{
+  g_return_val_if_fail (SR_IS_INSPECTOR (self), 0);
+  return sr_reading_player_get_duration (self->player);
+}
+
+SrReadingPlayer *
+sr_inspector_get_player (SrInspector *self)
+{
+  g_return_val_if_fail (SR_IS_INSPECTOR (self), NULL);
+  return self->player;
+}
+
+GtkWidget *
+sr_inspector_get_transport (SrInspector *self)
+{
+  g_return_val_if_fail (SR_IS_INSPECTOR (self), NULL);
+  return GTK_WIDGET (self->transport);
+}
+
 gboolean
 sr_inspector_get_playing (SrInspector *self)
 {
@@ -685,6 +706,8 @@ sr_inspector_init (SrInspector *self)
   gtk_box_append (GTK_BOX (bar), button ("document-save-as-symbolic", "inspector.export",
                                          _("Export the corrected reading as MusicXML")));
   gtk_box_append (box, bar);
+  self->transport = SR_TRANSPORT_BAR (sr_transport_bar_new (self->player));
+  gtk_box_append (box, GTK_WIDGET (self->transport));
 
   gtk_box_append (box, heading (_("What the model saw")));
   self->crop = SR_CROP_VIEW (sr_crop_view_new ());

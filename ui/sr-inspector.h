@@ -15,6 +15,8 @@
 
 #include <gtk/gtk.h>
 
+#include "sr-reading-player.h"
+
 #include "omr.h"
 
 G_BEGIN_DECLS
@@ -51,6 +53,12 @@ GArray *sr_inspector_get_sounding (SrInspector *self);
 
 /* Seconds of the playing sound reaching the ears now, or -1 before it sounds (while rendering) and when stopped. */
 double sr_inspector_get_position (SrInspector *self);
+/* Seconds of what plays (0 while nothing is rendered); the transport under the title that sets route, position,
+ * tempo and volume. */
+double sr_inspector_get_duration (SrInspector *self);
+GtkWidget *sr_inspector_get_transport (SrInspector *self);
+/* What plays the reading (its tempo, volume, position). */
+SrReadingPlayer *sr_inspector_get_player (SrInspector *self);
 /* TRUE while inspector.play renders or plays (from the current system to the last). */
 gboolean sr_inspector_get_playing (SrInspector *self);
 /* The line under the engraving: repairs, limits, what went wrong (playing, exporting). */

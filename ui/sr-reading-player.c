@@ -22,7 +22,25 @@ struct _SrReadingPlayer {
   guint poll_source;
   gboolean playing;
   GArray *notes; /* Sounding: when the notes of the reading played sound, and the token each came from */
+  GArray *tokens;       /* what plays (guint16 LMX ids), kept to render again at another tempo */
+  double tempo;         /* times the marked tempo */
+  double volume;        /* 0–1, the playback's gain */
+  double duration;      /* seconds of the rendering that plays, 0 before it exists */
+  double start_seconds; /* where playing starts once rendered: a tempo change goes on from where it was */
 };
+
+typedef struct {
+  GArray *tokens;
+  double tempo;
+} RenderJob;
+
+static void
+render_job_free (gpointer data)
+{
+  RenderJob *job = data;
+  g_array_unref (job->tokens);
+  g_free (job);
+}
 
 typedef struct {
   double onset, offset;
@@ -47,6 +65,9 @@ rendering_free (gpointer data)
 enum {
   PROP_0,
   PROP_PLAYING,
+  PROP_TEMPO,
+  PROP_VOLUME,
+  PROP_DURATION,
   N_PROPS,
 };
 
@@ -70,12 +91,22 @@ set_playing (SrReadingPlayer *self, gboolean playing)
 }
 
 static void
+set_duration (SrReadingPlayer *self, double duration)
+{
+  if (self->duration == duration)
+    return;
+  self->duration = duration;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DURATION]);
+}
+
+static void
 render_in_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
 {
   GError *error = NULL;
   guint n_notes = 0;
   g_autoptr(GArray) performed = NULL, note_tokens = NULL;
-  SrAudio *audio = sr_perform_lmx (task_data, RENDER_RATE, &n_notes, &performed, &note_tokens, &error);
+  const RenderJob *job = task_data;
+  SrAudio *audio = sr_perform_lmx (job->tokens, job->tempo, RENDER_RATE, &n_notes, &performed, &note_tokens, &error);
   if (audio == NULL)
     {
       g_task_return_error (task, error);
@@ -108,6 +139,7 @@ poll_playback (gpointer user_data)
   self->poll_source = 0;
   g_clear_pointer (&self->playback, sr_playback_free);
   g_clear_pointer (&self->notes, g_array_unref);
+  set_duration (self, 0);
   set_playing (self, FALSE);
   return G_SOURCE_REMOVE;
 }
@@ -147,6 +179,9 @@ start_playback (SrReadingPlayer *self, const SrAudio *audio, GError **error)
     }
   g_autoptr(SrAudioStream) stream = sr_audio_stream_new_from_audio (resampled != NULL ? resampled : audio);
   self->playback = sr_playback_new (stream);
+  sr_playback_set_gain (self->playback, (float) self->volume);
+  if (self->start_seconds > 0)
+    sr_playback_seek (self->playback, (gsize) (self->start_seconds * rate));
   gboolean opened = sr_playback_open_output (self->playback, device, 0, error);
   sr_audio_system_close (); /* the playback holds its own reference */
   if (!opened)
@@ -178,7 +213,10 @@ rendered (GObject *source_object, GAsyncResult *result, gpointer user_data)
       g_signal_emit (self, signals[FAILED], 0, error->message);
     }
   else
-    self->notes = g_steal_pointer (&rendering->notes);
+    {
+      self->notes = g_steal_pointer (&rendering->notes);
+      set_duration (self, (double) rendering->audio->frames / rendering->audio->rate);
+    }
   if (rendering != NULL)
     rendering_free (rendering);
 }
@@ -193,6 +231,7 @@ sr_reading_player_stop (SrReadingPlayer *self)
   g_clear_handle_id (&self->poll_source, g_source_remove);
   g_clear_pointer (&self->playback, sr_playback_free);
   g_clear_pointer (&self->notes, g_array_unref);
+  set_duration (self, 0);
   set_playing (self, FALSE);
 }
 
@@ -219,18 +258,92 @@ sr_reading_player_tokens_at (SrReadingPlayer *self, double seconds)
   return tokens;
 }
 
+/* Renders the kept tokens at the tempo now, to play from START_SECONDS of that rendering. */
+static void
+render_and_play (SrReadingPlayer *self, double start_seconds)
+{
+  self->start_seconds = start_seconds;
+  self->rendering = g_cancellable_new ();
+  set_playing (self, TRUE);
+  RenderJob *job = g_new0 (RenderJob, 1);
+  job->tokens = g_array_ref (self->tokens);
+  job->tempo = self->tempo;
+  g_autoptr(GTask) task = g_task_new (NULL, self->rendering, rendered, g_object_ref (self));
+  g_task_set_task_data (task, job, render_job_free);
+  g_task_run_in_thread (task, render_in_thread);
+}
+
 void
 sr_reading_player_play (SrReadingPlayer *self, const GArray *tokens)
 {
   g_return_if_fail (SR_IS_READING_PLAYER (self));
   sr_reading_player_stop (self);
-  GArray *copy = g_array_sized_new (FALSE, FALSE, sizeof (guint16), tokens->len);
-  g_array_append_vals (copy, tokens->data, tokens->len);
-  self->rendering = g_cancellable_new ();
-  set_playing (self, TRUE);
-  g_autoptr(GTask) task = g_task_new (NULL, self->rendering, rendered, g_object_ref (self));
-  g_task_set_task_data (task, copy, (GDestroyNotify) g_array_unref);
-  g_task_run_in_thread (task, render_in_thread);
+  g_clear_pointer (&self->tokens, g_array_unref);
+  self->tokens = g_array_sized_new (FALSE, FALSE, sizeof (guint16), tokens->len);
+  g_array_append_vals (self->tokens, tokens->data, tokens->len);
+  render_and_play (self, 0);
+}
+
+void
+sr_reading_player_set_tempo (SrReadingPlayer *self, double tempo)
+{
+  g_return_if_fail (SR_IS_READING_PLAYER (self));
+  tempo = CLAMP (tempo, SR_READING_PLAYER_MIN_TEMPO, SR_READING_PLAYER_MAX_TEMPO);
+  if (tempo == self->tempo)
+    return;
+  double old = self->tempo;
+  self->tempo = tempo;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEMPO]);
+  /* Playing: rendered again at the new tempo, going on from the same place in the music (from the start when the
+   * old tempo's rendering had not sounded yet). */
+  if (self->playing && self->tokens != NULL)
+    {
+      double from = MAX (sr_reading_player_get_seconds (self), 0) * old / tempo;
+      sr_reading_player_stop (self);
+      render_and_play (self, from);
+    }
+}
+
+double
+sr_reading_player_get_tempo (SrReadingPlayer *self)
+{
+  g_return_val_if_fail (SR_IS_READING_PLAYER (self), 1.0);
+  return self->tempo;
+}
+
+void
+sr_reading_player_set_volume (SrReadingPlayer *self, double volume)
+{
+  g_return_if_fail (SR_IS_READING_PLAYER (self));
+  volume = CLAMP (volume, 0.0, 1.0);
+  if (volume == self->volume)
+    return;
+  self->volume = volume;
+  if (self->playback != NULL)
+    sr_playback_set_gain (self->playback, (float) volume);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VOLUME]);
+}
+
+double
+sr_reading_player_get_volume (SrReadingPlayer *self)
+{
+  g_return_val_if_fail (SR_IS_READING_PLAYER (self), 1.0);
+  return self->volume;
+}
+
+double
+sr_reading_player_get_duration (SrReadingPlayer *self)
+{
+  g_return_val_if_fail (SR_IS_READING_PLAYER (self), 0);
+  return self->duration;
+}
+
+void
+sr_reading_player_seek (SrReadingPlayer *self, double seconds)
+{
+  g_return_if_fail (SR_IS_READING_PLAYER (self));
+  if (self->playback != NULL && self->playback_rate > 0)
+    sr_playback_seek (self->playback, (gsize) (CLAMP (seconds, 0, self->duration) * self->playback_rate));
 }
 
 gboolean
@@ -248,6 +361,31 @@ sr_reading_player_get_property (GObject *object, guint prop_id, GValue *value, G
     case PROP_PLAYING:
       g_value_set_boolean (value, SR_READING_PLAYER (object)->playing);
       break;
+    case PROP_TEMPO:
+      g_value_set_double (value, SR_READING_PLAYER (object)->tempo);
+      break;
+    case PROP_VOLUME:
+      g_value_set_double (value, SR_READING_PLAYER (object)->volume);
+      break;
+    case PROP_DURATION:
+      g_value_set_double (value, SR_READING_PLAYER (object)->duration);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sr_reading_player_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_TEMPO:
+      sr_reading_player_set_tempo (SR_READING_PLAYER (object), g_value_get_double (value));
+      break;
+    case PROP_VOLUME:
+      sr_reading_player_set_volume (SR_READING_PLAYER (object), g_value_get_double (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -263,6 +401,7 @@ sr_reading_player_dispose (GObject *object)
   g_clear_handle_id (&self->poll_source, g_source_remove);
   g_clear_pointer (&self->playback, sr_playback_free);
   g_clear_pointer (&self->notes, g_array_unref);
+  g_clear_pointer (&self->tokens, g_array_unref);
   G_OBJECT_CLASS (sr_reading_player_parent_class)->dispose (object);
 }
 
@@ -271,8 +410,16 @@ sr_reading_player_class_init (SrReadingPlayerClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   object_class->get_property = sr_reading_player_get_property;
+  object_class->set_property = sr_reading_player_set_property;
   object_class->dispose = sr_reading_player_dispose;
   properties[PROP_PLAYING] = g_param_spec_boolean ("playing", NULL, NULL, FALSE,
+                                                   G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TEMPO] = g_param_spec_double ("tempo", NULL, NULL, SR_READING_PLAYER_MIN_TEMPO,
+                                                SR_READING_PLAYER_MAX_TEMPO, 1.0,
+                                                G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_VOLUME] = g_param_spec_double ("volume", NULL, NULL, 0.0, 1.0, 1.0,
+                                                 G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DURATION] = g_param_spec_double ("duration", NULL, NULL, 0.0, G_MAXDOUBLE, 0.0,
                                                    G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
   signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
@@ -282,6 +429,8 @@ sr_reading_player_class_init (SrReadingPlayerClass *klass)
 static void
 sr_reading_player_init (SrReadingPlayer *self)
 {
+  self->tempo = 1.0;
+  self->volume = 1.0;
 }
 
 SrReadingPlayer *

@@ -1,6 +1,7 @@
 /* Plays a reading as it stands, corrections and all: its LMX performed and rendered by the reference synthesizer on
- * a worker thread, then played on $SIGHTREAD_AUDIO_DEVICE, else the preferences' sound output, else the default. "playing" notifies; "failed"
- * carries a message to show (no sound card, no SoundFont, nothing to play). */
+ * a worker thread at the chosen tempo, then played at the chosen volume on $SIGHTREAD_AUDIO_DEVICE, else the
+ * preferences' sound output, else the default. "playing" notifies; "failed" carries a message to show (no sound card,
+ * no SoundFont, nothing to play). */
 #pragma once
 
 #include <glib-object.h>
@@ -22,5 +23,19 @@ GArray *sr_reading_player_tokens_at (SrReadingPlayer *self, double seconds);
 
 /* TRUE from play until the sound has ended, been stopped or failed (rendering included). */
 gboolean sr_reading_player_get_playing (SrReadingPlayer *self);
+
+#define SR_READING_PLAYER_MIN_TEMPO 0.25
+#define SR_READING_PLAYER_MAX_TEMPO 4.0
+/* "tempo": times the marked tempo. Changed while playing, the reading is rendered again and goes on from the same
+ * place in the music. */
+void sr_reading_player_set_tempo (SrReadingPlayer *self, double tempo);
+double sr_reading_player_get_tempo (SrReadingPlayer *self);
+/* "volume": 0–1, at once. */
+void sr_reading_player_set_volume (SrReadingPlayer *self, double volume);
+double sr_reading_player_get_volume (SrReadingPlayer *self);
+/* "duration": seconds of what plays, 0 while nothing is rendered. */
+double sr_reading_player_get_duration (SrReadingPlayer *self);
+/* Jumps to SECONDS of what plays (nothing before it sounds). */
+void sr_reading_player_seek (SrReadingPlayer *self, double seconds);
 
 G_END_DECLS

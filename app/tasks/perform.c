@@ -9,12 +9,13 @@
 #include "reference-synth.h"
 
 SrAudio *
-sr_perform_lmx (const GArray *tokens, int rate, guint *n_notes, GArray **performed, GArray **note_tokens,
-                GError **error)
+sr_perform_lmx (const GArray *tokens, double tempo_scale, int rate, guint *n_notes, GArray **performed,
+                GArray **note_tokens, GError **error)
 {
   SrLmxDelinearizeOptions options = { NULL, 0, 0 };
   xmlDoc *score = sr_lmx_delinearize (tokens, &options, NULL);
   SrPerformanceOptions performance = SR_PERFORMANCE_OPTIONS_DEFAULT;
+  performance.tempo_scale = tempo_scale;
   g_autoptr(SrMidiFile) midi = sr_performance_to_midi (score, &performance);
   if (note_tokens != NULL)
     {
@@ -96,7 +97,7 @@ system_read (const SrOmrSystem *system, gpointer user_data)
     return;
   /* The performance so far; before the first note of the newest system, nothing can change any more. */
   g_autoptr(GArray) performed = NULL, note_tokens = NULL;
-  g_autoptr(SrAudio) audio = sr_perform_lmx (streaming->tokens, streaming->rate, NULL, &performed, &note_tokens, NULL);
+  g_autoptr(SrAudio) audio = sr_perform_lmx (streaming->tokens, 1.0, streaming->rate, NULL, &performed, &note_tokens, NULL);
   if (audio == NULL)
     return;
   double first = G_MAXDOUBLE;
@@ -152,7 +153,7 @@ sr_perform_through_notation (SrOmrReader *reader, SrScoreDocument *document, gui
       return NULL;
     }
   g_autoptr(GArray) performed = NULL, note_tokens = NULL;
-  SrAudio *audio = sr_perform_lmx (tokens, rate, &summary->notes, spots != NULL ? &performed : NULL,
+  SrAudio *audio = sr_perform_lmx (tokens, 1.0, rate, &summary->notes, spots != NULL ? &performed : NULL,
                                    spots != NULL ? &note_tokens : NULL, error);
   if (audio != NULL)
     summary->seconds = (double) audio->frames / rate;

@@ -26,11 +26,12 @@ typedef struct {
   SrOmrFocus focus;
 } SrPerformedSpot;
 
-/* LMX TOKENS (guint16 ids) performed and rendered at RATE; *N_NOTES (may be NULL) counts the notes played. With
+/* LMX TOKENS (guint16 ids) performed at TEMPO_SCALE times their tempo (1: as marked) and rendered at RATE; *N_NOTES
+ * (may be NULL) counts the notes played. With
  * NOTE_TOKENS (may be NULL), *NOTE_TOKENS gets for each performed note (SrPerformedNote order, by onset) the index in
  * TOKENS of the token it came from, as gint64 (-1 when none), and *PERFORMED (may be NULL) the performed notes. */
-SrAudio *sr_perform_lmx (const GArray *tokens, int rate, guint *n_notes, GArray **performed, GArray **note_tokens,
-                         GError **error);
+SrAudio *sr_perform_lmx (const GArray *tokens, double tempo_scale, int rate, guint *n_notes, GArray **performed,
+                         GArray **note_tokens, GError **error);
 
 /* Sound that is final: SOUND (may be NULL) is handed it while the reader goes on, so that playing can start before
  * the last system is read; the pieces, one after the other, are the rendering's samples from the start. */
