@@ -41,6 +41,13 @@ show_position (gpointer user_data)
   gtk_adjustment_configure (adjustment, MIN (seconds, duration), 0, MAX (duration, 0.001), 1, 5, 0);
   self->updating = FALSE;
   gtk_widget_set_sensitive (GTK_WIDGET (self->position), duration > 0);
+  /* How much sound exists ahead of what is heard: all of it once rendered (the notation route renders at once). */
+  gtk_range_set_fill_level (GTK_RANGE (self->position), duration);
+  if (sr_reading_player_get_playing (self->player) && duration <= 0)
+    {
+      gtk_label_set_text (self->time, _("Rendering…"));
+      return G_SOURCE_CONTINUE;
+    }
   char now[32], total[32];
   format_time (now, sizeof now, seconds);
   format_time (total, sizeof total, duration);
@@ -173,6 +180,8 @@ sr_transport_bar_new (SrReadingPlayer *player)
 
   self->position = GTK_SCALE (gtk_scale_new_with_range (GTK_ORIENTATION_HORIZONTAL, 0, 1, 1));
   gtk_scale_set_draw_value (self->position, FALSE);
+  gtk_range_set_show_fill_level (GTK_RANGE (self->position), TRUE);
+  gtk_range_set_restrict_to_fill_level (GTK_RANGE (self->position), TRUE);
   gtk_widget_set_hexpand (GTK_WIDGET (self->position), TRUE);
   name_control (GTK_WIDGET (self->position), "position", _("Where playing is (drag to go elsewhere)"));
   g_signal_connect_object (self->position, "change-value", G_CALLBACK (position_dragged), self, G_CONNECT_SWAPPED);
