@@ -227,7 +227,8 @@ sr_tiff_pages_decode (SrTiffPages *pages, guint index, int width, int height, GE
                    refusal[0] ? refusal : pages->message[0] ? pages->message : _("the page cannot be found"));
       return NULL;
     }
-  /* Bands of rows from the top, which needs a file stored top to bottom (nearly all are); one that is not is read
+  /* (Begun not stopping at a damaged strip: it stays paper, and the rest of the page can still be read, as a
+   * scan with a blemish.) Bands of rows from the top, which needs a file stored top to bottom (nearly all are); one that is not is read
    * whole and turned by libtiff. */
   gboolean upright = image.orientation == ORIENTATION_TOPLEFT;
   int band_rows = upright ? BAND_ROWS : info->height;
