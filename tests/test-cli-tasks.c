@@ -395,6 +395,10 @@ test_perform_says_which_routes_exist (void)
   g_auto(CliRun) odd = { 0 };
   sightread (&odd, "perform", "--route", "telepathy", pdf, "-o", "out.wav");
   g_assert_cmpint (odd.status, ==, 2);
+  g_auto(CliRun) too_fast = { 0 };
+  sightread (&too_fast, "perform", "--tempo-scale", "9", pdf, "-o", "out.wav");
+  g_assert_cmpint (too_fast.status, ==, 2);
+  assert_contains (too_fast.err, "--tempo-scale");
   g_auto(CliRun) nowhere = { 0 };
   sightread (&nowhere, "perform", pdf);
   g_assert_cmpint (nowhere.status, ==, 2);

@@ -8,6 +8,7 @@
 
 #include "lmx-vocabulary.h"
 #include "perform.h"
+#include "performance.h"
 #include "test-files.h"
 
 static void
@@ -30,6 +31,23 @@ test_four_crotchets_sound_for_two_seconds (void)
       g_assert_cmpfloat (level, >, 0.001);
       g_assert_cmpfloat (level, >, 3 * tail);
     }
+}
+
+/* Twice the tempo: the notes come twice as fast (eight crotchets at 120 made 240 per minute end after 2 s, not 4). */
+static void
+test_the_tempo_scale_makes_the_notes_come_faster (void)
+{
+  g_autoptr(GArray) tokens = sr_lmx_tokens_from_text ("measure key:fifths:0 time beats:4 beat-type:4 clef:G2 "
+                                                      "C4 quarter D4 quarter E4 quarter F4 quarter "
+                                                      "measure G4 quarter A4 quarter B4 quarter C5 quarter", NULL);
+  g_autoptr(GArray) performed = NULL, note_tokens = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrAudio) audio = sr_perform_lmx (tokens, 2.0, 44100, NULL, &performed, &note_tokens, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (performed->len, ==, 8);
+  const SrPerformedNote *last = &g_array_index (performed, SrPerformedNote, 7);
+  g_assert_cmpfloat_with_epsilon (last->onset_seconds, 1.75, 1e-9);
+  g_assert_cmpfloat_with_epsilon (last->offset_seconds, 2.0, 0.01);
 }
 
 static void
@@ -81,6 +99,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/perform/crotchets", test_four_crotchets_sound_for_two_seconds);
+  g_test_add_func ("/perform/tempo-scale", test_the_tempo_scale_makes_the_notes_come_faster);
   g_test_add_func ("/perform/rests", test_a_reading_of_rests_has_nothing_to_play);
   g_test_add_func ("/perform/backup-past-the-start", test_a_backup_past_the_measure_start_plays_from_the_start);
   g_test_add_func ("/perform/note-tokens", test_every_performed_note_knows_its_token);

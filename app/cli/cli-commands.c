@@ -41,6 +41,7 @@ static const SrCliOption perform_options[] = {
   { "attention", 0, "OUT.json", N_("Write where on the page each note was read and when it sounds, for an overlay "
                                    "(format in the README)") },
   { "audio-device", 0, "N|NAME", N_("The output device for --play (see `sightread devices`)") },
+  { "tempo-scale", 0, "FACTOR", N_("Play every tempo this many times faster (0.25–4; default 1)") },
   { NULL }
 };
 

@@ -90,6 +90,9 @@ sr_cmd_perform (SrCliArgs *args)
   if (route != NULL && g_str_equal (route, "direct"))
     return sr_cli_fail ("perform", _("the image → audio model is not trained yet (see train/RESULTS.md); "
                                      "--route notation reads the score and plays what it read"));
+  double tempo_scale = 1.0;
+  if (!sr_cli_args_get_double (args, "tempo-scale", 1.0, 0.25, 4, &tempo_scale))
+    return SR_EXIT_USAGE;
   gboolean playing = sr_cli_args_has (args, "play");
   if (output == NULL && !playing)
     return sr_cli_usage_error (args, _("an output file is needed: -o OUT.wav, .flac or .ogg (or --play)"));
@@ -126,7 +129,7 @@ sr_cmd_perform (SrCliArgs *args)
   sr_omr_reader_set_progress (reader, sr_score_document_get_n_pages (document), sr_cli_progress_update, progress);
   const char *attention = sr_cli_args_get (args, "attention");
   g_autoptr(GArray) spots = NULL;
-  g_autoptr(SrAudio) audio = sr_perform_through_notation (reader, document, 0, rate, &summary,
+  g_autoptr(SrAudio) audio = sr_perform_through_notation (reader, document, 0, rate, tempo_scale, &summary,
                                                           attention != NULL ? &spots : NULL,
                                                           play.stream != NULL ? sound_ready : NULL, &play, &error);
   g_clear_pointer (&progress, sr_progress_free);

@@ -82,6 +82,7 @@ typedef struct {
   guint last_start;      /* where the last system's tokens start */
   guint systems;
   int rate;
+  double tempo_scale;
   gsize handed;          /* frames given to SOUND */
   SrPerformSoundFunc sound;
   gpointer sound_data;
@@ -97,7 +98,7 @@ system_read (const SrOmrSystem *system, gpointer user_data)
     return;
   /* The performance so far; before the first note of the newest system, nothing can change any more. */
   g_autoptr(GArray) performed = NULL, note_tokens = NULL;
-  g_autoptr(SrAudio) audio = sr_perform_lmx (streaming->tokens, 1.0, streaming->rate, NULL, &performed, &note_tokens, NULL);
+  g_autoptr(SrAudio) audio = sr_perform_lmx (streaming->tokens, streaming->tempo_scale, streaming->rate, NULL, &performed, &note_tokens, NULL);
   if (audio == NULL)
     return;
   double first = G_MAXDOUBLE;
@@ -116,13 +117,13 @@ system_read (const SrOmrSystem *system, gpointer user_data)
 
 SrAudio *
 sr_perform_through_notation (SrOmrReader *reader, SrScoreDocument *document, guint only_page, int rate,
-                             SrPerformSummary *summary, GArray **spots, SrPerformSoundFunc sound, gpointer sound_data,
-                             GError **error)
+                             double tempo_scale, SrPerformSummary *summary, GArray **spots, SrPerformSoundFunc sound,
+                             gpointer sound_data, GError **error)
 {
   *summary = (SrPerformSummary) { 0 };
   g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   g_autoptr(GArray) tokens = g_array_new (FALSE, FALSE, sizeof (guint16));
-  Streaming streaming = { g_array_new (FALSE, FALSE, sizeof (guint16)), 0, 0, rate, 0, sound, sound_data };
+  Streaming streaming = { g_array_new (FALSE, FALSE, sizeof (guint16)), 0, 0, rate, tempo_scale, 0, sound, sound_data };
   sr_omr_reader_set_system_callback (reader, system_read, &streaming);
   guint n_pages = sr_score_document_get_n_pages (document);
   for (guint p = 0; p < n_pages; p++)
@@ -153,7 +154,7 @@ sr_perform_through_notation (SrOmrReader *reader, SrScoreDocument *document, gui
       return NULL;
     }
   g_autoptr(GArray) performed = NULL, note_tokens = NULL;
-  SrAudio *audio = sr_perform_lmx (tokens, 1.0, rate, &summary->notes, spots != NULL ? &performed : NULL,
+  SrAudio *audio = sr_perform_lmx (tokens, tempo_scale, rate, &summary->notes, spots != NULL ? &performed : NULL,
                                    spots != NULL ? &note_tokens : NULL, error);
   if (audio != NULL)
     summary->seconds = (double) audio->frames / rate;

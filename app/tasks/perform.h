@@ -37,12 +37,13 @@ SrAudio *sr_perform_lmx (const GArray *tokens, double tempo_scale, int rate, gui
  * the last system is read; the pieces, one after the other, are the rendering's samples from the start. */
 typedef void (*SrPerformSoundFunc) (const float *samples, gsize frames, gboolean last, gpointer user_data);
 
-/* The score (one page when ONLY_PAGE > 0) read by READER, performed and rendered at RATE. *SPOTS (may be NULL) gets
+/* The score (one page when ONLY_PAGE > 0) read by READER, performed at TEMPO_SCALE times its tempo and rendered at
+ * RATE. *SPOTS (may be NULL) gets
  * an SrPerformedSpot for every performed note whose reading has a focus. With SOUND, each system read makes the
  * sound before its first note final (later systems can add notes after it, as repeats do, never before) and hands it
  * on; the rest follows when the reading is done. The reader's system callback is this function's meanwhile. */
 SrAudio *sr_perform_through_notation (SrOmrReader *reader, SrScoreDocument *document, guint only_page, int rate,
-                                      SrPerformSummary *summary, GArray **spots, SrPerformSoundFunc sound,
-                                      gpointer sound_data, GError **error);
+                                      double tempo_scale, SrPerformSummary *summary, GArray **spots,
+                                      SrPerformSoundFunc sound, gpointer sound_data, GError **error);
 
 G_END_DECLS
