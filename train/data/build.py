@@ -151,16 +151,23 @@ def make_shard(job):
         if isinstance(engraved, str):
             return {**summary, "skipped": engraved}
         score, layout, options, pages = engraved
+        if not pages:
+            return {**summary, "skipped": "no system on any page"}
         look = "engraved" if variant == 0 else "scan"
-        boxes = []
-        for page_index, png, page_boxes, scale in pages:
-            (tmp / "boxes.json").write_text(json.dumps([{k: b[k] for k in ("x", "y", "width", "height",
-                                                                             "staff_height")} | {"page": 1}
-                                                        for _, b in page_boxes]))
-            crops = json.loads(run([sightread, "crop", png, "--boxes", tmp / "boxes.json", "-o",
-                                    tmp / f"crops-{page_index + 1}", "--json"]))
-            for (index, box), crop in zip(page_boxes, crops):
-                boxes.append((index, box, crop, scale))
+        # All pages cut in one call, as the pages of one TIFF: a call a page spent more time starting the program
+        # than cutting (crops byte for byte the same; the crop step 2.3 times faster on 8 shards).
+        book = tmp / "pages.tif"
+        images = [Image.open(png) for _, png, _, _ in pages]
+        images[0].save(book, save_all=True, append_images=images[1:])
+        for image in images:
+            image.close()
+        (tmp / "boxes.json").write_text(json.dumps([{k: b[k] for k in ("x", "y", "width", "height", "staff_height")}
+                                                    | {"page": n + 1}
+                                                    for n, (_, _, page_boxes, _) in enumerate(pages)
+                                                    for _, b in page_boxes]))
+        crops = iter(json.loads(run([sightread, "crop", book, "--boxes", tmp / "boxes.json", "-o", tmp / "crops",
+                                     "--json"])))
+        boxes = [(index, box, next(crops), scale) for _, _, page_boxes, scale in pages for index, box in page_boxes]
 
         # Measures of each system, their LMX, and their performance.
         starts, lmx = system_lmx(sightread, score, layout)
