@@ -289,8 +289,9 @@ check_corrections (Fixture *fixture)
   g_ptr_array_add (written, path);
   g_assert_cmpuint (sr_test_count_valid_musicxml (written), ==, 1);
   g_remove (path);
-  /* The same reading as a MIDI performance and as an engraved PDF. */
-  const char *other_kinds[][2] = { { "corrected.mid", "MThd" }, { "corrected.pdf", "%PDF-" } };
+  /* The same reading as a MIDI performance, an engraved PDF, its sound and its tokens. */
+  const char *other_kinds[][2] = { { "corrected.mid", "MThd" }, { "corrected.pdf", "%PDF-" },
+                                   { "corrected.flac", "fLaC" }, { "corrected.lmx", "measure " } };
   for (gsize i = 0; i < G_N_ELEMENTS (other_kinds); i++)
     {
       g_autofree char *other = g_build_filename (folder, other_kinds[i][0], NULL);

@@ -4,11 +4,13 @@
 
 #include <glib/gi18n.h>
 
+#include "audio-file.h"
 #include "engrave-file.h"
 #include "lmx-delinearize.h"
 #include "lmx-vocabulary.h"
 #include "musicxml-read.h"
 #include "musicxml-write.h"
+#include "perform.h"
 #include "performance.h"
 
 G_DEFINE_FINAL_TYPE (SrInspector, sr_inspector, GTK_TYPE_BOX)
@@ -347,13 +349,15 @@ export_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data
   self->chooser = gtk_file_chooser_native_new (_("Export the Reading"), window, GTK_FILE_CHOOSER_ACTION_SAVE,
                                                _("_Export"), _("_Cancel"));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), _("reading.musicxml"));
-  /* The kind follows the name: MusicXML, a MIDI performance, or the engraving as a picture or PDF. */
+  /* The kind follows the name: MusicXML, a MIDI performance, the engraving as a picture or PDF, the sound, or the
+   * LMX tokens — what the command line writes. */
   static const struct {
     const char *name;
     const char *pattern;
   } kinds[] = {
     { N_("MusicXML"), "*.musicxml" }, { N_("MIDI performance"), "*.mid" }, { N_("PDF engraving"), "*.pdf" },
-    { N_("PNG engraving"), "*.png" }, { N_("SVG engraving"), "*.svg" },
+    { N_("PNG engraving"), "*.png" }, { N_("SVG engraving"), "*.svg" }, { N_("Sound (WAV)"), "*.wav" },
+    { N_("Sound (FLAC)"), "*.flac" }, { N_("Sound (Ogg Vorbis)"), "*.ogg" }, { N_("LMX tokens"), "*.lmx" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (kinds); i++)
     {
@@ -417,8 +421,29 @@ sr_inspector_export (SrInspector *self, GFile *file, GError **error)
       const GArray *reading = self->readings->pdata[i];
       g_array_append_vals (all, reading->data, reading->len);
     }
-  g_autoptr(xmlDoc) score = sr_lmx_delinearize (all, NULL, NULL);
   g_autofree char *path = g_file_get_path (file);
+  if (path != NULL && g_str_has_suffix (path, ".lmx"))
+    {
+      /* as `sightread omr --lmx` writes it: a system a line */
+      g_autoptr(GString) text = g_string_new (NULL);
+      for (guint i = 0; self->readings != NULL && i < self->readings->len; i++)
+        {
+          const GArray *reading = self->readings->pdata[i];
+          for (guint t = 0; t < reading->len; t++)
+            g_string_append_printf (text, "%s%s", t ? " " : "", sr_lmx_token_text (g_array_index (reading, guint16, t)));
+          g_string_append_c (text, '\n');
+        }
+      return g_file_replace_contents (file, text->str, text->len, NULL, FALSE, G_FILE_CREATE_NONE, NULL, NULL, error);
+    }
+  if (path != NULL && (g_str_has_suffix (path, ".wav") || g_str_has_suffix (path, ".flac")
+                       || g_str_has_suffix (path, ".ogg")))
+    {
+      /* the sound Play makes, at the transport's tempo */
+      g_autoptr(SrAudio) audio = sr_perform_lmx (all, sr_reading_player_get_tempo (self->player), 44100, NULL, NULL,
+                                                 NULL, error);
+      return audio != NULL && sr_audio_write (audio, path, error);
+    }
+  g_autoptr(xmlDoc) score = sr_lmx_delinearize (all, NULL, NULL);
   if (path != NULL && g_str_has_suffix (path, ".mid"))
     {
       g_autoptr(SrMidiFile) performance = sr_performance_to_midi (score, NULL);
