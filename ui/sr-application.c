@@ -112,6 +112,7 @@ sr_application_startup (GApplication *application)
     { "win.zoom-reset", { "<Control>0", "<Control>KP_0", NULL } },
     { "win.read-page", { "<Control>r", NULL } },
     { "win.save-project", { "<Control>s", NULL } },
+    { "win.record", { "<Control><Shift>r", NULL } },
     { "win.cancel-reading", { "Escape", NULL } },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (shortcuts); i++)

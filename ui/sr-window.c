@@ -7,6 +7,7 @@
 
 #include "project.h"
 #include "sr-config.h"
+#include "sr-record-window.h"
 
 #define RECENT_LIMIT 10
 
@@ -311,7 +312,15 @@ dismiss_message_activated (GSimpleAction *action, GVariant *parameter, gpointer 
   sr_window_hide_message (SR_WINDOW (user_data));
 }
 
+static void
+record_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  SrRecordWindow *recorder = sr_record_window_new (GTK_WINDOW (user_data));
+  gtk_window_present (GTK_WINDOW (recorder));
+}
+
 static const GActionEntry window_actions[] = {
+  { "record", record_activated },
   { "read-marks", sr_window_read_marks_activated },
   { "recover-autosave", sr_window_recover_activated },
   { "save-project", sr_window_save_project_activated },

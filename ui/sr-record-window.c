@@ -1,0 +1,287 @@
+/* See sr-record-window.h. */
+#include "sr-record-window.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+
+#include "audio-devices.h"
+#include "audio-recording.h"
+
+#define METER_MS 50
+#define RATE 44100
+
+struct _SrRecordWindow {
+  GtkWindow parent_instance;
+
+  GtkDropDown *input;
+  GArray *input_numbers; /* int: PortAudio's number of each input listed */
+  GtkLevelBar *level;
+  GtkLabel *time;
+  GtkLabel *status;
+  GtkButton *record;
+  GtkButton *transcribe;
+  gboolean system_open;
+  SrRecording *recording;
+  int rate;
+  char *path;
+  double seconds;
+  guint meter_source;
+};
+
+G_DEFINE_FINAL_TYPE (SrRecordWindow, sr_record_window, GTK_TYPE_WINDOW)
+
+static void
+set_status (SrRecordWindow *self, const char *text)
+{
+  gtk_label_set_text (self->status, text);
+}
+
+static void
+show_time (SrRecordWindow *self)
+{
+  int whole = (int) self->seconds;
+  g_autofree char *text = g_strdup_printf ("%d:%02d", whole / 60, whole % 60);
+  gtk_label_set_text (self->time, text);
+}
+
+static gboolean
+meter (gpointer user_data)
+{
+  SrRecordWindow *self = user_data;
+  if (self->recording == NULL)
+    return G_SOURCE_CONTINUE;
+  gtk_level_bar_set_value (self->level, sr_recording_take_peak (self->recording));
+  self->seconds = (double) sr_recording_frames_written (self->recording) / self->rate;
+  show_time (self);
+  if (sr_recording_failed (self->recording))
+    sr_record_window_toggle (self); /* stops, and says why */
+  return G_SOURCE_CONTINUE;
+}
+
+/* A new file in the Music folder, named by the time. */
+static char *
+take_path (GError **error)
+{
+  const char *music = g_get_user_special_dir (G_USER_DIRECTORY_MUSIC);
+  g_autofree char *folder = g_build_filename (music != NULL ? music : g_get_home_dir (), "Sightread", NULL);
+  if (g_mkdir_with_parents (folder, 0755) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "%s: %s", folder, g_strerror (errno));
+      return NULL;
+    }
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%d-%H%M%S");
+  g_autofree char *name = g_strdup_printf ("recording-%s.flac", stamp);
+  return g_build_filename (folder, name, NULL);
+}
+
+static gboolean
+start (SrRecordWindow *self, GError **error)
+{
+  guint chosen = gtk_drop_down_get_selected (self->input);
+  if (self->input_numbers->len == 0 || chosen >= self->input_numbers->len)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("there is no input to record from"));
+      return FALSE;
+    }
+  g_autofree char *number = g_strdup_printf ("%d", g_array_index (self->input_numbers, int, chosen));
+  g_autoptr(SrAudioDevice) device = sr_audio_device_choose (number, TRUE, error);
+  if (device == NULL)
+    return FALSE;
+  g_autofree char *path = take_path (error);
+  if (path == NULL)
+    return FALSE;
+  self->rate = sr_audio_device_rate (device, TRUE, RATE);
+  g_autoptr(SrRecording) recording = sr_recording_new (path, self->rate, error);
+  if (recording == NULL || !sr_recording_open_input (recording, device, error))
+    return FALSE;
+  self->recording = g_steal_pointer (&recording);
+  g_free (self->path);
+  self->path = g_steal_pointer (&path);
+  self->seconds = 0;
+  return TRUE;
+}
+
+void
+sr_record_window_toggle (SrRecordWindow *self)
+{
+  g_return_if_fail (SR_IS_RECORD_WINDOW (self));
+  g_autoptr(GError) error = NULL;
+  if (self->recording == NULL)
+    {
+      if (!start (self, &error))
+        {
+          g_autofree char *text = g_strdup_printf (_("Could not record: %s."), error->message);
+          set_status (self, text);
+          return;
+        }
+      gtk_button_set_label (self->record, _("_Stop"));
+      gtk_widget_set_sensitive (GTK_WIDGET (self->input), FALSE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->transcribe), FALSE);
+      set_status (self, _("Recording…"));
+      return;
+    }
+  gboolean kept = sr_recording_stop (self->recording, &error);
+  self->seconds = (double) sr_recording_frames_written (self->recording) / self->rate;
+  g_clear_pointer (&self->recording, sr_recording_free);
+  gtk_level_bar_set_value (self->level, 0);
+  show_time (self);
+  gtk_button_set_label (self->record, _("_Record"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->input), TRUE);
+  g_autofree char *text = kept ? g_strdup_printf (_("Kept %.1f s in %s."), self->seconds, self->path)
+                               : g_strdup_printf (_("The take stopped: %s. What was recorded is in %s."),
+                                                  error->message, self->path);
+  set_status (self, text);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->transcribe), FALSE);
+}
+
+gboolean
+sr_record_window_get_recording (SrRecordWindow *self)
+{
+  g_return_val_if_fail (SR_IS_RECORD_WINDOW (self), FALSE);
+  return self->recording != NULL;
+}
+
+const char *
+sr_record_window_get_path (SrRecordWindow *self)
+{
+  g_return_val_if_fail (SR_IS_RECORD_WINDOW (self), NULL);
+  return self->path;
+}
+
+double
+sr_record_window_get_seconds (SrRecordWindow *self)
+{
+  g_return_val_if_fail (SR_IS_RECORD_WINDOW (self), 0);
+  return self->seconds;
+}
+
+const char *
+sr_record_window_get_status (SrRecordWindow *self)
+{
+  g_return_val_if_fail (SR_IS_RECORD_WINDOW (self), NULL);
+  return gtk_label_get_text (self->status);
+}
+
+/* The inputs, the default first chosen; none (no sound system, no input) is said in the status. */
+static void
+list_inputs (SrRecordWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  guint chosen = 0;
+  self->system_open = sr_audio_system_open (&error);
+  if (self->system_open)
+    {
+      g_autoptr(GPtrArray) devices = sr_audio_devices ();
+      for (guint i = 0; i < devices->len; i++)
+        {
+          const SrAudioDevice *device = devices->pdata[i];
+          if (device->input_channels <= 0)
+            continue;
+          if (device->is_default_input)
+            chosen = self->input_numbers->len;
+          g_autofree char *name = g_strdup_printf ("%s (%s)", device->name, device->host);
+          gtk_string_list_append (names, name);
+          g_array_append_val (self->input_numbers, device->index);
+        }
+    }
+  gtk_drop_down_set_model (self->input, G_LIST_MODEL (names));
+  gtk_drop_down_set_selected (self->input, chosen);
+  gboolean any = self->input_numbers->len > 0;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->record), any);
+  if (!any)
+    {
+      g_autofree char *text = g_strdup_printf (_("No input to record from: %s."),
+                                               error != NULL ? error->message : _("the sound system lists none"));
+      set_status (self, text);
+    }
+}
+
+static void
+record_clicked (SrRecordWindow *self)
+{
+  sr_record_window_toggle (self);
+}
+
+static void
+sr_record_window_dispose (GObject *object)
+{
+  SrRecordWindow *self = SR_RECORD_WINDOW (object);
+  g_clear_handle_id (&self->meter_source, g_source_remove);
+  if (self->recording != NULL)
+    sr_recording_stop (self->recording, NULL); /* a window closed while recording keeps the take */
+  g_clear_pointer (&self->recording, sr_recording_free);
+  if (self->system_open)
+    sr_audio_system_close ();
+  self->system_open = FALSE;
+  g_clear_pointer (&self->input_numbers, g_array_unref);
+  g_clear_pointer (&self->path, g_free);
+  G_OBJECT_CLASS (sr_record_window_parent_class)->dispose (object);
+}
+
+static void
+sr_record_window_class_init (SrRecordWindowClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = sr_record_window_dispose;
+}
+
+static void
+sr_record_window_init (SrRecordWindow *self)
+{
+  self->input_numbers = g_array_new (FALSE, FALSE, sizeof (int));
+  gtk_window_set_title (GTK_WINDOW (self), _("Record"));
+  gtk_window_set_default_size (GTK_WINDOW (self), 480, -1);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_widget_set_margin_start (box, 18);
+  gtk_widget_set_margin_end (box, 18);
+  gtk_widget_set_margin_top (box, 18);
+  gtk_widget_set_margin_bottom (box, 18);
+
+  self->input = GTK_DROP_DOWN (gtk_drop_down_new (NULL, NULL));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->input), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Input"), -1);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->input), _("The input to record from"));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->input));
+
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  self->level = GTK_LEVEL_BAR (gtk_level_bar_new_for_interval (0, 1));
+  gtk_widget_set_hexpand (GTK_WIDGET (self->level), TRUE);
+  gtk_widget_set_valign (GTK_WIDGET (self->level), GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->level), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Input level"), -1);
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->level));
+  self->time = GTK_LABEL (gtk_label_new ("0:00"));
+  gtk_widget_add_css_class (GTK_WIDGET (self->time), "numeric");
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->time));
+  gtk_box_append (GTK_BOX (box), row);
+
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  self->record = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Record")));
+  gtk_widget_add_css_class (GTK_WIDGET (self->record), "suggested-action");
+  g_signal_connect_object (self->record, "clicked", G_CALLBACK (record_clicked), self, G_CONNECT_SWAPPED);
+  gtk_box_append (GTK_BOX (buttons), GTK_WIDGET (self->record));
+  self->transcribe = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Transcribe")));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->transcribe), FALSE);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->transcribe),
+                               _("A draft score from the take needs the audio → MIDI model, which is not trained yet"));
+  gtk_box_append (GTK_BOX (buttons), GTK_WIDGET (self->transcribe));
+  gtk_box_append (GTK_BOX (box), buttons);
+
+  self->status = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->status, TRUE);
+  gtk_label_set_xalign (self->status, 0);
+  gtk_label_set_selectable (self->status, TRUE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->status));
+  gtk_window_set_child (GTK_WINDOW (self), box);
+
+  list_inputs (self);
+  self->meter_source = g_timeout_add (METER_MS, meter, self);
+}
+
+SrRecordWindow *
+sr_record_window_new (GtkWindow *parent)
+{
+  SrRecordWindow *self = g_object_new (SR_TYPE_RECORD_WINDOW, NULL);
+  if (parent != NULL)
+    gtk_window_set_transient_for (GTK_WINDOW (self), parent);
+  return self;
+}
