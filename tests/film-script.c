@@ -95,8 +95,7 @@ float *
 sr_film_script_sound (const SrFilmScript *script, gsize *frames)
 {
   *frames = (gsize) (script->length * SR_FILM_RATE);
-  float *sound = g_new (float, *frames);
-  for (gsize i = 0; i < *frames; i++)
-    sound[i] = 0.2f * sinf (2 * G_PI * (196.0f + 98.0f * (float) (i / SR_FILM_RATE % 4)) * i / SR_FILM_RATE);
+  float *sound = g_new0 (float, *frames);
+  sr_score_film_add_piano (sound, *frames, 0, script->length);
   return sound;
 }

@@ -1,7 +1,7 @@
 /* A long score-following film on a seeded random script, for measuring slide boundaries over many transitions: the
  * score film's three slides shown in turn for 2–8 s each, joined by cuts, crossfades, wipes across and down, and dips
- * to black of random lengths; on some slides a cursor moves along the music, as in many published videos. Tones under
- * all of it (no silent slide). */
+ * to black of random lengths; on some slides a cursor moves along the music, as in many published videos. The reference
+ * synthesizer's piano under all of it (no silent slide). */
 #pragma once
 
 #include "score-film.h"
@@ -37,5 +37,5 @@ double sr_film_script_boundary (const SrFilmScript *script, guint i);
 /* The picture at T (an SrTestVideoPicture; DATA the script). */
 void sr_film_script_draw (double t, SrGrayImage *frame, gpointer data);
 
-/* Tones for the whole film, 44.1 kHz mono, *FRAMES long (g_free it). */
+/* The piano for the whole film, 44.1 kHz mono, *FRAMES long (g_free it). */
 float *sr_film_script_sound (const SrFilmScript *script, gsize *frames);

@@ -4,7 +4,10 @@
 #include <math.h>
 #include <string.h>
 
+#include "audio-file.h"
+#include "midi-notes.h"
 #include "page-analysis.h"
+#include "reference-synth.h"
 #include "score-document.h"
 
 /* REGION of PAGE scaled into FRAME (black around it) by area averaging; *SCALE and *X, *Y say where it went. */
@@ -108,14 +111,36 @@ sr_score_film_draw (double t, SrGrayImage *frame, gpointer data)
       frame->pixels[i] = (guint8) (180 + frame->pixels[i] * 75 / 255);
 }
 
-/* Tones under the music, silence under the cards. */
+void
+sr_score_film_add_piano (float *sound, gsize frames, double start, double end)
+{
+  static const guint8 scale[] = { 67, 69, 71, 72, 74, 76, 78, 79, 78, 76, 74, 72, 71, 69 }; /* G major, up and down */
+  g_autoptr(GArray) notes = g_array_new (FALSE, TRUE, sizeof (SrNote));
+  for (guint k = 0; 0.5 * k + 0.5 <= end - start; k++)
+    {
+      SrNote note = { 0.5 * k, 0.5 * k + 0.45, scale[k % G_N_ELEMENTS (scale)], 80, 0, 0, FALSE, 0, 0 };
+      g_array_append_val (notes, note);
+    }
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrAudio) piano = sr_reference_synth_render ((const SrNote *) (gpointer) notes->data, notes->len, NULL,
+                                                        SR_FILM_RATE, &error);
+  g_assert_no_error (error);
+  /* at the loudness of a published video (about -20 dBFS), not FluidSynth's quiet default (about -36) */
+  double power = 0;
+  for (gsize i = 0; i < piano->frames; i++)
+    power += (double) piano->samples[i] * piano->samples[i];
+  float gain = (float) (0.1 / sqrt (MAX (power / MAX (piano->frames, 1), 1e-12)));
+  gsize first = (gsize) (start * SR_FILM_RATE), last = MIN ((gsize) (end * SR_FILM_RATE), frames);
+  for (gsize i = first; i < last && i - first < piano->frames; i++)
+    sound[i] += CLAMP (gain * piano->samples[i - first], -1.0f, 1.0f);
+}
+
 float *
 sr_score_film_sound (gsize *frames)
 {
   *frames = (gsize) (SR_FILM_END * SR_FILM_RATE);
   float *sound = g_new0 (float, *frames);
-  for (gsize i = (gsize) (SR_FILM_TITLE_END * SR_FILM_RATE); i < (gsize) (SR_FILM_OUTRO_START * SR_FILM_RATE); i++)
-    sound[i] = 0.25f * sinf (2 * G_PI * (220.0f + 110.0f * (float) (i / (3 * SR_FILM_RATE) % 3)) * i / SR_FILM_RATE);
+  sr_score_film_add_piano (sound, *frames, SR_FILM_TITLE_END, SR_FILM_OUTRO_START);
   return sound;
 }
 

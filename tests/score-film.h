@@ -38,5 +38,10 @@ void sr_score_film_clear (SrScoreFilm *film);
 /* The picture at T (an SrTestVideoPicture; DATA the film). */
 void sr_score_film_draw (double t, SrGrayImage *frame, gpointer data);
 
-/* The soundtrack, 44.1 kHz mono, *FRAMES long (g_free it). */
+/* The soundtrack, 44.1 kHz mono, *FRAMES long (g_free it): a piano from the reference synthesizer under the music,
+ * silence under the cards. */
 float *sr_score_film_sound (gsize *frames);
+
+/* Adds to SOUND (44.1 kHz mono) the reference synthesizer's piano playing crotchets at 120 per minute from START to
+ * END seconds (a rising and falling scale, as a pupil practises). */
+void sr_score_film_add_piano (float *sound, gsize frames, double start, double end);
