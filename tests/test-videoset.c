@@ -38,6 +38,16 @@ iou (const SrPageBox *a, const SrPageBox *b)
   return inter / (a->width * a->height + b->width * b->height - inter);
 }
 
+/* A system's box in the frame: the manifest gives it on the page, and where the page lies in the frame. */
+static SrPageBox
+frame_box (JsonObject *page, JsonObject *system)
+{
+  return (SrPageBox) { json_object_get_int_member (page, "x") + json_object_get_double_member (system, "x"),
+                       json_object_get_int_member (page, "y") + json_object_get_double_member (system, "y"),
+                       json_object_get_double_member (system, "width"),
+                       json_object_get_double_member (system, "height") };
+}
+
 static void
 test_slides_systems_and_sound_are_found (void)
 {
@@ -90,9 +100,7 @@ test_slides_systems_and_sound_are_found (void)
       for (guint j = 0; j < 2; j++)
         {
           JsonObject *s = json_array_get_object_element (systems, j);
-          SrPageBox found = { json_object_get_int_member (page, "x") + json_object_get_double_member (s, "x"),
-                              json_object_get_int_member (page, "y") + json_object_get_double_member (s, "y"),
-                              json_object_get_double_member (s, "width"), json_object_get_double_member (s, "height") };
+          SrPageBox found = frame_box (page, s);
           double overlap = iou (&found, &film.truth[i - 1][j]);
           g_test_message ("  system %u: IoU %.3f (found %.0f,%.0f %.0f×%.0f; drawn %.0f,%.0f %.0f×%.0f)", j + 1, overlap,
                           found.x, found.y, found.width, found.height, film.truth[i - 1][j].x, film.truth[i - 1][j].y,
@@ -233,11 +241,7 @@ test_boundaries_are_found_over_many_transitions (void)
       g_assert_cmpuint (json_array_get_length (systems), ==, 2);
       for (guint j = 0; j < 2; j++)
         {
-          JsonObject *found = json_array_get_object_element (systems, j);
-          SrPageBox box = { json_object_get_int_member (page, "x") + json_object_get_double_member (found, "x"),
-                            json_object_get_int_member (page, "y") + json_object_get_double_member (found, "y"),
-                            json_object_get_double_member (found, "width"),
-                            json_object_get_double_member (found, "height") };
+          SrPageBox box = frame_box (page, json_array_get_object_element (systems, j));
           worst = MIN (worst, iou (&box, &film.truth[script.slide[i]][j]));
         }
     }
