@@ -2,6 +2,7 @@
  * (win.record, Ctrl+Shift+R) opens the recorder with an input chosen; Record starts, the time runs, Stop keeps the
  * take as a FLAC file in the Music folder with the time recorded; Transcribe says why it cannot yet. */
 #include <gtk/gtk.h>
+#include <math.h>
 #include <string.h>
 
 #include "audio-file.h"
@@ -51,6 +52,7 @@ step (gpointer user_data)
     }
   if (g_get_monotonic_time () - fixture->started < 2 * G_USEC_PER_SEC)
     return G_SOURCE_CONTINUE;
+  double elapsed = (g_get_monotonic_time () - fixture->started) / 1e6;
   sr_record_window_toggle (fixture->recorder);
   g_assert_false (sr_record_window_get_recording (fixture->recorder));
   const char *path = sr_record_window_get_path (fixture->recorder);
@@ -59,10 +61,11 @@ step (gpointer user_data)
   g_assert_true (g_str_has_prefix (path, g_get_user_special_dir (G_USER_DIRECTORY_MUSIC) != NULL
                                            ? g_get_user_special_dir (G_USER_DIRECTORY_MUSIC) : g_get_home_dir ()));
   g_assert_nonnull (strstr (sr_record_window_get_status (fixture->recorder), "Kept"));
-  /* about the two seconds recorded, in the file as the window says */
+  /* the time between Record and Stop (two seconds or a little more on a slow machine), in the file as the window
+   * says */
   double seconds = sr_record_window_get_seconds (fixture->recorder);
-  g_assert_cmpfloat (seconds, >, 1.5);
-  g_assert_cmpfloat (seconds, <, 3.0);
+  g_test_message ("%.2f s recorded in %.2f s between Record and Stop", seconds, elapsed);
+  g_assert_cmpfloat (fabs (seconds - elapsed), <, 0.5);
   g_autoptr(GError) error = NULL;
   g_autoptr(SrAudio) take = sr_audio_read (path, 44100, &error);
   g_assert_no_error (error);
