@@ -53,6 +53,8 @@ void sr_inspector_readings_changed (SrInspector *self);
 void sr_inspector_edit_free (gpointer edit);
 GArray *sr_inspector_align (const GArray *was, const GArray *now);
 void sr_inspector_commit (SrInspector *self, GArray *tokens);
+/* sr-inspector-export.c: the Export dialog. */
+void sr_inspector_export_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data);
 void sr_inspector_undo_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data);
 void sr_inspector_redo_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data);
 void sr_inspector_note_up_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data);
