@@ -75,6 +75,20 @@ with torch.no_grad():
                                                lmx[:, :, 0].flatten())
 check("the LMX loss over the allowed tokens equals the loss over the masked full vocabulary",
       abs(float(reduced) - float(masked)) < 1e-5, f"{float(reduced):.6f} vs {float(masked):.6f}")
+# An untrained copy chooses wrongly almost everywhere: with every earlier step its own choice, the input changes
+# wherever the truth and its choice differ, never at SOS or padding, and the loss is still against the truth.
+untrained = Translator(config).eval()
+with torch.no_grad():
+    padded = torch.cat([previous, torch.zeros(batch, 3, 4, dtype=torch.long)], 1)
+    positions = torch.arange(padded.shape[1]).expand(batch, -1)
+    memory_u, padding_u = untrained.encode(image, V.IMAGE, image_positions, V.LMX)
+    mixed = untrained._with_own_choices(memory_u, padding_u, padded, V.LMX, positions, 1.0)
+    sampled_loss = float(model(image, V.IMAGE, image_positions, lmx, V.LMX, lmx_positions, sampled=1.0))
+check("scheduled sampling keeps SOS and padding and swaps in the model's own choices",
+      bool((mixed[:, 0] == padded[:, 0]).all() and (mixed[:, -3:] == 0).all()
+           and (mixed[:, 1:-3, 0] != padded[:, 1:-3, 0]).any()))
+check("a model that has learned the batch chooses the truth: sampled and teacher-forced losses agree",
+      abs(sampled_loss - float(reduced)) < 1e-4, f"{sampled_loss:.6f} vs {float(reduced):.6f}")
 difference = float((full - stepped).abs().max())
 check("decoding step by step with a cache gives the states of the full causal decoder", difference < 1e-4,
       f"largest difference {difference:.2e}")

@@ -375,7 +375,8 @@ def train(args):
         net.train()
         source, source_positions, targets, target_positions = collate(chosen, where.device)
         with torch.autocast(where.device.type, dtype=torch.bfloat16, enabled=args.precision == "bf16"):
-            loss = net(source, task.source, source_positions, targets, task.target, target_positions)
+            loss = net(source, task.source, source_positions, targets, task.target, target_positions,
+                       sampled=args.sampled * min(1.0, (step - start) / max(args.sampled_ramp, 1)))
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
@@ -464,6 +465,10 @@ def main():
     t.add_argument("--precision", choices=("fp32", "bf16"), default="fp32",
                    help="bf16: matrix products in bfloat16 under autocast, weights, loss and optimizer in fp32 (1.6× "
                         "faster on CPUs with AVX512-BF16, slower on those without)")
+    t.add_argument("--sampled", type=float, default=0.0,
+                   help="share of the decoder's earlier steps replaced by its own greedy choice (scheduled sampling, "
+                        "LMX and MIDI targets), reached after --sampled-ramp steps")
+    t.add_argument("--sampled-ramp", type=int, default=500)
     t.add_argument("--d-model", type=int, default=256)
     t.add_argument("--heads", type=int, default=4)
     t.add_argument("--layers", type=int, default=4)

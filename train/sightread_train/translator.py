@@ -138,15 +138,22 @@ class Translator(nn.Module):
         logits = self.output(self.sub_decoder(x, mask=causal)).reshape(b, t, V.CODEBOOKS, V.SIZE)
         return logits + self.logit_masks[target_modality]
 
-    def forward(self, source, source_modality, source_positions, target, target_modality, target_positions):
+    def forward(self, source, source_modality, source_positions, target, target_modality, target_positions,
+                sampled=0.0):
         """Cross-entropy over the target's tokens. TARGET (B, T, 4) ends with the EOS step; the decoder sees SOS and
-        the steps before."""
+        the steps before. SAMPLED (single-stream targets): the share of those earlier steps replaced by the model's
+        own greedy choice there (parallel scheduled sampling), so that it learns to go on from its own mistakes, as
+        it must when it reads alone; the targets stay the true tokens."""
         memory, memory_padding = self.encode(source, source_modality, source_positions, target_modality)
         sos = torch.full_like(target[:, :1], V.PAD)
         sos[..., 0] = V.sos(target_modality)
         previous = torch.cat([sos, target[:, :-1]], 1)
+        single = target_modality in (V.LMX, V.MIDI)
+        if single and sampled > 0:
+            previous = self._with_own_choices(memory, memory_padding, previous, target_modality, target_positions,
+                                              sampled)
         states = self.decode(memory, memory_padding, previous, target_modality, target_positions)
-        if target_modality in (V.LMX, V.MIDI):
+        if single:
             # The softmax over the unmasked tokens only: the same loss as over the masked full vocabulary, without
             # multiplying by the 10 000 rows that the mask would zero anyway.
             allowed = getattr(self, f"allowed_{target_modality}")
@@ -157,6 +164,20 @@ class Translator(nn.Module):
         logits = self.step_logits(states, target, target_modality)
         mask = target != V.PAD
         return F.cross_entropy(logits[mask], target[mask])
+
+
+    @torch.no_grad()
+    def _with_own_choices(self, memory, memory_padding, previous, target_modality, target_positions, share):
+        """PREVIOUS with SHARE of its steps after SOS (never padding) replaced by the greedy choice a teacher-forced
+        pass makes there."""
+        states = self.decode(memory.detach(), memory_padding, previous, target_modality, target_positions)
+        allowed = getattr(self, f"allowed_{target_modality}")
+        choice = allowed[F.linear(states, self.output.weight[allowed], self.output.bias[allowed]).argmax(-1)]
+        mixed = previous.clone()
+        swap = torch.rand(choice[:, :-1].shape, device=choice.device) < share
+        swap &= (previous[:, 1:, 0] != V.PAD) & (choice[:, :-1] != V.eos(target_modality))  # a read ends at EOS
+        mixed[:, 1:, 0] = torch.where(swap, choice[:, :-1], previous[:, 1:, 0])
+        return mixed
 
 
 def _project_memory(attention, memory):
