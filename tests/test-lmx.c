@@ -668,6 +668,51 @@ test_a_unison_of_two_voices_sounds_once_and_stacked_marks_take_the_last (void)
   g_assert_cmpstr (text, ==, "0:72:2 1:64:0.333333 2:67:0.5");
 }
 
+#define THREE_FOUR "<time><beats>3</beats><beat-type>4</beat-type></time>"
+#define HELD(step, divisions, voice, extra) \
+  "<note><pitch><step>" step "</step><octave>4</octave></pitch><duration>" divisions "</duration><voice>" voice \
+  "</voice>" extra "</note>"
+#define NEXT_MEASURE "</measure><measure number='2'>" HELD ("C", "8", "1", "")
+
+/* Exporters write bars whose voices disagree about the bar's length; the next bar starts where players count. */
+static void
+test_a_bar_lasts_as_long_as_its_printed_voices_say (void)
+{
+  /* A cadenza of cue-sized notes in a bar that another voice fills: the bar keeps its 3 quarters. */
+  g_autoptr(GArray) cue = perform_one_measure (THREE_FOUR, HELD ("E", "24", "1", "") "<backup><duration>24</duration></backup>"
+                                               HELD ("G", "32", "2", "<cue/>") NEXT_MEASURE);
+  g_autofree char *cue_text = describe_notes (cue);
+  g_assert_cmpstr (cue_text, ==, "0:64:3 0:67:4 3:60:1");
+  /* The same notes at full size are time the bar takes: it lasts 4 quarters. */
+  g_autoptr(GArray) full = perform_one_measure (THREE_FOUR, HELD ("E", "24", "1", "") "<backup><duration>24</duration></backup>"
+                                                HELD ("G", "32", "2", "") NEXT_MEASURE);
+  g_autofree char *full_text = describe_notes (full);
+  g_assert_cmpstr (full_text, ==, "0:64:3 0:67:4 4:60:1");
+  /* Notes that overrun the bar set its length; a <forward> on past them is padding. */
+  g_autoptr(GArray) padded = perform_one_measure (THREE_FOUR, HELD ("E", "32", "1", "") "<backup><duration>32</duration></backup>"
+                                                  HELD ("G", "8", "2", "") "<forward><duration>48</duration></forward>"
+                                                  NEXT_MEASURE);
+  g_autofree char *padded_text = describe_notes (padded);
+  g_assert_cmpstr (padded_text, ==, "0:64:4 0:67:1 4:60:1");
+  /* In a bar its notes do not overrun, a <forward> is time: an irregular bar of 3 quarters and a 16th. */
+  g_autoptr(GArray) irregular = perform_one_measure (THREE_FOUR, HELD ("E", "24", "1", "")
+                                                     "<forward><duration>2</duration></forward>" NEXT_MEASURE);
+  g_autofree char *irregular_text = describe_notes (irregular);
+  g_assert_cmpstr (irregular_text, ==, "0:64:3 3.25:60:1");
+  /* A backup absurdly far past the bar's start and a forward back (MuseScore's detour around hidden trill notes): the
+   * count goes on from where the pair leads, and a note written on the detour sounds at the start. */
+  g_autoptr(GArray) detour = perform_one_measure (THREE_FOUR, HELD ("E", "24", "1", "") "<backup><duration>800</duration></backup>"
+                                                  HELD ("F", "8", "2", "") "<forward><duration>776</duration></forward>"
+                                                  HELD ("G", "8", "2", "") NEXT_MEASURE);
+  g_autofree char *detour_text = describe_notes (detour);
+  g_assert_cmpstr (detour_text, ==, "0:64:3 0:65:1 1:67:1 3:60:1");
+  /* A backup of a bar past the start (LMX's "backup whole" after a hidden measure rest) goes back to the start. */
+  g_autoptr(GArray) rest = perform_one_measure (THREE_FOUR, "<backup><duration>24</duration></backup>"
+                                                HELD ("F", "8", "2", "") HELD ("G", "16", "2", "") NEXT_MEASURE);
+  g_autofree char *rest_text = describe_notes (rest);
+  g_assert_cmpstr (rest_text, ==, "0:65:1 1:67:2 3:60:1");
+}
+
 /* The inspector marks the measures whose tokens did not fit: each measure knows its own count. */
 static void
 test_each_measure_counts_its_own_repairs (void)
@@ -762,6 +807,7 @@ main (int argc, char **argv)
   g_test_add_func ("/performance/arpeggio-and-pedal", test_rolled_chords_and_the_pedal_reach_the_midi);
   g_test_add_func ("/performance/grace-notes", test_grace_notes_sound_on_the_beat_taking_time_from_their_principal);
   g_test_add_func ("/performance/ornaments", test_ornaments_sound_in_the_key_as_written);
+  g_test_add_func ("/performance/bar-lengths", test_a_bar_lasts_as_long_as_its_printed_voices_say);
   g_test_add_func ("/performance/unisons-and-stacked-marks", test_a_unison_of_two_voices_sounds_once_and_stacked_marks_take_the_last);
   g_test_add_func ("/lmx/reading-loops", test_a_reading_that_loops_is_cut_after_the_first_time);
   return g_test_run ();

@@ -1,6 +1,7 @@
-/* The performer's insides: performance.c reads measures and renders them; performance-ornaments.c makes trills,
- * mordents, turns and rolled chords sound; performance-graces.c puts grace notes in time; performance-repeats.c
- * unfolds repeats, endings and jumps. */
+/* The performer's insides: performance.c reads measures and renders them; performance-measure-length.c decides how
+ * long a measure lasts when its voices disagree; performance-ornaments.c makes trills, mordents, turns and rolled
+ * chords sound; performance-graces.c puts grace notes in time; performance-repeats.c unfolds repeats, endings and
+ * jumps. */
 #pragma once
 
 #include <libxml/tree.h>
@@ -77,6 +78,11 @@ double sr_performance_written_length (const xmlNode *note);
 void sr_performance_place_grace_notes (GArray *notes);
 /* Spreads each arpeggiated chord of NOTES over time. */
 void sr_performance_roll_arpeggios (GArray *notes);
+/* A measure's length in quarters: BAR_LENGTH from the time signature (0: none), REACH how far anything in it
+ * reaches (notes, rests, forwards), NOTE_REACH how far its notes and rests reach, SOLID_REACH how far those printed
+ * at full size reach; A_VOICE_FILLS_THE_BAR whether some voice ends exactly at BAR_LENGTH. */
+double sr_performance_measure_length (double bar_length, double reach, double note_reach, double solid_reach,
+                                      gboolean a_voice_fills_the_bar);
 
 guint32 sr_performance_ending_numbers (const xmlNode *ending);
 /* The measure indices (guint) in the order they sound. */

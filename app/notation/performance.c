@@ -90,7 +90,8 @@ static void
 read_measure (const xmlNode *measure, PartState *state, MeasureContent *content, MeasureMarks *marks,
               guint32 *open_ending)
 {
-  double cursor = 0, reach = 0, previous_onset = 0;
+  /* REACH: how far anything reaches; NOTE_REACH: notes and rests; SOLID_REACH: those printed at full size. */
+  double cursor = 0, reach = 0, note_reach = 0, solid_reach = 0, previous_onset = 0;
   guint chord_start = 0;
   gboolean a_voice_fills_the_bar = FALSE;
   if (marks != NULL && *open_ending != 0)
@@ -122,11 +123,16 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
           gboolean is_chord = sr_xml_child (child, "chord") != NULL;
           gboolean is_grace = sr_xml_child (child, "grace") != NULL;
           double duration = is_grace ? 0 : number_of (sr_xml_child (child, "duration"), 0) / state->divisions;
-          double onset = is_chord ? previous_onset : cursor;
+          double onset = MAX (is_chord ? previous_onset : cursor, 0);
           previous_onset = onset;
           if (!is_chord && !is_grace)
             cursor += duration;
           reach = MAX (reach, cursor);
+          if (!is_grace)
+            note_reach = MAX (note_reach, onset + duration);
+          if (!is_grace && !sr_xml_attribute_is (child, "print-object", "no") && sr_xml_child (child, "cue") == NULL &&
+              !sr_xml_attribute_is (sr_xml_child (child, "type"), "size", "cue"))
+            solid_reach = MAX (solid_reach, onset + duration);
 
           const xmlNode *pitch = sr_xml_child (child, "pitch");
           /* Cue-sized notes sound: editions print ossia and ornament figures small (MuseScore exports them as cue). */
@@ -202,8 +208,13 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
         {
           /* Where the stretch before a backup ends tells whether that voice filled the bar. */
           a_voice_fills_the_bar |= state->bar_length > 0 && fabs (cursor - state->bar_length) < 1e-6;
-          /* A backup past the measure's start (a model's reading can say so) goes back to the start, no further. */
-          cursor = MAX (cursor - number_of (sr_xml_child (child, "duration"), 0) / state->divisions, 0);
+          /* A backup past the measure's start (a model's reading can say so, and LMX writes "backup whole" after a
+           * hidden measure rest) goes back to the start, no further. One absurdly far past it, more than four bars,
+           * is an exporter's detour that a <forward> brings back (MuseScore writes such pairs around hidden trill
+           * notes): the count goes on from where the pair leads, and notes written on the way sound at the start. */
+          cursor -= number_of (sr_xml_child (child, "duration"), 0) / state->divisions;
+          if (cursor > -4 * MAX (state->bar_length, 4))
+            cursor = MAX (cursor, 0);
         }
       else if (sr_xml_is_element (child, "forward"))
         {
@@ -212,7 +223,7 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
         }
       else if (sr_xml_is_element (child, "direction"))
         {
-          double offset = cursor + number_of (sr_xml_child (child, "offset"), 0) / state->divisions;
+          double offset = MAX (cursor, 0) + number_of (sr_xml_child (child, "offset"), 0) / state->divisions;
           for (const xmlNode *type = child->children; type != NULL; type = type->next)
             {
               const xmlNode *pedal = sr_xml_is_element (type, "direction-type") ? sr_xml_child (type, "pedal") : NULL;
@@ -274,12 +285,9 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
             read_sound (sound, cursor, content, marks);
         }
     }
-  /* A voice that overruns the bar while another fills it exactly is a cadenza written in small notes, or an
-   * export's overfull voice: the bar keeps its written length, as players and ASAP's score MIDI count it. */
   a_voice_fills_the_bar |= state->bar_length > 0 && fabs (cursor - state->bar_length) < 1e-6;
-  if (a_voice_fills_the_bar && reach > state->bar_length + 1e-6)
-    reach = state->bar_length;
-  content->length = MAX (content->length, reach);
+  content->length = MAX (content->length, sr_performance_measure_length (state->bar_length, reach, note_reach,
+                                                                          solid_reach, a_voice_fills_the_bar));
   if (state->with_graces)
     sr_performance_place_grace_notes (content->notes);
   sr_performance_roll_arpeggios (content->notes);
