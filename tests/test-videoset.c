@@ -12,6 +12,7 @@
 #include "film-script.h"
 #include "score-film.h"
 #include "system-filters.h"
+#include "test-boxes.h"
 #include "test-files.h"
 #include "video-maker.h"
 
@@ -27,15 +28,6 @@ manifest_lines (const char *output, const char *stem)
   g_autofree char *text = NULL;
   g_assert_true (g_file_get_contents (manifest, &text, NULL, NULL));
   return g_strsplit (g_strstrip (text), "\n", -1);
-}
-
-static double
-iou (const SrPageBox *a, const SrPageBox *b)
-{
-  double w = MIN (a->x + a->width, b->x + b->width) - MAX (a->x, b->x);
-  double h = MIN (a->y + a->height, b->y + b->height) - MAX (a->y, b->y);
-  double inter = w > 0 && h > 0 ? w * h : 0;
-  return inter / (a->width * a->height + b->width * b->height - inter);
 }
 
 /* A system's box in the frame: the manifest gives it on the page, and where the page lies in the frame. */
@@ -101,7 +93,7 @@ test_slides_systems_and_sound_are_found (void)
         {
           JsonObject *s = json_array_get_object_element (systems, j);
           SrPageBox found = frame_box (page, s);
-          double overlap = iou (&found, &film.truth[i - 1][j]);
+          double overlap = sr_test_box_iou (&found, &film.truth[i - 1][j]);
           g_test_message ("  system %u: IoU %.3f (found %.0f,%.0f %.0f×%.0f; drawn %.0f,%.0f %.0f×%.0f)", j + 1, overlap,
                           found.x, found.y, found.width, found.height, film.truth[i - 1][j].x, film.truth[i - 1][j].y,
                           film.truth[i - 1][j].width, film.truth[i - 1][j].height);
@@ -242,7 +234,7 @@ test_boundaries_are_found_over_many_transitions (void)
       for (guint j = 0; j < 2; j++)
         {
           SrPageBox box = frame_box (page, json_array_get_object_element (systems, j));
-          worst = MIN (worst, iou (&box, &film.truth[script.slide[i]][j]));
+          worst = MIN (worst, sr_test_box_iou (&box, &film.truth[script.slide[i]][j]));
         }
     }
   g_test_message ("systems: lowest IoU %.3f over %u slides", worst, script.n_shots);
