@@ -666,6 +666,14 @@ test_a_unison_of_two_voices_sounds_once_and_stacked_marks_take_the_last (void)
     "<notations><articulations><staccatissimo/><staccato/></articulations></notations></note>");
   g_autofree char *text = describe_notes (notes);
   g_assert_cmpstr (text, ==, "0:72:2 1:64:0.333333 2:67:0.5");
+  /* A marcato and a portato sound two thirds of the note; a marcato over a staccato, half. */
+  g_autoptr(GArray) detached = perform_one_measure (
+    "<time><beats>3</beats><beat-type>4</beat-type></time>",
+    NOTE ("C", "5", "<notations><articulations><strong-accent/></articulations></notations>")
+    NOTE ("D", "5", "<notations><articulations><detached-legato/></articulations></notations>")
+    NOTE ("E", "5", "<notations><articulations><strong-accent/><staccato/></articulations></notations>"));
+  g_autofree char *detached_text = describe_notes (detached);
+  g_assert_cmpstr (detached_text, ==, "0:72:0.666667 1:74:0.666667 2:76:0.5");
 }
 
 #define THREE_FOUR "<time><beats>3</beats><beat-type>4</beat-type></time>"

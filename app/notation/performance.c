@@ -175,14 +175,24 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
                 const xmlNode *arpeggiate = sr_xml_child (item, "arpeggiate");
                 note.arpeggiate |= arpeggiate != NULL;
                 note.roll_down |= sr_xml_attribute_is (arpeggiate, "direction", "down");
-                /* Where writers stack marks (a staccato over a staccatissimo), the last one written is meant. */
+                /* Detached marks sound for part of the note, as MuseScore plays them: a staccatissimo a third, a
+                 * staccato half, a portato two thirds; where writers stack them (a staccato over a staccatissimo),
+                 * the last one written is meant. A marcato is detached too (two thirds) unless a shorter mark says
+                 * more. */
                 const xmlNode *articulations = sr_xml_child (item, "articulations");
+                gboolean marcato = FALSE;
                 for (const xmlNode *mark = articulations != NULL ? articulations->children : NULL; mark != NULL;
                      mark = mark->next)
                   if (sr_xml_is_element (mark, "staccatissimo"))
                     note.length_factor = 1.0 / 3;
                   else if (sr_xml_is_element (mark, "staccato") || sr_xml_is_element (mark, "spiccato"))
                     note.length_factor = 0.5;
+                  else if (sr_xml_is_element (mark, "detached-legato"))
+                    note.length_factor = 2.0 / 3;
+                  else if (sr_xml_is_element (mark, "strong-accent"))
+                    marcato = TRUE;
+                if (marcato)
+                  note.length_factor = MIN (note.length_factor, 2.0 / 3);
               }
           /* An articulation written on one note of a chord is meant for the whole chord. */
           if (is_chord && content->notes->len > 0)
