@@ -11,8 +11,8 @@ sr_performance_measure_length (double bar_length, double reach, double note_reac
 {
   if (bar_length <= 0)
     return reach;
-  /* Notes that overrun the bar (a cadenza written out) make it longer; a <forward> on past them is padding. A
-   * <forward> in a bar its notes do not overrun is time: an irregular bar written with a time signature's notes. */
+  /* Notes that overrun the bar (a cadenza written out) make it longer; a <forward> on past them is padding. In a bar
+   * its notes do not overrun, a <forward> is time: an irregular bar whose extra beat an exporter wrote as a skip. */
   if (note_reach > bar_length + 1e-6)
     reach = note_reach;
   /* Where a voice fills the bar exactly, another overruns it only as far as what is printed at full size: cadenza
