@@ -56,7 +56,9 @@ install_missing() {
 
 install_node_packages() {
   for folder in $NODE_PACKAGES; do
-    if [ ! -d "$folder/node_modules/verovio" ]; then
+    # Again whenever the lock file changed since the last install (npm records that install in node_modules).
+    if [ ! -f "$folder/node_modules/.package-lock.json" ] ||
+       [ "$folder/package-lock.json" -nt "$folder/node_modules/.package-lock.json" ]; then
       say "Installing the npm packages of $folder"
       npm ci --prefix "$folder" --no-audit --no-fund --loglevel=error
     fi

@@ -1,13 +1,18 @@
-"""Performance MIDI → 44.1 kHz mono audio with FluidSynth and Debian's piano sounds, varied per sample."""
+"""Performance MIDI → 44.1 kHz mono audio with FluidSynth and four piano sounds (Debian's three General MIDI
+SoundFonts and the Salamander Grand Piano's recordings), varied per sample: gain, room, equalisation, noise."""
 
 import ctypes
 import ctypes.util
 import io
+import math
 import random
 from pathlib import Path
 
 import numpy as np
 import soundfile
+from scipy.signal import lfilter
+
+import salamander
 
 RATE = 44100
 SOUNDFONTS = [
@@ -18,7 +23,8 @@ SOUNDFONTS = [
 
 
 def available_soundfonts():
-    return [s for s in SOUNDFONTS if Path(s).exists()]
+    """Debian's SoundFonts that are installed, and the Salamander Grand's (written into the cache on first use)."""
+    return [s for s in SOUNDFONTS if Path(s).exists()] + [str(salamander.soundfont())]
 
 
 def random_sound(rng: random.Random):
@@ -33,7 +39,41 @@ def random_sound(rng: random.Random):
         "reverb_level": round(rng.uniform(0.0, 0.7), 3),
         "noise_db": round(rng.uniform(-75, -45), 1),  # white noise level relative to full scale
         "seed": rng.randrange(2**31),
+        "eq": random_equalisation(rng),
     }
+
+
+def random_equalisation(rng: random.Random):
+    """A microphone's and a room's colour: low and high shelves and one bell, in dB."""
+    return {"low_shelf_db": round(rng.uniform(-6, 6), 1), "low_shelf_hz": 200,
+            "high_shelf_db": round(rng.uniform(-9, 4), 1), "high_shelf_hz": 4000,
+            "bell_db": round(rng.uniform(-6, 6), 1), "bell_hz": round(math.exp(rng.uniform(math.log(250),
+                                                                                      math.log(4000)))),
+            "bell_q": 1.0}
+
+
+def biquad(kind, hz, db, q=0.7071):
+    """The Audio EQ Cookbook's (R. Bristow-Johnson) shelf and bell filters at RATE: numerator, denominator."""
+    a, w = 10 ** (db / 40), 2 * math.pi * hz / RATE
+    alpha, cos = math.sin(w) / (2 * q), math.cos(w)
+    if kind == "bell":
+        b = [1 + alpha * a, -2 * cos, 1 - alpha * a]
+        d = [1 + alpha / a, -2 * cos, 1 - alpha / a]
+    else:
+        root = 2 * math.sqrt(a) * alpha
+        sign = 1 if kind == "low" else -1
+        b = [a * ((a + 1) - sign * (a - 1) * cos + root), sign * 2 * a * ((a - 1) - sign * (a + 1) * cos),
+             a * ((a + 1) - sign * (a - 1) * cos - root)]
+        d = [(a + 1) + sign * (a - 1) * cos + root, -sign * 2 * ((a - 1) + sign * (a + 1) * cos),
+             (a + 1) + sign * (a - 1) * cos - root]
+    return np.array(b) / d[0], np.array(d) / d[0]
+
+
+def equalise(audio, eq):
+    for kind in ("low_shelf", "high_shelf", "bell"):
+        b, a = biquad(kind.split("_")[0], eq[f"{kind}_hz"], eq[f"{kind}_db"], eq.get(f"{kind}_q", 0.7071))
+        audio = lfilter(b, a, audio)
+    return audio.astype(np.float32)
 
 
 class Synthesizer:
@@ -75,17 +115,25 @@ class Synthesizer:
         lib.fluid_settings_setint(self.settings, b"synth.chorus.active", 0)
         self.synth = lib.new_fluid_synth(self.settings)
         self.fonts = {}
-        for path in available_soundfonts():
-            font = lib.fluid_synth_sfload(self.synth, path.encode(), 0)
-            if font >= 0:
-                self.fonts[path] = font
+
+    def font(self, path):
+        """The SoundFont's ID in the synthesizer, loaded on its first use."""
+        if path not in self.fonts:
+            font = self.lib.fluid_synth_sfload(self.synth, str(path).encode(), 0)
+            if font < 0:
+                raise RuntimeError(f"FluidSynth cannot load the SoundFont {path}")
+            self.fonts[path] = font
+        return self.fonts[path]
 
     def render(self, midi_path, sound):
         """The MIDI file as float32 stereo-averaged mono, with a second and a half of release after its end."""
         lib, synth = self.lib, self.synth
+        font = self.font(sound["soundfont"])
         lib.fluid_synth_system_reset(synth)
         for channel in range(16):
-            lib.fluid_synth_sfont_select(synth, channel, self.fonts[sound["soundfont"]])
+            if channel == 9:
+                continue  # General MIDI's drums: the performer leaves it out, and a piano SoundFont has no kit
+            lib.fluid_synth_sfont_select(synth, channel, font)
             lib.fluid_synth_program_change(synth, channel, 0)
         lib.fluid_synth_set_gain(synth, sound["gain"])
         lib.fluid_synth_set_reverb_group_roomsize(synth, -1, sound["room_size"])
@@ -115,6 +163,8 @@ def synthesize(midi_path, sound):
     if _synthesizer is None:
         _synthesizer = Synthesizer()
     audio = _synthesizer.render(midi_path, sound)
+    if "eq" in sound:
+        audio = equalise(audio, sound["eq"])
     noise = np.random.default_rng(sound["seed"]).standard_normal(audio.size).astype(np.float32)
     return audio + noise * 10 ** (sound["noise_db"] / 20)
 

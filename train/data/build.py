@@ -255,6 +255,9 @@ def build(args):
     if args.limit:
         todo = todo[:args.limit]
     (cache / "index").mkdir(parents=True, exist_ok=True)
+    if any(job[4] for job in todo):
+        # Written once here, not by every worker at once (a few seconds, once per SoundFont version).
+        print("piano sounds: " + ", ".join(Path(font).stem for font in audio.available_soundfonts()), flush=True)
     print(f"{len(todo)} shards to make in {cache}", flush=True)
     started, systems = time.time(), 0
     with multiprocessing.Pool(args.jobs) as pool:
