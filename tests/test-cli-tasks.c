@@ -122,20 +122,35 @@ test_omr_reads_the_systems_it_is_given (void)
   sightread (&both, "omr", png, "--boxes", boxes, "--page", "1");
   g_assert_cmpint (both.status, ==, 2);
 
-  /* A blank page has nothing to read. */
-  g_autofree char *blank = g_build_filename (scratch, "blank.png", NULL);
-  cairo_surface_t *white = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 1240, 1754);
-  cairo_t *cr = cairo_create (white);
+  /* A title page (lettering and a rule, no staff) has nothing to read: no systems, and a message saying why. */
+  g_autofree char *title = g_build_filename (scratch, "title.png", NULL);
+  cairo_surface_t *page = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 1240, 1754);
+  cairo_t *cr = cairo_create (page);
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  cairo_select_font_face (cr, "serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  cairo_set_font_size (cr, 90);
+  cairo_move_to (cr, 300, 500);
+  cairo_show_text (cr, "SONATEN");
+  cairo_set_font_size (cr, 50);
+  cairo_move_to (cr, 330, 650);
+  cairo_show_text (cr, "für das Pianoforte");
+  cairo_rectangle (cr, 150, 800, 940, 4);
+  cairo_fill (cr);
   cairo_destroy (cr);
-  g_assert_cmpint (cairo_surface_write_to_png (white, blank), ==, CAIRO_STATUS_SUCCESS);
-  cairo_surface_destroy (white);
+  g_assert_cmpint (cairo_surface_write_to_png (page, title), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (page);
   g_auto(CliRun) nothing = { 0 };
-  sightread (&nothing, "omr", "--device", "cpu", "-q", blank);
+  sightread (&nothing, "omr", "--device", "cpu", "-q", title);
   g_assert_cmpint (nothing.status, ==, 1);
   assert_contains (nothing.err, "no systems were found to read");
-  g_remove (blank);
+  g_auto(CliRun) listed = { 0 };
+  sightread (&listed, "systems", title);
+  g_assert_cmpint (listed.status, ==, 0);
+  assert_contains (listed.out, "page 1: 0 systems");
+  assert_contains (listed.err, "no staves were found");
+  g_remove (title);
   g_assert_cmpint (both.status, ==, 2);
   g_remove (boxes), g_remove (given), g_remove (detected), g_remove (bad);
 }

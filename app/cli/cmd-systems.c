@@ -71,6 +71,8 @@ sr_cmd_systems (SrCliArgs *args)
       if (!json)
         g_print (g_dngettext (GETTEXT_PACKAGE, "page %u: %u system\n", "page %u: %u systems\n", systems->len), p + 1,
                  systems->len);
+      if (systems->len == 0)
+        g_printerr (_("sightread: %s: page %u: no staves were found: a title page, text or a picture?\n"), name, p + 1);
       for (guint i = 0; i < systems->len; i++)
         {
           const SrDetectedSystem *system = &g_array_index (systems, SrDetectedSystem, i);

@@ -32,7 +32,8 @@ median (double *values)
   return values[RUNS / 2];
 }
 
-/* Prints the timings of PATH's first page; returns the analysis time (straighten + staves + systems). */
+/* Prints the timings of PATH's first page; returns the page's whole time, from the file to its systems: rendering at
+ * 300 dpi and analysis (straighten + staves + systems). */
 static double
 measure (const char *path)
 {
@@ -58,10 +59,13 @@ measure (const char *path)
       render[run] = t1 - t0, analyse[run] = t2 - t1;
       n_systems = analysis->systems->len, width = analysis->page->width, height = analysis->page->height;
     }
-  double analysis = median (analyse);
-  g_print ("%s: %d x %d px, %u systems: render %.3f s, analysis (straighten, staves, systems) %.3f s a page\n",
-           g_path_get_basename (path), width, height, n_systems, median (render), analysis);
-  return analysis;
+  double whole[RUNS];
+  for (int run = 0; run < RUNS; run++)
+    whole[run] = render[run] + analyse[run];
+  double page = median (whole);
+  g_print ("%s: %d x %d px, %u systems: %.3f s a page: render %.3f s, analysis (straighten, staves, systems) %.3f s\n",
+           g_path_get_basename (path), width, height, n_systems, page, median (render), median (analyse));
+  return page;
 }
 
 int
@@ -74,6 +78,6 @@ main (void)
   g_autofree char *scan = g_build_filename (shared, "data", "scans", "reference-editions", "chopin-mazurkas",
                                             "mazurka06-1.pdf", NULL);
   double engraved = measure (sample), scanned = measure (scan), worst = MAX (engraved, scanned);
-  g_print ("target: at most 0.300 s a 300-dpi page on one core: %s\n", worst <= 0.3 ? "met" : "NOT met");
+  g_print ("target: at most 0.300 s a 300-dpi page on one core, analysis included: %s\n", worst <= 0.3 ? "met" : "NOT met");
   return worst <= 0.3 ? 0 : 1;
 }
