@@ -35,6 +35,7 @@ from corpus import pieces, piano_part, read_mxl, spread_pieces  # noqa: E402
 from degrade import degrade, random_degradation, rotate_box  # noqa: E402
 from engraver import Engraver  # noqa: E402
 from layout import random_layout, system_boxes  # noqa: E402
+from svg_pages import render_page  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 _engraver = None
@@ -56,8 +57,8 @@ def add_bytes(tar, name, data):
 
 def engrave_pages(piece, variant, tmp, rng):
     """PIECE engraved by verovio in a random layout and rendered as page images, clean for variant 0 and scan-like
-    (degrade.py) after it, into TMP. Returns (score, layout, pages), each page (index, png, [(system, known box)],
-    pixels per layout unit), or why it was skipped. The known boxes are what the crops are cut from, and what the
+    (degrade.py) after it, into TMP. Returns (score, layout, pages), each page (index, greyscale image,
+    [(system, known box)], pixels per layout unit), or why it was skipped. The known boxes are what the crops are cut from, and what the
     system detector is measured against (eval_systems.py)."""
     global _engraver
     if _engraver is None:
@@ -92,11 +93,7 @@ def engrave_pages(piece, variant, tmp, rng):
     for page_index, page in enumerate(layout["pages"]):
         px_per_unit = staff_px / (first[-1] - first[0])
         width_px = int(round(page["width"] * px_per_unit))
-        png = tmp / f"page-{page_index + 1}.png"
-        run(["rsvg-convert", "-w", width_px, "-b", "white", tmp / "engraved" / f"page-{page_index + 1}.svg",
-             "-o", png])
-        with Image.open(png) as image:
-            page_image = image.convert("L")
+        page_image = render_page(tmp / "engraved" / f"page-{page_index + 1}.svg", width_px)
         ink = np.asarray(page_image) < 128
         page_boxes = system_boxes(layout, page_index, ink, width_px / page["width"])
         if not page_boxes:
@@ -105,11 +102,11 @@ def engrave_pages(piece, variant, tmp, rng):
             # Variants after the first look scanned: the page degrades, and the boxes turn with it. The box as it
             # was stays beside it: a page straightened back has its systems there (eval_systems.py).
             degradation = random_degradation(rng)
-            degrade(page_image, degradation).save(png, compress_level=1)
+            page_image = degrade(page_image, degradation)
             page_boxes = [(i, rotate_box(b, degradation["angle"], *page_image.size)
                            | {"degradation": degradation, "upright": {k: b[k] for k in ("x", "y", "width", "height")}})
                           for i, b in page_boxes]
-        pages.append((page_index, png, page_boxes, width_px / page["width"]))
+        pages.append((page_index, page_image, page_boxes, width_px / page["width"]))
     return score, layout, options, pages
 
 
@@ -157,10 +154,8 @@ def make_shard(job):
         # All pages cut in one call, as the pages of one TIFF: a call a page spent more time starting the program
         # than cutting (crops byte for byte the same; the crop step 2.3 times faster on 8 shards).
         book = tmp / "pages.tif"
-        images = [Image.open(png) for _, png, _, _ in pages]
+        images = [image for _, image, _, _ in pages]
         images[0].save(book, save_all=True, append_images=images[1:])
-        for image in images:
-            image.close()
         (tmp / "boxes.json").write_text(json.dumps([{k: b[k] for k in ("x", "y", "width", "height", "staff_height")}
                                                     | {"page": n + 1}
                                                     for n, (_, _, page_boxes, _) in enumerate(pages)
