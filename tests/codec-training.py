@@ -10,7 +10,8 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "train"))
-from sightread_train.codec import Codec, CodecConfig, FactorizedQuantizer, add_weight_norm, plain_copy  # noqa: E402
+from sightread_train.codec import (Codec, CodecConfig, FactorizedQuantizer, FineSpectrum, MultiScaleMel,  # noqa: E402
+                                   add_weight_norm, plain_copy)
 
 results = []
 
@@ -99,6 +100,36 @@ check("the export folds the weight norm away and computes the same codes and sou
       torch.equal(codes, codes_plain) and float((y - y_plain).abs().max()) < 1e-5
       and not any(name.endswith(("weight_g", "weight_v")) for name in plain.state_dict()),
       f"max difference {float((y - y_plain).abs().max()):.2e}")
+
+
+
+def piano_like(hz, seconds=0.5, partials=8):
+    t = torch.arange(int(seconds * 44100)) / 44100
+    return sum(0.1 / k * torch.sin(2 * torch.pi * k * hz * t) for k in range(1, partials + 1))[None, None]
+
+
+def frame_rate_buzz(seconds=0.5, partials=12):
+    """What the first codecs decoded every note into: harmonics of the frame rate (44100 / 512 = 86.1 Hz)."""
+    return piano_like(44100 / 512, seconds, partials)
+
+
+# The loss must tell a note from its neighbour and from the buzz: C3 against C#3 and the buzz, relative to C3 against
+# a quieter C3 (a level difference every loss sees).
+mel, fine = MultiScaleMel(), FineSpectrum()
+c3, c_sharp3, quiet_c3 = piano_like(130.81), piano_like(138.59), 0.7 * piano_like(130.81)
+for name, loss in (("mel", mel), ("fine spectrum", fine)):
+    level = float(loss(quiet_c3, c3))
+    semitone, buzz = float(loss(c_sharp3, c3)), float(loss(frame_rate_buzz(), c3))
+    print(f"# {name}: level {level:.3f}, semitone {semitone:.3f}, frame-rate buzz {buzz:.3f}")
+    if name == "fine spectrum":
+        check("the fine spectrum scores a semitone off at C3 and the frame-rate buzz as far worse than a 3-dB level "
+              "difference", semitone > 3 * level and buzz > 3 * level,
+              f"level {level:.3f}, semitone {semitone:.3f}, buzz {buzz:.3f}")
+        fine_ratio = semitone / level
+    else:
+        mel_ratio = semitone / level
+check("and tells the semitone apart more sharply than the mel distance does", fine_ratio > mel_ratio,
+      f"semitone / level: fine {fine_ratio:.2f}, mel {mel_ratio:.2f}")
 
 print(f"1..{len(results)}")
 sys.exit(0 if all(results) else 1)

@@ -24,8 +24,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sightread_train import safetensors_io  # noqa: E402
-from sightread_train.codec import (INPUT_RMS_DBFS, Codec, CodecConfig, MultiScaleMel, add_weight_norm,  # noqa: E402
-                                   normalize_loudness, plain_copy)
+from sightread_train.codec import (INPUT_RMS_DBFS, Codec, CodecConfig, FineSpectrum, MultiScaleMel,  # noqa: E402
+                                   add_weight_norm, normalize_loudness, plain_copy)
 from sightread_train.judge import basic_pitch_notes, onset_scores  # noqa: E402
 from sightread_train.shards import samples, shard_paths  # noqa: E402
 from sightread_train.training import place, setup_logging, unwrap, wrap  # noqa: E402
@@ -81,18 +81,21 @@ def validation_clips(cache, count, length):
 
 
 @torch.no_grad()
-def mel_distance(model, clips, mel):
+def mel_distance(model, clips, mel, fine=None):
     """(mean multi-scale mel distance, distinct codes of the first codebook) over CLIPS; few codes means a collapsed
-    quantiser whose mel distance says little."""
+    quantiser whose mel distance says little. With FINE, also the mean fine-spectrum distance (the notes' pitch)."""
     model.eval()
-    total, used = 0.0, set()
-    for clip in clips:
-        x = torch.from_numpy(clip)[None, None]
-        y, codes, _ = model(x)
-        total += float(mel(y, x))
-        used.update(codes[0, :, 0].tolist())
+    total, pitch, used = 0.0, 0.0, set()
+    with torch.no_grad():
+        for clip in clips:
+            x = torch.from_numpy(clip)[None, None]
+            y, codes, _ = model(x)
+            total += float(mel(y, x))
+            pitch += float(fine(y, x)) if fine is not None else 0.0
+            used.update(codes[0, :, 0].tolist())
     model.train()
-    return total / max(len(clips), 1), len(used)
+    n = max(len(clips), 1)
+    return (total / n, len(used)) if fine is None else (total / n, len(used), pitch / n)
 
 
 # An export needs at least this many distinct first-codebook codes over the validation clips.
@@ -129,18 +132,21 @@ def train(args):
     torch.manual_seed(args.seed + where.rank)
     cache = Path(args.cache).expanduser()
     target = Path(args.model)
-    if target.exists() and not args.fresh:
-        model, metadata = load_model(target)
-        start, best = int(metadata.get("sightread.steps", 0)), float(metadata.get("sightread.mel_distance", 1e9))
-        logging.info("resuming from %s at step %d (mel distance %.4f)", target, start, best)
+    source = Path(args.resume or target)
+    if source.exists() and not args.fresh:
+        model, metadata = load_model(source)
+        start = int(metadata.get("sightread.steps", 0))
+        logging.info("resuming from %s at step %d", source, start)
     else:
-        model, start, best = Codec(CodecConfig()), 0, 1e9
+        model, start = Codec(CodecConfig()), 0
     add_weight_norm(model).train()
     config = model.config
     # The loss adds short windows to the metric's three: onsets, which the judge scores, are sharp only in them.
     loss_mel = MultiScaleMel(config.sample_rate, windows=(128, 256, 512, 1024, 2048),
                              n_mels=(16, 32, 40, 80, 128)).to(where.device)
     mel = MultiScaleMel(config.sample_rate)
+    fine_loss = FineSpectrum(config.sample_rate).to(where.device)
+    fine = FineSpectrum(config.sample_rate)
     net = wrap(model, where)
     optimizer = torch.optim.AdamW([p for p in net.parameters() if p.requires_grad], lr=args.lr, betas=(0.8, 0.99))
     hop = config.hop
@@ -148,12 +154,20 @@ def train(args):
     validation = (validation_clips(cache, args.validation_clips, 2 * config.sample_rate // hop * hop)
                   if where.main else [])
     golden_clip = validation[0][:4 * hop] if validation else np.zeros(4 * hop, np.float32)
+    # An export must sound closer to the validation clips than the weights it started from, by the mel distance and
+    # the fine spectrum together (a resumed run scores its starting weights first: the split may have changed).
+    best = 1e9
+    if where.main and source.exists() and not args.fresh:
+        distance, _, pitch = mel_distance(plain_copy(unwrap(net)), validation, mel, fine)
+        best = distance + args.fine_weight * pitch
+        logging.info("start: validation mel distance %.4f fine spectrum %.4f (bar %.4f)", distance, pitch, best)
     windows = training_windows(cache, int(length), args.seed + start + 7919 * where.rank)
     started = time.time()
     for step in range(start + 1, start + args.steps + 1):
         x = torch.from_numpy(np.stack([next(windows) for _ in range(args.batch)]))[:, None].to(where.device)
         y, _, commitment = net(x, bypass=step <= args.bypass_steps)
-        loss = loss_mel(y, x) + 0.25 * commitment + args.waveform_weight * (y - x).abs().mean()
+        loss = (loss_mel(y, x) + args.fine_weight * fine_loss(y, x) + 0.25 * commitment
+                + args.waveform_weight * (y - x).abs().mean())
         for group in optimizer.param_groups:
             group["lr"] = args.lr * min(1.0, (step - start) / args.warmup)
         optimizer.zero_grad(set_to_none=True)
@@ -164,11 +178,14 @@ def train(args):
             logging.info("step %d loss %.4f (%.2f s/step)", step, loss.item(), (time.time() - started) / (step - start))
         if where.main and (step % args.eval_every == 0 or step == start + args.steps):
             plain = plain_copy(unwrap(net))
-            distance, used = mel_distance(plain, validation, mel)
-            logging.info("step %d validation mel distance %.4f codes used %d (best %.4f)", step, distance, used, best)
-            if distance < best and used >= MIN_CODES_USED:
-                best = distance
-                export(plain, target, {"steps": step, "mel_distance": f"{distance:.5f}", "codes_used": used,
+            distance, used, pitch = mel_distance(plain, validation, mel, fine)
+            score = distance + args.fine_weight * pitch
+            logging.info("step %d validation mel distance %.4f fine spectrum %.4f codes used %d (score %.4f, best "
+                         "%.4f)", step, distance, pitch, used, score, best)
+            if score < best and used >= MIN_CODES_USED:
+                best = score
+                export(plain, target, {"steps": step, "mel_distance": f"{distance:.5f}",
+                                       "fine_spectrum_distance": f"{pitch:.5f}", "codes_used": used,
                                        "input_rms_dbfs": INPUT_RMS_DBFS,
                                        "data": f"data factory shards in {cache}, split train",
                                        "date": datetime.date.today().isoformat()}, golden_clip)
@@ -181,9 +198,9 @@ def evaluate(args):
     mel = MultiScaleMel(model.config.sample_rate)
     clips = validation_clips(cache, args.validation_clips, 2 * model.config.sample_rate // model.config.hop
                              * model.config.hop)
-    distance, used = mel_distance(model, clips, mel)
-    print(f"multi-scale mel distance {distance:.4f} over {len(clips)} validation clips of 2 s; {used} distinct codes "
-          f"in the first codebook" + (" (collapsed)" if used < MIN_CODES_USED else ""))
+    distance, used, pitch = mel_distance(model, clips, mel, FineSpectrum(model.config.sample_rate))
+    print(f"multi-scale mel distance {distance:.4f}, fine spectrum distance {pitch:.4f} over {len(clips)} validation "
+          f"clips of 2 s; {used} distinct codes in the first codebook" + (" (collapsed)" if used < MIN_CODES_USED else ""))
 
 
 def judged_clips(cache, count):
@@ -268,6 +285,9 @@ def main():
     t.add_argument("--seconds-per-window", type=float, default=0.5)
     t.add_argument("--lr", type=float, default=1e-4, help="DAC's; 3e-4 with batches this small was unsteady")
     t.add_argument("--warmup", type=int, default=100, help="steps of linear learning-rate warm-up after a (re)start")
+    t.add_argument("--fine-weight", type=float, default=1.0,
+                   help="weight of the fine-spectrum (pitch) distance in the loss and in the export score")
+    t.add_argument("--resume", help="weights to start from instead of --model (the export still goes to --model)")
     t.add_argument("--waveform-weight", type=float, default=1.0,
                    help="weight of the L1 distance of the waveforms beside the mel distance")
     t.add_argument("--seed", type=int, default=1)
