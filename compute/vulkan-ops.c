@@ -103,7 +103,9 @@ vk_attention (SrBackend *backend, const SrAttention *at)
         return false;
     }
   SrKernel kernel = head_size == 64 ? SR_KERNEL_ATTENTION_HEAD64 : SR_KERNEL_ATTENTION;
-  bool ok = DISPATCH (vk, kernel, push, ceil_div (queries, sr_vulkan_lanes (vk, kernel)), (uint32_t) at->heads, batch,
+  uint32_t queries_per_lane = kernel == SR_KERNEL_ATTENTION_HEAD64 ? 2 : 1;
+  bool ok = DISPATCH (vk, kernel, push, ceil_div (queries, sr_vulkan_lanes (vk, kernel) * queries_per_lane),
+                      (uint32_t) at->heads, batch,
                       at->q, at->k, at->v, at->out, at->key_lengths, statistics);
   if (ok && statistics != NULL)
     {
