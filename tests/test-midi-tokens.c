@@ -206,6 +206,34 @@ test_a_bad_json_note_list_names_the_note (void)
   g_assert_cmpuint (g_array_index (notes, SrNote, 0).velocity, ==, 64);
 }
 
+static void
+test_many_note_lists_read_in_one_go_each_as_alone (void)
+{
+  static const char lists[] = "[[{\"onset\": 1, \"offset\": 2, \"pitch\": 62}, {\"onset\": 0, \"offset\": 1, "
+                              "\"pitch\": 60}], [], [{\"onset\": 0, \"offset\": 0.5, \"pitch\": 72}]]";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) read = sr_note_lists_from_json (lists, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (read->len, ==, 3);
+  const GArray *first = read->pdata[0];
+  g_assert_cmpuint (first->len, ==, 2);
+  g_assert_cmpuint (g_array_index (first, SrNote, 0).pitch, ==, 60); /* sorted, as a single list is */
+  g_assert_cmpuint (((const GArray *) read->pdata[1])->len, ==, 0);
+  g_assert_cmpuint (((const GArray *) read->pdata[2])->len, ==, 1);
+
+  /* A bad note is named by its list and its place in it; a list that is no array is named too. */
+  g_autoptr(GError) bad_note = NULL;
+  g_assert_null (sr_note_lists_from_json ("[[], [{\"onset\": 0, \"offset\": 1, \"pitch\": 60}, "
+                                          "{\"onset\": 0, \"offset\": 1, \"pitch\": 300}]]", -1, &bad_note));
+  g_assert_nonnull (strstr (bad_note->message, "list 2: note 2"));
+  g_autoptr(GError) not_a_list = NULL;
+  g_assert_null (sr_note_lists_from_json ("[[], {\"onset\": 0}]", -1, &not_a_list));
+  g_assert_nonnull (strstr (not_a_list->message, "list 2"));
+  g_autoptr(GError) single = NULL;
+  g_assert_null (sr_note_lists_from_json ("{\"lists\": []}", -1, &single));
+  g_assert_nonnull (strstr (single->message, "note lists"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -213,6 +241,7 @@ main (int argc, char **argv)
   g_test_add_func ("/midi-tokens/vocabulary", test_the_vocabulary_has_the_u_must_layout);
   g_test_add_func ("/midi-tokens/spec-example", test_the_spec_example_encodes_as_written);
   g_test_add_func ("/midi-tokens/offsets-first", test_offsets_come_before_onsets_at_the_same_step);
+  g_test_add_func ("/midi-tokens/note-lists", test_many_note_lists_read_in_one_go_each_as_alone);
   g_test_add_func ("/midi-tokens/half-to-even", test_rounding_halves_to_even_like_the_reference);
   g_test_add_func ("/midi-tokens/round-trip", test_encoding_then_decoding_gives_the_notes_on_the_10_ms_grid);
   g_test_add_func ("/midi-tokens/robust-decoding", test_decoding_shrugs_off_what_a_model_gets_wrong);

@@ -145,6 +145,8 @@ static const SrCliOption midi_encode_options[] = {
   { "sustain", 0, NULL, N_("Hold notes while the sustain pedal is down") },
   { "ids", 0, NULL, N_("Print token indices instead of names") },
   { "json", 0, NULL, N_("Print machine-readable JSON (token indices)") },
+  { "lists", 0, NULL, N_("NOTES.json holds a list of note lists: encode each (with --json; the data factory's "
+                         "systems in one call)") },
   { NULL }
 };
 

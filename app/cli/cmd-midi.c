@@ -69,12 +69,85 @@ segment_seconds_option (SrCliArgs *args, double *seconds)
   return TRUE;
 }
 
+/* The encoding's parameters, then its segments' token indices under "segments" (or, for --lists, one such array a
+ * list under "lists"). */
+static void
+begin_token_json (JsonBuilder *builder, const SrMidiTokenConfig *config, double segment_seconds)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "ticks_per_second");
+  json_builder_add_int_value (builder, config->ticks_per_second);
+  json_builder_set_member_name (builder, "max_shift");
+  json_builder_add_int_value (builder, config->max_shift);
+  json_builder_set_member_name (builder, "segment_seconds");
+  json_builder_add_double_value (builder, segment_seconds);
+  json_builder_set_member_name (builder, "vocabulary_size");
+  json_builder_add_int_value (builder, sr_midi_tokens_vocabulary_size (config));
+}
+
+static void
+add_segments (JsonBuilder *builder, const GPtrArray *segments)
+{
+  json_builder_begin_array (builder);
+  for (guint s = 0; s < segments->len; s++)
+    {
+      const GArray *tokens = segments->pdata[s];
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < tokens->len; i++)
+        json_builder_add_int_value (builder, g_array_index (tokens, guint16, i));
+      json_builder_end_array (builder);
+    }
+  json_builder_end_array (builder);
+}
+
+/* `midi encode --lists --json LISTS.json`: every note list of the file encoded, in one start of the program. */
+static int
+encode_lists (SrCliArgs *args, const char *path, double segment_seconds)
+{
+  if (!sr_cli_args_has (args, "json"))
+    {
+      sr_cli_usage_error (args, _("--lists prints JSON only: add --json"));
+      return SR_EXIT_USAGE;
+    }
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  gsize length = 0;
+  if (!g_file_get_contents (path, &text, &length, &error))
+    return sr_cli_fail (path, error->message);
+  g_autoptr(GPtrArray) lists = sr_note_lists_from_json (text, (gssize) length, &error);
+  if (lists == NULL)
+    return sr_cli_fail (path, error->message);
+  SrMidiTokenConfig config = SR_MIDI_TOKEN_CONFIG_DEFAULT;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  begin_token_json (builder, &config, segment_seconds);
+  json_builder_set_member_name (builder, "lists");
+  json_builder_begin_array (builder);
+  for (guint l = 0; l < lists->len; l++)
+    {
+      const GArray *notes = lists->pdata[l];
+      g_autoptr(GPtrArray) segments = sr_midi_tokens_encode (&config, (const SrNote *) notes->data, notes->len,
+                                                             segment_seconds, &error);
+      if (segments == NULL)
+        {
+          g_autofree char *message = g_strdup_printf (_("list %u: %s"), l + 1, error->message);
+          return sr_cli_fail (path, message);
+        }
+      add_segments (builder, segments);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  sr_cli_print_json (builder, FALSE);
+  return SR_EXIT_OK;
+}
+
 int
 sr_cmd_midi_encode (SrCliArgs *args)
 {
   double segment_seconds;
   if (!segment_seconds_option (args, &segment_seconds))
     return SR_EXIT_USAGE;
+  if (sr_cli_args_has (args, "lists"))
+    return encode_lists (args, sr_cli_args_positional (args, 0), segment_seconds);
   int status;
   const char *path = sr_cli_args_positional (args, 0);
   g_autoptr(GArray) notes = read_notes (args, path, &status);
@@ -91,26 +164,9 @@ sr_cmd_midi_encode (SrCliArgs *args)
   if (sr_cli_args_has (args, "json"))
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "ticks_per_second");
-      json_builder_add_int_value (builder, config.ticks_per_second);
-      json_builder_set_member_name (builder, "max_shift");
-      json_builder_add_int_value (builder, config.max_shift);
-      json_builder_set_member_name (builder, "segment_seconds");
-      json_builder_add_double_value (builder, segment_seconds);
-      json_builder_set_member_name (builder, "vocabulary_size");
-      json_builder_add_int_value (builder, sr_midi_tokens_vocabulary_size (&config));
+      begin_token_json (builder, &config, segment_seconds);
       json_builder_set_member_name (builder, "segments");
-      json_builder_begin_array (builder);
-      for (guint s = 0; s < segments->len; s++)
-        {
-          const GArray *tokens = segments->pdata[s];
-          json_builder_begin_array (builder);
-          for (guint i = 0; i < tokens->len; i++)
-            json_builder_add_int_value (builder, g_array_index (tokens, guint16, i));
-          json_builder_end_array (builder);
-        }
-      json_builder_end_array (builder);
+      add_segments (builder, segments);
       json_builder_end_object (builder);
       sr_cli_print_json (builder, FALSE);
       return SR_EXIT_OK;

@@ -25,26 +25,11 @@ whole_in (double value, double low, double high)
   return isfinite (value) && value == floor (value) && value >= low && value <= high;
 }
 
-GArray *
-sr_note_list_from_json (const char *text, gssize length, GError **error)
+/* The notes of ARRAY, sorted. */
+static GArray *
+notes_from_array (JsonArray *array, GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, text, length, error))
-    return NULL;
-  JsonNode *root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
-    {
-      g_set_error (error, SR_MIDI_ERROR, SR_MIDI_ERROR_DAMAGED, _("expected a JSON array of notes"));
-      return NULL;
-    }
-  JsonArray *array = json_node_get_array (root);
   guint n = json_array_get_length (array);
-  if (n > SR_NOTE_LIST_MAX_NOTES)
-    {
-      g_set_error (error, SR_MIDI_ERROR, SR_MIDI_ERROR_UNSUPPORTED, _("%u notes: more than the %u a list may hold"),
-                   n, SR_NOTE_LIST_MAX_NOTES);
-      return NULL;
-    }
   g_autoptr(GArray) notes = g_array_sized_new (FALSE, TRUE, sizeof (SrNote), n);
   for (guint i = 0; i < n; i++)
     {
@@ -75,6 +60,73 @@ sr_note_list_from_json (const char *text, gssize length, GError **error)
     }
   g_array_sort (notes, sr_note_compare);
   return g_steal_pointer (&notes);
+}
+
+/* The root array of TEXT, or NULL with an error. */
+static JsonArray *
+root_array (JsonParser *parser, const char *text, gssize length, const char *expected, GError **error)
+{
+  if (!json_parser_load_from_data (parser, text, length, error))
+    return NULL;
+  JsonNode *root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
+    {
+      g_set_error_literal (error, SR_MIDI_ERROR, SR_MIDI_ERROR_DAMAGED, expected);
+      return NULL;
+    }
+  return json_node_get_array (root);
+}
+
+GArray *
+sr_note_list_from_json (const char *text, gssize length, GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *array = root_array (parser, text, length, _("expected a JSON array of notes"), error);
+  if (array == NULL)
+    return NULL;
+  if (json_array_get_length (array) > SR_NOTE_LIST_MAX_NOTES)
+    {
+      g_set_error (error, SR_MIDI_ERROR, SR_MIDI_ERROR_UNSUPPORTED, _("%u notes: more than the %u a list may hold"),
+                   json_array_get_length (array), SR_NOTE_LIST_MAX_NOTES);
+      return NULL;
+    }
+  return notes_from_array (array, error);
+}
+
+GPtrArray *
+sr_note_lists_from_json (const char *text, gssize length, GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *lists = root_array (parser, text, length, _("expected a JSON array of note lists"), error);
+  if (lists == NULL)
+    return NULL;
+  g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  guint total = 0;
+  for (guint l = 0; l < json_array_get_length (lists); l++)
+    {
+      JsonNode *node = json_array_get_element (lists, l);
+      if (!JSON_NODE_HOLDS_ARRAY (node))
+        {
+          g_set_error (error, SR_MIDI_ERROR, SR_MIDI_ERROR_DAMAGED, _("list %u is not a JSON array of notes"), l + 1);
+          return NULL;
+        }
+      JsonArray *array = json_node_get_array (node);
+      if (json_array_get_length (array) > SR_NOTE_LIST_MAX_NOTES - total)
+        {
+          g_set_error (error, SR_MIDI_ERROR, SR_MIDI_ERROR_UNSUPPORTED,
+                       _("more than the %u notes the lists may hold together"), SR_NOTE_LIST_MAX_NOTES);
+          return NULL;
+        }
+      GArray *notes = notes_from_array (array, error);
+      if (notes == NULL)
+        {
+          g_prefix_error (error, _("list %u: "), l + 1);
+          return NULL;
+        }
+      total += notes->len;
+      g_ptr_array_add (result, notes);
+    }
+  return g_steal_pointer (&result);
 }
 
 void

@@ -16,6 +16,10 @@ G_BEGIN_DECLS
 /* SrNote array sorted by sr_note_compare; NULL with an error naming the first bad element otherwise. */
 GArray *sr_note_list_from_json (const char *text, gssize length, GError **error);
 
+/* A JSON array of note lists (each as above) → a GPtrArray of SrNote GArrays, one a list, in order: many lists
+ * (the data factory's systems) in one read; an error names the list and its note. */
+GPtrArray *sr_note_lists_from_json (const char *text, gssize length, GError **error);
+
 /* The array of notes (see above) for a JSON builder. */
 void sr_note_list_to_json (JsonBuilder *builder, const SrNote *notes, guint n_notes);
 

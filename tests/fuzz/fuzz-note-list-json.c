@@ -1,5 +1,5 @@
-/* Fuzz target: any bytes as a JSON note list (`sightread midi encode NOTES.json`). Reading fails with a message or
- * gives sane notes, which the tokenizer then encodes without harm. */
+/* Fuzz target: any bytes as a JSON note list (`sightread midi encode NOTES.json`) and as a list of them (`--lists`).
+ * Reading fails with a message or gives sane notes, which the tokenizer then encodes without harm. */
 #include <math.h>
 #include <stdint.h>
 
@@ -11,6 +11,15 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
+  g_autoptr(GError) lists_error = NULL;
+  g_autoptr(GPtrArray) lists = sr_note_lists_from_json ((const char *) data, (gssize) size, &lists_error);
+  g_assert_true ((lists == NULL) == (lists_error != NULL));
+  for (guint l = 0; lists != NULL && l < lists->len; l++)
+    {
+      const GArray *notes = lists->pdata[l];
+      for (guint i = 0; i < notes->len; i++)
+        g_assert_true (g_array_index (notes, SrNote, i).offset > g_array_index (notes, SrNote, i).onset);
+    }
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) notes = sr_note_list_from_json ((const char *) data, (gssize) size, &error);
   if (notes == NULL)

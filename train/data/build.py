@@ -179,6 +179,7 @@ def make_shard(job):
 
         shard.parent.mkdir(parents=True, exist_ok=True)
         partial = shard.with_suffix(".tar.partial")
+        system_notes = []
         with tarfile.open(partial, "w") as tar:
             for index, box, crop, px_per_unit in boxes:
                 first_measure, end_measure = starts[index]
@@ -212,11 +213,23 @@ def make_shard(job):
                     summary["audio_seconds"] += clip.size / audio.RATE
                     summary.setdefault("audio_lengths", []).append(round(clip.size / audio.RATE * audio.RATE / 512))
                 add_bytes(tar, key + ".json", json.dumps(meta).encode())
+                system_notes.append(notes)
                 summary["systems"] += 1
                 summary["lmx_lengths"].append(len(lmx[index].split()))
                 summary["image_lengths"].append(-(-crop["height"] // 16) * -(-crop["width"] // 16))
         os.replace(partial, shard)
+        if with_audio and system_notes:
+            summary["midi_lengths"] = midi_token_lengths(sightread, system_notes, tmp)
     return summary
+
+
+def midi_token_lengths(sightread, note_lists, tmp):
+    """Each system's count of MIDI event tokens (20-s segments), from the C tokenizer in one call."""
+    path = tmp / "notes.json"
+    path.write_text(json.dumps([[{"onset": n[0], "offset": n[1], "pitch": n[2], "velocity": n[3]}
+                                 for n in notes if n[0] >= 0 and n[1] > n[0]] for notes in note_lists]))
+    encoded = json.loads(run([sightread, "midi", "encode", "--lists", "--json", path]))
+    return [sum(len(segment) for segment in segments) for segments in encoded["lists"]]
 
 
 def try_shard(job):
@@ -288,7 +301,8 @@ def stats(args):
         print(f"\n{split}: {systems} systems from {works} works, {hours:.2f} h of audio")
         for name, key, edges in (("LMX tokens", "lmx_lengths", [0, 100, 200, 400, 700, 1000, 1400, 10**9]),
                                  ("image steps", "image_lengths", [0, 100, 200, 400, 800, 1600, 3200, 10**9]),
-                                 ("audio steps", "audio_lengths", [0, 200, 400, 862, 1723, 3446, 10**9])):
+                                 ("audio steps", "audio_lengths", [0, 200, 400, 862, 1723, 3446, 10**9]),
+                                 ("MIDI tokens", "midi_lengths", [0, 100, 200, 400, 800, 1600, 10**9])):
             values = np.array([v for s in chosen for v in s.get(key, [])])
             if values.size == 0:
                 continue
@@ -314,7 +328,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     b = commands.add_parser("build", help="make the shards that are missing")
-    s = commands.add_parser("stats", help="counts, hours of audio and token lengths per split")
+    s = commands.add_parser("stats", help="counts, hours of audio and token lengths per split (LMX, image, audio, MIDI)")
     for p in (b, s):
         p.add_argument("--cache", default="~/.cache/sightread/data", help="where the dataset lives (outside git)")
     b.add_argument("--shared", default=str(REPO.parent / "shared"), help="the shared folder (default ../shared)")

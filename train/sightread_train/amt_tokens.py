@@ -20,18 +20,19 @@ from .shards import samples
 MAX_SECONDS = 10.0
 
 
-def midi_tokens(sightread, notes, seconds):
-    """NOTES: [onset s, offset s, pitch, velocity, …] from the clip's start → unified MIDI token indices of a
-    SECONDS-long segment (offsets past its end are cut there)."""
-    kept = [{"onset": float(n[0]), "offset": float(min(n[1], seconds)), "pitch": int(n[2]), "velocity": int(n[3])}
-            for n in notes if 0 <= n[0] < seconds and min(n[1], seconds) > n[0]]
+def midi_tokens(sightread, note_lists, seconds):
+    """NOTE_LISTS: per clip, its notes [onset s, offset s, pitch, velocity, …] from the clip's start → per clip, the
+    unified MIDI token indices of a SECONDS-long segment (offsets past its end are cut there). One start of the C
+    tokenizer for them all (`midi encode --lists`): a start a system took longer than the encoding."""
+    kept = [[{"onset": float(n[0]), "offset": float(min(n[1], seconds)), "pitch": int(n[2]), "velocity": int(n[3])}
+             for n in notes if 0 <= n[0] < seconds and min(n[1], seconds) > n[0]]
+            for notes in note_lists]
     with tempfile.NamedTemporaryFile("w", suffix=".json") as file:
         json.dump(kept, file)
         file.flush()
-        result = subprocess.run([str(sightread), "midi", "encode", "--json", "--segment-seconds", f"{MAX_SECONDS:g}",
-                                 file.name], check=True, capture_output=True, text=True)
-    segments = json.loads(result.stdout)["segments"]
-    return [V.midi_token(t) for t in segments[0]] if segments else []
+        result = subprocess.run([str(sightread), "midi", "encode", "--lists", "--json", "--segment-seconds",
+                                 f"{MAX_SECONDS:g}", file.name], check=True, capture_output=True, text=True)
+    return [[V.midi_token(t) for t in segments[0]] if segments else [] for segments in json.loads(result.stdout)["lists"]]
 
 
 def encode_audio(codec, audio):
@@ -48,6 +49,7 @@ def tokenize_shard(codec, shard, sightread):
     import soundfile  # here, not above: OMR training (where only PyTorch is installed) imports this module too
     writer = PairWriter()
     skipped = {"no audio": 0, "no notes": 0}
+    clips = []
     for sample in samples([shard], wanted=("flac", "json")):
         try:
             audio, rate = soundfile.read(io.BytesIO(sample["flac"]), dtype="float32")
@@ -57,8 +59,9 @@ def tokenize_shard(codec, shard, sightread):
         if rate != codec.config.sample_rate or audio.size == 0:
             skipped["no audio"] += 1
             continue
-        audio = audio[: int(MAX_SECONDS * rate)]
-        tokens = midi_tokens(sightread, sample["json"]["notes"], MAX_SECONDS)
+        clips.append((sample, audio[: int(MAX_SECONDS * rate)]))
+    token_lists = midi_tokens(sightread, [sample["json"]["notes"] for sample, _ in clips], MAX_SECONDS) if clips else []
+    for (sample, audio), tokens in zip(clips, token_lists):
         if not tokens:
             skipped["no notes"] += 1
             continue
