@@ -81,9 +81,9 @@ def validation_clips(cache, count, length):
 
 
 @torch.no_grad()
-def mel_distance(model, clips, mel, fine=None):
-    """(mean multi-scale mel distance, distinct codes of the first codebook) over CLIPS; few codes means a collapsed
-    quantiser whose mel distance says little. With FINE, also the mean fine-spectrum distance (the notes' pitch)."""
+def spectral_distances(model, clips, mel, fine):
+    """(mean multi-scale mel distance, distinct codes of the first codebook, mean fine-spectrum distance: the notes'
+    pitch) over CLIPS; few codes means a collapsed quantiser whose distances say little."""
     model.eval()
     total, pitch, used = 0.0, 0.0, set()
     with torch.no_grad():
@@ -91,11 +91,11 @@ def mel_distance(model, clips, mel, fine=None):
             x = torch.from_numpy(clip)[None, None]
             y, codes, _ = model(x)
             total += float(mel(y, x))
-            pitch += float(fine(y, x)) if fine is not None else 0.0
+            pitch += float(fine(y, x))
             used.update(codes[0, :, 0].tolist())
     model.train()
     n = max(len(clips), 1)
-    return (total / n, len(used)) if fine is None else (total / n, len(used), pitch / n)
+    return total / n, len(used), pitch / n
 
 
 # An export needs at least this many distinct first-codebook codes over the validation clips.
@@ -158,7 +158,7 @@ def train(args):
     # the fine spectrum together (a resumed run scores its starting weights first: the split may have changed).
     best = 1e9
     if where.main and source.exists() and not args.fresh:
-        distance, _, pitch = mel_distance(plain_copy(unwrap(net)), validation, mel, fine)
+        distance, _, pitch = spectral_distances(plain_copy(unwrap(net)), validation, mel, fine)
         best = distance + args.fine_weight * pitch
         logging.info("start: validation mel distance %.4f fine spectrum %.4f (bar %.4f)", distance, pitch, best)
     windows = training_windows(cache, int(length), args.seed + start + 7919 * where.rank)
@@ -178,7 +178,7 @@ def train(args):
             logging.info("step %d loss %.4f (%.2f s/step)", step, loss.item(), (time.time() - started) / (step - start))
         if where.main and (step % args.eval_every == 0 or step == start + args.steps):
             plain = plain_copy(unwrap(net))
-            distance, used, pitch = mel_distance(plain, validation, mel, fine)
+            distance, used, pitch = spectral_distances(plain, validation, mel, fine)
             score = distance + args.fine_weight * pitch
             logging.info("step %d validation mel distance %.4f fine spectrum %.4f codes used %d (score %.4f, best "
                          "%.4f)", step, distance, pitch, used, score, best)
@@ -198,7 +198,7 @@ def evaluate(args):
     mel = MultiScaleMel(model.config.sample_rate)
     clips = validation_clips(cache, args.validation_clips, 2 * model.config.sample_rate // model.config.hop
                              * model.config.hop)
-    distance, used, pitch = mel_distance(model, clips, mel, FineSpectrum(model.config.sample_rate))
+    distance, used, pitch = spectral_distances(model, clips, mel, FineSpectrum(model.config.sample_rate))
     print(f"multi-scale mel distance {distance:.4f}, fine spectrum distance {pitch:.4f} over {len(clips)} validation "
           f"clips of 2 s; {used} distinct codes in the first codebook" + (" (collapsed)" if used < MIN_CODES_USED else ""))
 
