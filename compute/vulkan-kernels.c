@@ -51,9 +51,9 @@ static const uint32_t top_k_spv[] =
 #define WORDS(n) ((size_t) (n) * 4)
 #define KERNEL(id, spv, bindings, words, lanes, rows, columns) \
   [id] = { #spv, spv##_spv, sizeof spv##_spv, bindings, WORDS (words), lanes, rows, columns, 0 }
-/* gemm_tiled.comp: two buffers each of A's and B's tiles, DEPTH rows of TILE + 4 floats (as in shaders/meson.build) */
+/* gemm_tiled.comp: a tile of A and one of B, each DEPTH rows of TILE + 4 floats (as in shaders/meson.build) */
 #define TILED_KERNEL(id, spv, tile, depth) \
-  [id] = { #spv, spv##_spv, sizeof spv##_spv, 4, WORDS (13), SR_LANES_TILE, tile, tile, 2 * 2 * (depth) * ((tile) + 4) * 4 }
+  [id] = { #spv, spv##_spv, sizeof spv##_spv, 4, WORDS (13), SR_LANES_TILE, tile, tile, 2 * (depth) * ((tile) + 4) * 4 }
 
 static const SrKernelInfo kernels[SR_N_KERNELS] = {
   KERNEL (SR_KERNEL_GEMM, gemm, 4, 13, SR_LANES_GEMM, 32, 1),
@@ -62,7 +62,7 @@ static const SrKernelInfo kernels[SR_N_KERNELS] = {
   KERNEL (SR_KERNEL_GEMV, gemm, 4, 13, SR_LANES_GEMM, 1, 1),
   KERNEL (SR_KERNEL_GEMV_VEC4, gemm_vec4, 4, 13, SR_LANES_GEMM, 1, 8),
   KERNEL (SR_KERNEL_GEMV_VEC4_HALF, gemm_vec4_half, 4, 13, SR_LANES_GEMM, 1, 8),
-  TILED_KERNEL (SR_KERNEL_GEMM_TILED, gemm_tiled, 128, 8),
+  TILED_KERNEL (SR_KERNEL_GEMM_TILED, gemm_tiled, 128, 16),
   TILED_KERNEL (SR_KERNEL_GEMM_TILED64, gemm_tiled64, 64, 16),
   KERNEL (SR_KERNEL_ATTENTION, attention, 6, 11, SR_LANES_DEVICE, 0, 0),
   KERNEL (SR_KERNEL_ATTENTION_HEAD64, attention_head64, 6, 11, SR_LANES_DEVICE, 0, 0),

@@ -133,13 +133,14 @@ gemm_cases (SrBackend *dut)
     {
       /* every fifth a row vector: the decoder step's matrix-vector path; every third (m ≥ 8) over several of the
        * GPU kernel's 64- or 128-wide tiles, ragged edges included, with its own mix of transposes and fp16 B and
-       * mostly inner sizes and columns in fours (the kernel's four-at-a-time reads) */
+       * mostly rows, inner sizes and columns in fours (the kernel reads four at a time along whichever dimension is
+       * contiguous: rows of a transposed A, inner steps of a transposed B) */
       bool wide = round % 3 == 2 && round % 5 != 4;
       int w = round / 3;
       int64_t m = round % 5 == 4 ? 1 : wide ? size_in (8, 300) : size_in (1, 70);
       int64_t n = wide ? size_in (1, 300) : size_in (1, 90), k = wide ? size_in (1, 300) : size_in (1, 130);
       if (wide && w % 3 != 2)
-        n = (n + 3) / 4 * 4, k = (k + 3) / 4 * 4;
+        m = (m + 3) / 4 * 4, n = (n + 3) / 4 * 4, k = (k + 3) / 4 * 4;
       int64_t batch = round % 3 == 0 || (wide && w % 4 == 0) ? 3 : 1;
       bool ta = wide ? w & 1 : round & 1, tb = wide ? (w >> 1) & 1 : (round >> 1) & 1, shared = round % 2 == 0;
       SrDType bt = (wide ? (w >> 2) & 1 : round % 4 == 3) ? SR_DTYPE_F16 : SR_DTYPE_F32;

@@ -2,7 +2,7 @@
 # harnesses from .gpu/ under /tmp (only the libraries the machine lacks linked in), NVIDIA's Vulkan driver named.
 for f in .gl/*.deb; do dpkg -x "$f" /; done
 ldconfig
-for pack in kernels metric; do
+for pack in kernels metric variants; do
   [ -f ".gpu/$pack.tar.xz" ] || continue
   mkdir -p "/tmp/$pack/use" && tar xJf ".gpu/$pack.tar.xz" -C "/tmp/$pack"
   for lib in "/tmp/$pack"/lib/*; do
