@@ -54,6 +54,76 @@ count_matches (GArray *reference, GArray *rendered, double onset_tolerance, doub
   return matched;
 }
 
+static int
+compare_onsets (gconstpointer a, gconstpointer b)
+{
+  const BeatNote *x = a, *y = b;
+  return (x->onset > y->onset) - (x->onset < y->onset);
+}
+
+/* With SIGHTREAD_ASAP_DETAIL=PART-OF-A-PATH: where that piece's notes go unmatched, in score order, each with the
+ * rendered note of its pitch nearest in onset; with SIGHTREAD_ASAP_DUMP=FILE also both note lists, for
+ * tools/asap_drift.py to find where the rendering starts to drift. */
+static void
+print_unmatched (GArray *reference, GArray *rendered, double shift)
+{
+  for (guint i = 0; i < rendered->len; i++)
+    {
+      g_array_index (rendered, BeatNote, i).used = FALSE;
+      g_array_index (rendered, BeatNote, i).onset += shift;
+    }
+  for (guint i = 0; i < reference->len; i++)
+    g_array_index (reference, BeatNote, i).used = FALSE;
+  count_matches (reference, rendered, 1.0 / 64, 4.0 / 480);
+  g_array_sort (reference, compare_onsets);
+  g_array_sort (rendered, compare_onsets);
+  const char *dump = g_getenv ("SIGHTREAD_ASAP_DUMP");
+  if (dump != NULL)
+    {
+      FILE *out = fopen (dump, "w");
+      for (guint i = 0; out != NULL && i < reference->len; i++)
+        {
+          const BeatNote *r = &g_array_index (reference, BeatNote, i);
+          fprintf (out, "reference\t%u\t%.6f\t%.6f\n", r->pitch, r->onset, r->duration);
+        }
+      for (guint i = 0; out != NULL && i < rendered->len; i++)
+        {
+          const BeatNote *r = &g_array_index (rendered, BeatNote, i);
+          fprintf (out, "rendered\t%u\t%.6f\t%.6f\n", r->pitch, r->onset - shift, r->duration);
+        }
+      if (out != NULL)
+        fclose (out);
+    }
+  guint shown = 0;
+  for (guint i = 0; i < reference->len && shown < 60; i++)
+    {
+      const BeatNote *r = &g_array_index (reference, BeatNote, i);
+      gboolean matched = FALSE;
+      const BeatNote *nearest = NULL;
+      for (guint j = 0; j < rendered->len; j++)
+        {
+          const BeatNote *e = &g_array_index (rendered, BeatNote, j);
+          if (e->pitch != r->pitch)
+            continue;
+          if (e->used && fabs (e->onset - r->onset) <= 1.0 / 64
+              && fabs (e->duration - r->duration) <= 4.0 / 480 + 0.1 * r->duration)
+            matched = TRUE;
+          if (nearest == NULL || fabs (e->onset - r->onset) < fabs (nearest->onset - r->onset))
+            nearest = e;
+        }
+      if (matched)
+        continue;
+      shown++;
+      if (nearest != NULL)
+        g_test_message ("unmatched: pitch %3u at %9.4f for %7.4f; nearest rendered at %9.4f for %7.4f", r->pitch,
+                        r->onset, r->duration, nearest->onset, nearest->duration);
+      else
+        g_test_message ("unmatched: pitch %3u at %9.4f for %7.4f; none rendered", r->pitch, r->onset, r->duration);
+    }
+  for (guint i = 0; i < rendered->len; i++)
+    g_array_index (rendered, BeatNote, i).onset -= shift;
+}
+
 static void
 test_rendered_scores_match_asap_score_midi (void)
 {
@@ -128,6 +198,9 @@ test_rendered_scores_match_asap_score_midi (void)
               best_shift = shift;
             }
         }
+      const char *detail = g_getenv ("SIGHTREAD_ASAP_DETAIL");
+      if (detail != NULL && strstr (folders->pdata[f], detail) != NULL)
+        print_unmatched (reference, rendered, best_shift);
       total_reference += reference->len;
       total_rendered += rendered->len;
       total_matched += matched;
