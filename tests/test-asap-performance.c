@@ -62,7 +62,7 @@ compare_onsets (gconstpointer a, gconstpointer b)
 }
 
 /* With SIGHTREAD_ASAP_DETAIL=PART-OF-A-PATH: where that piece's notes go unmatched, in score order, each with the
- * rendered note of its pitch nearest in onset; with SIGHTREAD_ASAP_DUMP=FILE also both note lists, for
+ * rendered note of its pitch nearest in onset; with SIGHTREAD_ASAP_DUMP=FILE also appends both note lists to FILE, for
  * tools/asap_drift.py to find where the rendering starts to drift. */
 static void
 print_unmatched (GArray *reference, GArray *rendered, double shift)
@@ -80,7 +80,7 @@ print_unmatched (GArray *reference, GArray *rendered, double shift)
   const char *dump = g_getenv ("SIGHTREAD_ASAP_DUMP");
   if (dump != NULL)
     {
-      FILE *out = fopen (dump, "w");
+      FILE *out = fopen (dump, "a");
       for (guint i = 0; out != NULL && i < reference->len; i++)
         {
           const BeatNote *r = &g_array_index (reference, BeatNote, i);
