@@ -36,7 +36,8 @@ uvec2 a_place(uint e) { return pc.a_inner == 1u ? uvec2(e / DEPTH, e % DEPTH) : 
 uvec2 b_place(uint e) { return pc.b_col == 1u ? uvec2(e % TILE, e / TILE) : uvec2(e / DEPTH, e % DEPTH); }
 // The same for quad E: its first element
 uvec2 quad_place(uint reads, uint e) {
-  return reads == QUADS_ALONG_P ? uvec2(e / (DEPTH / 4), e % (DEPTH / 4) * 4) : uvec2(e % (TILE / 4) * 4, e / (TILE / 4));
+  return reads == QUADS_ALONG_P ? uvec2(e / (DEPTH / 4), e % (DEPTH / 4) * 4)
+                                : uvec2(e % (TILE / 4) * 4, e / (TILE / 4));
 }
 
 vec4 b_quad_at(uint index) {

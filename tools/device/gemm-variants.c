@@ -1,7 +1,8 @@
 /* A device-machine harness (tools/device/README.md): one build of it per variant of shaders/gemm_tiled.comp
  * (gemm-variants.sh links each against its own SPIR-V). `gemm-NAME NAME [tiled64|tiled128] [SIZE]` first checks the
  * variant's tiles against the CPU backend on odd shapes (every operand layout the kernel reads differently), then
- * times SIZE³ (default 4096) fp32, fp16 B and B transposed with ten GEMMs a submission, median of five. Not part of the product. */
+ * times SIZE³ (default 4096) fp32, fp16 B and B transposed with ten GEMMs a submission, median of five. Not part of
+ * the product. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,7 +43,8 @@ check (SrBackend *vk, SrBackend *cpu, int m, int k, int n, bool transpose_a, boo
 {
   int64_t sa[2] = { transpose_a ? k : m, transpose_a ? m : k }, sb[2] = { transpose_b ? n : k, transpose_b ? k : n };
   int64_t sc[2] = { m, n }, sbias[1] = { n };
-  float *ha = malloc (sizeof (float) * m * k), *hb = malloc (sizeof (float) * k * n), *hbias = malloc (sizeof (float) * n);
+  float *ha = malloc (sizeof (float) * m * k), *hb = malloc (sizeof (float) * k * n);
+  float *hbias = malloc (sizeof (float) * n);
   float *c0 = malloc (sizeof (float) * m * n), *c1 = malloc (sizeof (float) * m * n);
   fill (ha, (size_t) m * k, 1), fill (hb, (size_t) k * n, 2), fill (hbias, n, 3);
   SrBackend *backends[2] = { cpu, vk };
@@ -50,9 +52,11 @@ check (SrBackend *vk, SrBackend *cpu, int m, int k, int n, bool transpose_a, boo
   for (int i = 0; i < 2; i++)
     {
       SrTensor *a = sr_tensor_new (backends[i], SR_DTYPE_F32, 2, sa), *b = sr_tensor_new (backends[i], b_type, 2, sb);
-      SrTensor *c = sr_tensor_new (backends[i], SR_DTYPE_F32, 2, sc), *t = sr_tensor_new (backends[i], SR_DTYPE_F32, 1, sbias);
+      SrTensor *c = sr_tensor_new (backends[i], SR_DTYPE_F32, 2, sc);
+      SrTensor *t = sr_tensor_new (backends[i], SR_DTYPE_F32, 1, sbias);
       sr_tensor_write_f32 (a, ha), sr_tensor_write_f32 (b, hb), sr_tensor_write_f32 (t, hbias);
-      SrGemm g = { .a = a, .b = b, .c = c, .bias = bias ? t : NULL, .transpose_a = transpose_a, .transpose_b = transpose_b };
+      SrGemm g = { .a = a, .b = b, .c = c, .bias = bias ? t : NULL, .transpose_a = transpose_a,
+                   .transpose_b = transpose_b };
       if (!sr_gemm (backends[i], &g) || !sr_backend_sync (backends[i]) || !sr_tensor_read_f32 (c, results[i]))
         printf ("failed on %s: %s\n", sr_backend_name (backends[i]), sr_backend_error (backends[i]));
       sr_tensor_free (a), sr_tensor_free (b), sr_tensor_free (c), sr_tensor_free (t);
@@ -121,7 +125,8 @@ main (int argc, char **argv)
       }
   printf ("%-14s %s on %s: worst error %.2e (%s); %d³ fp32 %.2f TFLOP/s, fp16 B %.2f, B transposed %.2f\n",
           variant, kernels, sr_backend_device_name (vk), worst, worst < 1e-4 ? "ok" : "WRONG", size,
-          rate (vk, size, SR_DTYPE_F32, false), rate (vk, size, SR_DTYPE_F16, false), rate (vk, size, SR_DTYPE_F32, true));
+          rate (vk, size, SR_DTYPE_F32, false), rate (vk, size, SR_DTYPE_F16, false),
+          rate (vk, size, SR_DTYPE_F32, true));
   sr_backend_free (vk), sr_backend_free (cpu);
   return worst < 1e-4 ? 0 : 1;
 }

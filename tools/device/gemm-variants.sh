@@ -3,16 +3,17 @@
 # glslc's defines, its optimisation flag, and its source, default shaders/gemm_tiled.comp; "HEAD" is the committed
 # one), each linked against its own SPIR-V in place of the library's, and packs them with the libraries they load into
 # .gpu/variants.tar.xz. With VARIANTS_FULL=1 each also gets the kernel tests (backend-ops-NAME) and the benchmarks
-# (bench-NAME) built with it (the pack then no longer fits beside kernels.tar.xz). There: tools/device/variants.sh (carry .gpu/variants.tar.xz and .gl). Here, `VARIANTS_HERE=1` also
-# runs each on this machine's Vulkan device (lavapipe: correctness only, small size). Run from the repository root
-# after a build (default folder: build).
+# (bench-NAME) built with it (the pack then no longer fits beside kernels.tar.xz). There: tools/device/variants.sh
+# (carry .gpu/variants.tar.xz and .gl). Here, `VARIANTS_HERE=1` also runs each on this machine's Vulkan device
+# (lavapipe: correctness only, small size). Run from the repository root after a build (default folder: build).
 set -eu
 build=${1:-build}
 ninja -C "$build" compute/libsr-compute.a tests/test-backend-ops
 work=$(mktemp -d)
 mkdir -p "$work/out/lib"
 git show HEAD:shaders/gemm_tiled.comp > "$work/HEAD.comp"
-flags="-O2 -Icompute -I$build/compute $(pkg-config --cflags glib-2.0 json-glib-1.0) -I/usr/include/x86_64-linux-gnu/openblas-pthread/"
+flags="-O2 -Icompute -I$build/compute $(pkg-config --cflags glib-2.0 json-glib-1.0)
+  -I/usr/include/x86_64-linux-gnu/openblas-pthread/"
 libs="$build/compute/libsr-compute.a $(pkg-config --libs vulkan glib-2.0 json-glib-1.0) -lopenblas -lm -lpthread"
 while IFS='|' read -r name kernel defines optimise source; do
   [ -n "$name" ] || continue

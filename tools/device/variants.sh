@@ -16,5 +16,6 @@ if [ -n "${VARIANTS_BENCH:-}" ]; then
   timeout 150 /tmp/variants/backend-ops-$VARIANTS_BENCH --tap -p /backend-ops/vulkan > "$OUT/backend-ops.txt" 2>&1
   echo "backend-ops-$VARIANTS_BENCH exit $?" >> "$OUT/backend-ops.txt"
   grep -E "^(ok|not ok)|exit" "$OUT/backend-ops.txt"
-  timeout 120 /tmp/variants/bench-$VARIANTS_BENCH gemm gemm-large attention norm 2>&1 | grep -v " cpu " | tee "$OUT/bench.txt"
+  timeout 120 /tmp/variants/bench-$VARIANTS_BENCH gemm gemm-large attention norm 2>&1 | grep -v " cpu " |
+    tee "$OUT/bench.txt"
 fi
