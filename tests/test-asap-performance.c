@@ -1,7 +1,7 @@
 /* Score → performance on ASAP: our rendering of each xml_score.mxl against the independently made midi_score.mid,
  * note for note by pitch, onset in beats (within a 64th of a quarter) and duration (within 10 %: the reference
  * plays notes a little short), over every piece that has both. The issue's target is ≥ 98 % of notes; we are not
- * there yet (89.1 % on 2026-11-26), so this test guards against falling back below the level reached. */
+ * there yet (89.17 % on 2026-11-26), so this test guards against falling back below the level reached. */
 #include <math.h>
 
 #include "midi-notes.h"
@@ -210,7 +210,7 @@ test_rendered_scores_match_asap_score_midi (void)
   double share = 100.0 * total_matched / MAX (total_reference, 1);
   g_test_message ("%u pieces: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " score-MIDI notes matched (%.2f %%), %"
                   G_GUINT64_FORMAT " rendered", folders->len, total_matched, total_reference, share, total_rendered);
-  g_assert_cmpfloat (share, >=, 88.9);
+  g_assert_cmpfloat (share, >=, 89.1);
 }
 
 int

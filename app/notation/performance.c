@@ -176,17 +176,17 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
                 note.arpeggiate |= arpeggiate != NULL;
                 note.roll_down |= sr_xml_attribute_is (arpeggiate, "direction", "down");
                 /* Detached marks sound for part of the note, as MuseScore plays them: a staccatissimo a third, a
-                 * staccato half, a portato two thirds; where writers stack them (a staccato over a staccatissimo),
-                 * the last one written is meant. A marcato is detached too (two thirds) unless a shorter mark says
-                 * more. */
+                 * staccato half, a portato two thirds; where writers stack a staccato and a staccatissimo (in
+                 * either order: one edition's wedge over another's dot), the staccato is meant, as ASAP's score
+                 * MIDI plays both orders. A marcato is detached too (two thirds) unless a shorter mark says more. */
                 const xmlNode *articulations = sr_xml_child (item, "articulations");
-                gboolean marcato = FALSE;
+                gboolean marcato = FALSE, staccato = FALSE;
                 for (const xmlNode *mark = articulations != NULL ? articulations->children : NULL; mark != NULL;
                      mark = mark->next)
                   if (sr_xml_is_element (mark, "staccatissimo"))
-                    note.length_factor = 1.0 / 3;
+                    note.length_factor = staccato ? 0.5 : 1.0 / 3;
                   else if (sr_xml_is_element (mark, "staccato") || sr_xml_is_element (mark, "spiccato"))
-                    note.length_factor = 0.5;
+                    note.length_factor = 0.5, staccato = TRUE;
                   else if (sr_xml_is_element (mark, "detached-legato"))
                     note.length_factor = 2.0 / 3;
                   else if (sr_xml_is_element (mark, "strong-accent"))
