@@ -63,7 +63,8 @@ static void
 test_a_unison_of_two_voices_sounds_once_and_a_staccato_wins_over_a_staccatissimo (void)
 {
   /* Voice 1 holds C5 for a half; voice 2 strikes the same C5 for a quarter: one key, held for the half. Then a
-   * staccato stacked with a staccatissimo, in either order, plays half of the note (as ASAP's score MIDI does). */
+   * staccato stacked with a staccatissimo, in either order, plays half of the note (as ASAP's score MIDI mostly
+   * does). */
   g_autoptr(GArray) notes = perform_one_measure (
     "<time><beats>3</beats><beat-type>4</beat-type></time>",
     "<note><pitch><step>C</step><octave>5</octave></pitch><duration>16</duration><voice>1</voice></note>"

@@ -177,8 +177,10 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
                 note.roll_down |= sr_xml_attribute_is (arpeggiate, "direction", "down");
                 /* Detached marks sound for part of the note, as MuseScore plays them: a staccatissimo a third, a
                  * staccato half, a portato two thirds; where writers stack a staccato and a staccatissimo (in
-                 * either order: one edition's wedge over another's dot), the staccato is meant, as ASAP's score
-                 * MIDI plays both orders. A marcato is detached too (two thirds) unless a shorter mark says more. */
+                 * either order), the staccato sounds: ASAP's score MIDI plays it so in more of its pieces (17-1,
+                 * 8-1, 11-1 of Beethoven's sonatas), the wedge in fewer (Chopin op. 25/4, sonatas 7-1, 17-3, 21-3),
+                 * 399 more notes matched over the corpus than taking the last mark. A marcato is detached too (two
+                 * thirds) unless a shorter mark says more. */
                 const xmlNode *articulations = sr_xml_child (item, "articulations");
                 gboolean marcato = FALSE, staccato = FALSE;
                 for (const xmlNode *mark = articulations != NULL ? articulations->children : NULL; mark != NULL;
