@@ -16,6 +16,9 @@ static const uint32_t gemm_tiled_spv[] =
 static const uint32_t gemm_tiled64_spv[] =
 #include "gemm_tiled64.spv.inc"
 ;
+static const uint32_t gemv_split_spv[] =
+#include "gemv_split.spv.inc"
+;
 static const uint32_t attention_spv[] =
 #include "attention.spv.inc"
 ;
@@ -64,6 +67,9 @@ static const SrKernelInfo kernels[SR_N_KERNELS] = {
   KERNEL (SR_KERNEL_GEMV_VEC4_HALF, gemm_vec4_half, 4, 13, SR_LANES_GEMM, 1, 8),
   TILED_KERNEL (SR_KERNEL_GEMM_TILED, gemm_tiled, 128, 16),
   TILED_KERNEL (SR_KERNEL_GEMM_TILED64, gemm_tiled64, 64, 16),
+  /* gemv_split.comp: 32 columns of one row a work group, its 32 × 8 partial quads in shared memory */
+  [SR_KERNEL_GEMV_SPLIT] = { "gemv_split", gemv_split_spv, sizeof gemv_split_spv, 4, WORDS (13), SR_LANES_TILE, 1, 32,
+                             32 * 8 * 16 },
   KERNEL (SR_KERNEL_ATTENTION, attention, 6, 11, SR_LANES_DEVICE, 0, 0),
   KERNEL (SR_KERNEL_ATTENTION_HEAD64, attention_head64, 6, 11, SR_LANES_DEVICE, 0, 0),
   KERNEL (SR_KERNEL_ATTENTION_PROBABILITIES, attention_probabilities, 7, 11, SR_LANES_DEVICE, 0, 0),

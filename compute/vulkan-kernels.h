@@ -17,6 +17,7 @@ typedef enum {
   /* shared-memory tiles of 128 × 128 and 64 × 64 for GPUs (the ones above are written for CPU drivers) */
   SR_KERNEL_GEMM_TILED,
   SR_KERNEL_GEMM_TILED64,
+  SR_KERNEL_GEMV_SPLIT,
   SR_KERNEL_ATTENTION,
   SR_KERNEL_ATTENTION_HEAD64,
   SR_KERNEL_ATTENTION_PROBABILITIES,

@@ -54,6 +54,11 @@ vk_gemm (SrBackend *backend, const SrGemm *gemm)
     (gemm->bias != NULL) | (gemm->accumulate << 1) | ((uint32_t) gemm->activation << 8),
   };
   uint32_t batch = (uint32_t) sr_tensor_batch (a, 2);
+  /* a few rows (a decoder step) on a GPU: each work group splits the inner dimension over its invocations, where B's
+   * rows are contiguous and in fours */
+  if (m < 8 && vk->gemm_kernels != SR_GEMM_LANES && !gemm->transpose_b && n % 4 == 0)
+    return DISPATCH (vk, SR_KERNEL_GEMV_SPLIT, push, m, ceil_div (n, sr_kernel_info (SR_KERNEL_GEMV_SPLIT)->columns),
+                     batch, a, b, gemm->bias, gemm->c);
   if (m >= 8 && vk->gemm_kernels != SR_GEMM_LANES)
     {
       /* 128-wide tiles keep twice the sums per value read, but a grid of few of them leaves a GPU's cores idle */

@@ -141,6 +141,9 @@ gemm_cases (SrBackend *dut)
       int64_t n = wide ? size_in (1, 300) : size_in (1, 90), k = wide ? size_in (1, 300) : size_in (1, 130);
       if (wide && w % 3 != 2)
         m = (m + 3) / 4 * 4, n = (n + 3) / 4 * 4, k = (k + 3) / 4 * 4;
+      /* most row vectors with columns in fours: a GPU's split-inner-dimension kernel takes those */
+      if (round % 5 == 4 && round % 3 != 0)
+        n = (n + 3) / 4 * 4;
       int64_t batch = round % 3 == 0 || (wide && w % 4 == 0) ? 3 : 1;
       bool ta = wide ? w & 1 : round & 1, tb = wide ? (w >> 1) & 1 : (round >> 1) & 1, shared = round % 2 == 0;
       SrDType bt = (wide ? (w >> 2) & 1 : round % 4 == 3) ? SR_DTYPE_F16 : SR_DTYPE_F32;
