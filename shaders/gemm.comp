@@ -4,7 +4,7 @@
 // same address by every lane of a work group, which CPU drivers (lavapipe) turn into one broadcast load, and B as
 // vec4. No shared memory. On lavapipe, 1024³: one group of four columns ≈ 15 GFLOP/s, two ≈ 20 (each A value feeds
 // twice the sums); the GPU kernel's shared-memory tiles (gemm_tiled.comp) 6–8. On an H200 it is the other way round:
-// 1.3 TFLOP/s at 4096³ against the tiles' 32.
+// 1.3 TFLOP/s at 4096³ against the tiles' 38; a decoder step's few rows go to gemv_split.comp there.
 #include "common.glsl"
 
 layout(constant_id = 1) const uint ROWS = 32;
