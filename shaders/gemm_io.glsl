@@ -1,5 +1,5 @@
-// What both GEMM kernels (gemm.comp for CPU drivers, gemm_tiled.comp for GPUs) share: the push constants, the
-// operand bindings and the epilogue (bias, activation, accumulation) of one element of C.
+// What the GEMM kernels (gemm.comp for CPU drivers, gemm_tiled.comp and gemv_split.comp for GPUs) share: the push
+// constants, the operand bindings and the epilogue (bias, activation, accumulation) of one element of C.
 layout(push_constant) uniform Push {
   uint halves;
   uint m, n, k;
@@ -18,6 +18,14 @@ layout(binding = 3) buffer C { float c[]; };
 layout(binding = 0) readonly buffer A4 { vec4 a_vec4[]; };
 layout(binding = 1) readonly buffer B4 { vec4 b_vec4[]; };
 layout(binding = 1) readonly buffer B4H { uvec2 b_half4[]; };
+
+// Four of B's values from INDEX on (a multiple of 4), fp32 or fp16 by the halves bit
+vec4 b_quad_at(uint index) {
+  if (((pc.halves >> 1) & 1u) == 0u)
+    return b_vec4[index >> 2];
+  uvec2 packed = b_half4[index >> 2];
+  return vec4(unpackHalf2x16(packed.x), unpackHalf2x16(packed.y));
+}
 
 void store(uint z, uint row, uint column, float value) {
   if ((pc.flags & 1u) != 0u)

@@ -40,13 +40,6 @@ uvec2 quad_place(uint reads, uint e) {
                                 : uvec2(e % (TILE / 4) * 4, e / (TILE / 4));
 }
 
-vec4 b_quad_at(uint index) {
-  if (((pc.halves >> 1) & 1u) == 0u)
-    return b_vec4[index >> 2];
-  uvec2 packed = b_half4[index >> 2];
-  return vec4(unpackHalf2x16(packed.x), unpackHalf2x16(packed.y));
-}
-
 // A quad's first element is in range exactly when the whole quad is: the dimension it runs along is a multiple of 4.
 // READS is a constant at each call, so that each inlined copy knows its placement; tiles wholly inside skip the checks.
 void fetch_a_quads(uint reads, uint z, uint row0, uint p0) {

@@ -11,13 +11,6 @@ const uint QUADS = 8, SLICES = 32; // QUADS · SLICES = the work group's 256 inv
 
 shared vec4 partial[SLICES][QUADS];
 
-vec4 b_quad(uint index) {
-  if (((pc.halves >> 1) & 1u) == 0u)
-    return b_vec4[index >> 2];
-  uvec2 packed = b_half4[index >> 2];
-  return vec4(unpackHalf2x16(packed.x), unpackHalf2x16(packed.y));
-}
-
 void main() {
   uint row = gl_WorkGroupID.x, z = gl_WorkGroupID.z;
   uint quad = gl_LocalInvocationID.x % QUADS, slice = gl_LocalInvocationID.x / QUADS;
@@ -26,7 +19,7 @@ void main() {
   if (column < pc.n) {
     uint a_at = z * pc.a_batch + row * pc.a_row, b_at = z * pc.b_batch + column;
     for (uint p = slice; p < pc.k; p += SLICES)
-      sum += a[a_at + p * pc.a_inner] * b_quad(b_at + p * pc.b_inner);
+      sum += a[a_at + p * pc.a_inner] * b_quad_at(b_at + p * pc.b_inner);
   }
   partial[slice][quad] = sum;
   barrier();

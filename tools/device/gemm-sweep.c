@@ -4,25 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <vulkan/vulkan.h>
 
 #include "backend.h"
-
-static double
-now (void)
-{
-  struct timespec t;
-  clock_gettime (CLOCK_MONOTONIC, &t);
-  return t.tv_sec + t.tv_nsec * 1e-9;
-}
-
-static int
-compare (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
+#include "harness.h"
 
 static void
 print_heaps (void)
@@ -86,14 +71,14 @@ main (void)
             sr_gemm (vk, &g), sr_backend_sync (vk);
             for (int t = 0; t < 5; t++)
               {
-                double t0 = now ();
+                double t0 = harness_now ();
                 for (int r = 0; r < reps; r++)
                   sr_gemm (vk, &g);
                 if (!sr_backend_sync (vk))
                   printf (" failed: %s", sr_backend_error (vk));
-                times[t] = (now () - t0) / reps;
+                times[t] = (harness_now () - t0) / reps;
               }
-            qsort (times, 5, sizeof times[0], compare);
+            qsort (times, 5, sizeof times[0], harness_compare_doubles);
             printf ("   %s %8.1f GFLOP/s", kernels[v], 2.0 * m * n * k / times[2] * 1e-9);
             sr_tensor_free (a), sr_tensor_free (b), sr_tensor_free (c);
           }

@@ -7,24 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "backend.h"
-
-static double
-now (void)
-{
-  struct timespec t;
-  clock_gettime (CLOCK_MONOTONIC, &t);
-  return t.tv_sec + t.tv_nsec * 1e-9;
-}
-
-static int
-compare (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
+#include "harness.h"
 
 static void
 fill (float *values, size_t count, unsigned seed)
@@ -89,13 +74,13 @@ rate (SrBackend *vk, int size, SrDType b_type, bool transpose_b)
   sr_gemm (vk, &g), sr_backend_sync (vk);
   for (int t = 0; t < TIMES; t++)
     {
-      double t0 = now ();
+      double t0 = harness_now ();
       for (int r = 0; r < PER_SUBMISSION; r++)
         sr_gemm (vk, &g);
       sr_backend_sync (vk);
-      times[t] = (now () - t0) / PER_SUBMISSION;
+      times[t] = (harness_now () - t0) / PER_SUBMISSION;
     }
-  qsort (times, TIMES, sizeof times[0], compare);
+  qsort (times, TIMES, sizeof times[0], harness_compare_doubles);
   sr_tensor_free (a), sr_tensor_free (b), sr_tensor_free (c);
   return 2.0 * size * size * (double) size / times[TIMES / 2] * 1e-12;
 }
