@@ -1,11 +1,18 @@
 #!/usr/bin/python3
 """How the audio codec trains (train/sightread_train/codec.py), as TAP: its quantiser keeps its codebook in use (two
 codecs trained with gradient-learned codebooks collapsed onto a handful of codes), and the weight norm it trains with
-is folded away before export without changing what it computes."""
+is folded away before export without changing what it computes; a machine without libsndfile trains from a pack."""
 
+import io
+import json
+import subprocess
 import sys
+import tarfile
+import tempfile
 from pathlib import Path
 
+import numpy as np
+import soundfile
 import torch
 import torch.nn.functional as F
 
@@ -130,6 +137,59 @@ for name, loss in (("mel", mel), ("fine spectrum", fine)):
         mel_ratio = semitone / level
 check("and tells the semitone apart more sharply than the mel distance does", fine_ratio > mel_ratio,
       f"semitone / level: fine {fine_ratio:.2f}, mel {mel_ratio:.2f}")
+
+
+
+def write_shard(path, systems):
+    """A data factory shard of SYSTEMS (key → (float32 audio, look)), as the audio build writes them."""
+    with tarfile.open(path, "w") as tar:
+        for key, (audio, look) in systems.items():
+            flac = io.BytesIO()
+            soundfile.write(flac, audio, 44100, format="FLAC")
+            for kind, data in (("flac", flac.getvalue()), ("json", json.dumps({"piece": path.stem, "look": look,
+                                                                                 "notes": []}).encode())):
+                member = tarfile.TarInfo(f"{key}.{kind}")
+                member.size = len(data)
+                tar.addfile(member, io.BytesIO(data))
+
+
+script = Path(__file__).resolve().parents[1] / "train" / "train_codec.py"
+with tempfile.TemporaryDirectory() as folder:
+    cache = Path(folder)
+    t = np.arange(3 * 44100) / 44100
+    rng = np.random.default_rng(6)
+    # a new random pitch every 50 ms and a little noise: sounds that take many codes, as music does
+    melody = 110 * 2 ** (rng.integers(0, 48, t.size // 2205 + 1).repeat(2205)[:t.size] / 12)
+    for split, pieces in (("train", ("a", "b")), ("validation", ("v",))):
+        (cache / "shards" / split).mkdir(parents=True)
+        for piece in pieces:
+            tone = lambda hz, gain: (gain * (np.sin(2 * np.pi * np.cumsum(hz * np.ones_like(t)) / 44100)  # noqa: E731
+                                             + 0.1 * rng.standard_normal(t.size))).astype(np.float32)
+            quiet = tone(melody, 0.01)
+            write_shard(cache / "shards" / split / f"{piece}.tar",
+                        {f"{piece}-s000": (quiet, "engraved"), f"{piece}-s000-scan": (quiet, "scan"),
+                         f"{piece}-s001": (tone(melody, 0.3), "engraved"),
+                         f"{piece}-s002": (tone(440, 0.05), "engraved")})
+    pack = cache / "audio.npz"
+    run = subprocess.run([sys.executable, str(script), "pack", "--cache", str(cache), "--out", str(pack),
+                          "--train-seconds", "10", "--excerpt", "2", "--validation-clips", "2"],
+                         capture_output=True, text=True)
+    check("pack writes a pack", run.returncode == 0 and pack.exists(), run.stderr[-300:])
+    if pack.exists():
+        with np.load(pack) as packed:
+            train, validation = packed["train"], packed["validation"]
+        rms_dbfs = 20 * np.log10(np.sqrt(np.mean(np.square(train / 32767.0), axis=1)))
+        check("it takes the systems of every piece in turn, the scan-like look's copy of a sound left out, until the "
+              "seconds asked for", train.shape == (5, 88200) and train.dtype == np.int16, str(train.shape))
+        check("every excerpt at the codec's input level", np.allclose(rms_dbfs, -20, atol=0.1), str(rms_dbfs))
+        check("and the validation clips are 2 s long", validation.shape == (2, 2 * 44100 // 512 * 512),
+              str(validation.shape))
+        model = cache / "codec.safetensors"
+        run = subprocess.run([sys.executable, str(script), "train", "--pack", str(pack), "--fresh", "--batch", "1",
+                              "--steps", "3", "--time-limit", "0", "--validation-clips", "1", "--model", str(model),
+                              "--log", str(cache / "codec.log")], capture_output=True, text=True)
+        check("a run from a pack stops at its time limit, then validates and exports as at a last step",
+              run.returncode == 0 and model.exists() and "step 1 validation" in run.stderr, run.stderr[-300:])
 
 print(f"1..{len(results)}")
 sys.exit(0 if all(results) else 1)

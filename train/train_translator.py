@@ -366,7 +366,7 @@ def train(args):
     stream = batches(pairs, args.budget, rng, cap)
     started, seen, last = time.time(), 0, start + args.steps
     for step in range(start + 1, start + args.steps + 1):
-        if args.time_limit and time.time() - started > args.time_limit:
+        if args.time_limit is not None and time.time() - started > args.time_limit:
             last = step   # this step is the last: trained, then validated and exported like any final step
         chosen = next(stream)
         seen += len(chosen)
