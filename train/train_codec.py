@@ -46,6 +46,18 @@ def decode_flac(data):
     return audio
 
 
+def random_window(clip, length, rng):
+    """A random LENGTH-sample window of CLIP (at the codec's input level) with a random gain of ±3 dB: the
+    augmentation every training window gets."""
+    start = rng.randrange(clip.size - length + 1)
+    return np.clip(clip[start:start + length] * 10 ** (rng.uniform(-3, 3) / 20), -1, 1).astype(np.float32)
+
+
+def validation_length(config):
+    """Validation clips are 2 s, cut to whole frames."""
+    return 2 * config.sample_rate // config.hop * config.hop
+
+
 def training_windows(cache, length, seed):
     """Endless random LENGTH-sample windows of training audio, each clip brought to the codec's input level first, then
     a random gain of ±3 dB (an augmentation)."""
@@ -62,10 +74,7 @@ def training_windows(cache, length, seed):
             buffer.append(normalize_loudness(audio))
             if len(buffer) < 64:
                 continue
-            clip = buffer.pop(rng.randrange(len(buffer)))
-            start = rng.randrange(clip.size - length + 1)
-            window = clip[start:start + length] * 10 ** (rng.uniform(-3, 3) / 20)
-            yield np.clip(window, -1, 1).astype(np.float32)
+            yield random_window(buffer.pop(rng.randrange(len(buffer))), length, rng)
         epoch += 1
 
 
@@ -117,11 +126,10 @@ def pack(args):
         starts = [rng.randrange(audio.size - length + 1) for _ in range(4)]
         start = max(starts, key=lambda s: float(np.mean(np.square(audio[s:s + length]))))
         excerpts.append(audio[start:start + length])
-    validation = validation_clips(cache, args.validation_clips, 2 * rate // CodecConfig().hop * CodecConfig().hop)
+    validation = validation_clips(cache, args.validation_clips, validation_length(CodecConfig()))
     to_int16 = lambda a: np.round(np.clip(a, -1, 1) * 32767).astype(np.int16)  # noqa: E731
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    np.savez(args.out, train=to_int16(np.stack(excerpts)), validation=to_int16(np.stack(validation)),
-             rate=np.int32(rate))
+    np.savez(args.out, train=to_int16(np.stack(excerpts)), validation=to_int16(np.stack(validation)))
     print(f"{args.out}: {len(excerpts)} training excerpts of {args.excerpt:g} s from {len(by_piece)} pieces, "
           f"{len(validation)} validation clips of 2 s")
 
@@ -133,13 +141,10 @@ def packed_audio(path):
 
 
 def packed_windows(excerpts, length, seed):
-    """Endless random LENGTH-sample windows of packed EXCERPTS (already at the codec's input level), with the same
-    random gain of ±3 dB as `training_windows`."""
+    """Endless random LENGTH-sample windows of packed EXCERPTS (already at the codec's input level)."""
     rng = random.Random(seed)
     while True:
-        excerpt = excerpts[rng.randrange(len(excerpts))]
-        start = rng.randrange(excerpt.size - length + 1)
-        yield np.clip(excerpt[start:start + length] * 10 ** (rng.uniform(-3, 3) / 20), -1, 1).astype(np.float32)
+        yield random_window(excerpts[rng.randrange(len(excerpts))], length, rng)
 
 
 @torch.no_grad()
@@ -220,8 +225,7 @@ def train(args):
         excerpts, validation = packed_audio(args.pack)
         validation = list(validation[:args.validation_clips]) if where.main else []
     else:
-        validation = (validation_clips(cache, args.validation_clips, 2 * config.sample_rate // hop * hop)
-                      if where.main else [])
+        validation = validation_clips(cache, args.validation_clips, validation_length(config)) if where.main else []
     golden_clip = validation[0][:4 * hop] if validation else np.zeros(4 * hop, np.float32)
     # An export must sound closer to the validation clips than the weights it started from, by the mel distance and
     # the fine spectrum together (a resumed run scores its starting weights first: the split may have changed).
@@ -273,8 +277,7 @@ def evaluate(args):
     cache = Path(args.cache).expanduser()
     model, _ = load_model(Path(args.model))
     mel = MultiScaleMel(model.config.sample_rate)
-    clips = validation_clips(cache, args.validation_clips, 2 * model.config.sample_rate // model.config.hop
-                             * model.config.hop)
+    clips = validation_clips(cache, args.validation_clips, validation_length(model.config))
     distance, used, pitch = spectral_distances(model, clips, mel, FineSpectrum(model.config.sample_rate))
     print(f"multi-scale mel distance {distance:.4f}, fine spectrum distance {pitch:.4f} over {len(clips)} validation "
           f"clips of 2 s; {used} distinct codes in the first codebook" + (" (collapsed)" if used < MIN_CODES_USED else ""))
