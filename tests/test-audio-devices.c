@@ -1,8 +1,8 @@
 /* Sound through a real sound system: PortAudio on a JACK server's dummy driver, paced in real time like a sound card
  * (tests/with-jackd.sh starts one). Ten seconds play without an underrun while the clock the overlay reads keeps
  * within 10 ms of the samples the device has played out (the dummy driver plays them in real time), never ahead of
- * the samples handed over and never behind them by more than the output latency and the buffers in flight; ten seconds are recorded to the sample; what plays into the input is what
- * the recording holds. */
+ * the samples handed over and never behind them by more than the output latency and the buffers in flight; ten
+ * seconds are recorded to the sample; what plays into the input is what the recording holds. */
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <math.h>
@@ -16,6 +16,7 @@
 
 #define RATE 44100
 #define TOLERANCE_SECONDS 0.010
+#define PERIOD_SECONDS (256.0 / RATE) /* tests/with-jackd.sh: jackd -p 256 */
 
 static char *scratch;
 
@@ -50,6 +51,14 @@ compare_doubles (gconstpointer a, gconstpointer b)
   return (x > y) - (x < y);
 }
 
+static double
+median_of (GArray *values)
+{
+  g_autoptr(GArray) sorted = g_array_copy (values);
+  g_array_sort (sorted, compare_doubles);
+  return g_array_index (sorted, double, sorted->len / 2);
+}
+
 static void
 test_the_sound_system_lists_the_jack_ports_as_a_device (void)
 {
@@ -72,9 +81,10 @@ test_ten_seconds_play_without_underruns_and_the_clock_keeps_time (void)
   g_assert_cmpfloat (latency, >, 0);
   g_assert_cmpfloat (latency, <, 0.1);
 
-  /* The overlay's view: every 20 ms, which sample is sounding, beside real time and the samples handed over.
+  /* The overlay's view: every 20 ms, which sample is sounding and which were handed over, beside real time.
    * A reading the test thread was pre-empted in the middle of (over 1 ms) says nothing about the clock: skipped. */
-  g_autoptr(GArray) offsets = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) clock_offsets = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) server_offsets = g_array_new (FALSE, FALSE, sizeof (double));
   double most_behind = 0;
   gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
   while (!sr_playback_finished (playback) && g_get_monotonic_time () < deadline)
@@ -87,36 +97,42 @@ test_ten_seconds_play_without_underruns_and_the_clock_keeps_time (void)
         continue; /* not started, or the last buffer is out and the clock runs on to the end */
       g_assert_cmpuint (sounding, <=, consumed);
       most_behind = MAX (most_behind, ((double) consumed - (double) sounding) / RATE);
-      double offset = (double) sounding / RATE - (double) (before + after) / 2 / G_USEC_PER_SEC;
-      g_array_append_val (offsets, offset);
+      double wall = (double) (before + after) / 2 / G_USEC_PER_SEC;
+      double clock_offset = (double) sounding / RATE - wall, server_offset = (double) consumed / RATE - wall;
+      g_array_append_val (clock_offsets, clock_offset);
+      g_array_append_val (server_offsets, server_offset);
     }
-  /* Where the clock stands against real time, less the constant start-up offset: the median's. 99 readings in 100
-   * within the tolerance, and none far off: a loaded machine (the sanitizers' builds, two cores) can hold the dummy
-   * JACK server's own thread back for a cycle or two now and then (19 and 31 ms seen, in 2 runs of 6), which is
-   * the server's lateness, not a clock that drifts. */
-  g_assert_cmpuint (offsets->len, >, 400);
-  g_autoptr(GArray) deviations = g_array_sized_new (FALSE, FALSE, sizeof (double), offsets->len);
-  g_autoptr(GArray) sorted = g_array_copy (offsets);
-  g_array_sort (sorted, compare_doubles);
-  double median = g_array_index (sorted, double, sorted->len / 2);
-  for (guint i = 0; i < offsets->len; i++)
+  /* The clock is judged where the device kept its pace. The dummy server takes one period of samples per cycle, so
+   * the samples handed over stand within a period of their usual place against real time while it keeps time; a
+   * loaded machine (the sanitizers' builds, two cores) can hold the server's own thread back (19, 31 and 13 ms seen),
+   * and the sounding clock then rightly waits at the last sample handed over: the server's lateness, not the clock's.
+   * Where it kept its pace, 99 readings in 100 stand within the tolerance of real time, less the constant start-up
+   * offset; none anywhere is far off; and the server kept its pace through most of the run, or nothing was judged. */
+  g_assert_cmpuint (clock_offsets->len, >, 400);
+  double server_median = median_of (server_offsets), clock_median = median_of (clock_offsets);
+  g_autoptr(GArray) deviations = g_array_new (FALSE, FALSE, sizeof (double));
+  double worst_to_wall = 0;
+  for (guint i = 0; i < clock_offsets->len; i++)
     {
-      double deviation = fabs (g_array_index (offsets, double, i) - median);
-      g_array_append_val (deviations, deviation);
+      double deviation = fabs (g_array_index (clock_offsets, double, i) - clock_median);
+      worst_to_wall = MAX (worst_to_wall, deviation);
+      if (server_median - g_array_index (server_offsets, double, i) <= PERIOD_SECONDS + 0.001)
+        g_array_append_val (deviations, deviation);
     }
   g_array_sort (deviations, compare_doubles);
-  double worst_to_wall = g_array_index (deviations, double, deviations->len - 1);
   double most_to_wall = g_array_index (deviations, double, deviations->len * 99 / 100);
-  g_test_message ("sounding clock: 99 %% of readings within %.1f ms of real time, all within %.1f ms; at most %.1f ms "
-                  "behind the samples handed over (latency %.1f ms); %u underruns", most_to_wall * 1000,
-                  worst_to_wall * 1000, most_behind * 1000, latency * 1000, sr_playback_underruns (playback));
+  g_test_message ("sounding clock: 99 %% of %u readings on the server's pace within %.1f ms of real time, all %u "
+                  "within %.1f ms; at most %.1f ms behind the samples handed over (latency %.1f ms); %u underruns",
+                  deviations->len, most_to_wall * 1000, clock_offsets->len, worst_to_wall * 1000, most_behind * 1000,
+                  latency * 1000, sr_playback_underruns (playback));
+  g_assert_cmpuint (deviations->len, >=, clock_offsets->len * 9 / 10);
   g_assert_true (sr_playback_finished (playback));
   g_assert_cmpuint (sr_playback_clock (playback), ==, 10 * RATE);
   g_assert_cmpuint (sr_playback_underruns (playback), ==, 0);
   g_assert_cmpfloat (most_to_wall, <=, TOLERANCE_SECONDS);
   g_assert_cmpfloat (worst_to_wall, <=, 5 * TOLERANCE_SECONDS);
   /* the device's own buffer, ours, and one JACK may run ahead by when it catches up */
-  g_assert_cmpfloat (most_behind, <=, latency + 2 * 256.0 / RATE + TOLERANCE_SECONDS);
+  g_assert_cmpfloat (most_behind, <=, latency + 2 * PERIOD_SECONDS + TOLERANCE_SECONDS);
 }
 
 static void
