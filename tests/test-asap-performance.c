@@ -1,7 +1,7 @@
 /* Score → performance on ASAP: our rendering of each xml_score.mxl against the independently made midi_score.mid,
  * note for note by pitch, onset in beats (within a 64th of a quarter) and duration (within 10 %: the reference
  * plays notes a little short), over every piece that has both. The issue's target is ≥ 98 % of notes; we are not
- * there yet (89.17 % on 2026-11-26), so this test guards against falling back below the level reached. */
+ * there yet (89.46 % on 2026-11-27), so this test guards against falling back below the level reached. */
 #include <math.h>
 
 #include "midi-notes.h"
@@ -65,7 +65,7 @@ compare_onsets (gconstpointer a, gconstpointer b)
  * rendered note of its pitch nearest in onset; with SIGHTREAD_ASAP_DUMP=FILE also appends both note lists to FILE, for
  * tools/asap_drift.py to find where the rendering starts to drift. */
 static void
-print_unmatched (GArray *reference, GArray *rendered, double shift)
+print_unmatched (const char *piece, GArray *reference, GArray *rendered, double shift)
 {
   for (guint i = 0; i < rendered->len; i++)
     {
@@ -81,6 +81,8 @@ print_unmatched (GArray *reference, GArray *rendered, double shift)
   if (dump != NULL)
     {
       FILE *out = fopen (dump, "a");
+      if (out != NULL)
+        fprintf (out, "piece\t%s\t%.6f\n", piece, shift);
       for (guint i = 0; out != NULL && i < reference->len; i++)
         {
           const BeatNote *r = &g_array_index (reference, BeatNote, i);
@@ -200,7 +202,7 @@ test_rendered_scores_match_asap_score_midi (void)
         }
       const char *detail = g_getenv ("SIGHTREAD_ASAP_DETAIL");
       if (detail != NULL && strstr (folders->pdata[f], detail) != NULL)
-        print_unmatched (reference, rendered, best_shift);
+        print_unmatched (folders->pdata[f], reference, rendered, best_shift);
       total_reference += reference->len;
       total_rendered += rendered->len;
       total_matched += matched;
@@ -210,7 +212,7 @@ test_rendered_scores_match_asap_score_midi (void)
   double share = 100.0 * total_matched / MAX (total_reference, 1);
   g_test_message ("%u pieces: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " score-MIDI notes matched (%.2f %%), %"
                   G_GUINT64_FORMAT " rendered", folders->len, total_matched, total_reference, share, total_rendered);
-  g_assert_cmpfloat (share, >=, 89.1);
+  g_assert_cmpfloat (share, >=, 89.4);
 }
 
 int

@@ -86,6 +86,24 @@ test_a_unison_of_two_voices_sounds_once_and_a_staccato_wins_over_a_staccatissimo
   g_assert_cmpstr (detached_text, ==, "0:72:0.666667 1:74:0.666667 2:76:0.5");
 }
 
+static void
+test_a_key_another_voice_holds_is_struck_again_and_sounds_on_to_the_later_end (void)
+{
+  /* Voice 1 holds C5 for a half; voice 2 strikes the same C5 after an eighth and again after a dotted quarter, the
+   * second time for a quarter that outlasts the half. One key: struck three times, each sounding until the next, the
+   * last until the later of the two ends. */
+  g_autoptr(GArray) notes = perform_one_measure (
+    "<time><beats>3</beats><beat-type>4</beat-type></time>",
+    "<note><pitch><step>C</step><octave>5</octave></pitch><duration>16</duration><voice>1</voice></note>"
+    "<backup><duration>16</duration></backup>"
+    "<note><pitch><step>D</step><octave>4</octave></pitch><duration>4</duration><voice>2</voice></note>"
+    "<note><pitch><step>C</step><octave>5</octave></pitch><duration>4</duration><voice>2</voice></note>"
+    "<note><pitch><step>E</step><octave>4</octave></pitch><duration>4</duration><voice>2</voice></note>"
+    "<note><pitch><step>C</step><octave>5</octave></pitch><duration>8</duration><voice>2</voice></note>");
+  g_autofree char *text = describe_notes (notes);
+  g_assert_cmpstr (text, ==, "0:62:0.5 0:72:0.5 0.5:72:1 1:64:0.5 1.5:72:1");
+}
+
 #define THREE_FOUR "<time><beats>3</beats><beat-type>4</beat-type></time>"
 #define HELD(step, divisions, voice, extra) \
   "<note><pitch><step>" step "</step><octave>4</octave></pitch><duration>" divisions "</duration><voice>" voice \
@@ -141,5 +159,7 @@ main (int argc, char **argv)
   g_test_add_func ("/performance/bar-lengths", test_a_bar_lasts_as_long_as_its_printed_voices_say);
   g_test_add_func ("/performance/unisons-and-stacked-marks",
                    test_a_unison_of_two_voices_sounds_once_and_a_staccato_wins_over_a_staccatissimo);
+  g_test_add_func ("/performance/held-keys-struck-again",
+                   test_a_key_another_voice_holds_is_struck_again_and_sounds_on_to_the_later_end);
   return g_test_run ();
 }

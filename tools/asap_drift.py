@@ -16,7 +16,10 @@ WINDOW = 12
 def main(path):
     reference, rendered = [], collections.defaultdict(list)
     for line in open(path):
-        kind, pitch, onset, _ = line.split("\t")
+        kind, *fields = line.rstrip("\n").split("\t")
+        if kind == "piece":
+            continue
+        pitch, onset, _ = fields
         if kind == "reference":
             reference.append((float(onset), int(pitch)))
         else:

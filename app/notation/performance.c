@@ -391,6 +391,34 @@ merge_unisons (GArray *notes)
   g_array_set_size (notes, kept);
 }
 
+/* Nor can it sound twice: where a part strikes a key that another of its voices still holds, the key is struck again
+ * there, and it sounds on until the later of the two would end. NOTES are sorted by onset. */
+static void
+restrike_held_keys (GArray *notes)
+{
+  g_autoptr(GHashTable) sounding = g_hash_table_new (NULL, NULL); /* part and pitch → index + 1 of the last note */
+  for (guint i = 0; i < notes->len; i++)
+    {
+      SrPerformedNote *note = &g_array_index (notes, SrPerformedNote, i);
+      gpointer key = GUINT_TO_POINTER ((guint) note->part_index << 8 | note->pitch);
+      guint last = GPOINTER_TO_UINT (g_hash_table_lookup (sounding, key));
+      g_hash_table_insert (sounding, key, GUINT_TO_POINTER (i + 1));
+      if (last == 0)
+        continue;
+      SrPerformedNote *held = &g_array_index (notes, SrPerformedNote, last - 1);
+      double held_end = held->onset_quarters + held->duration_quarters;
+      if (held_end <= note->onset_quarters + 1e-9)
+        continue;
+      if (held_end > note->onset_quarters + note->duration_quarters)
+        {
+          note->duration_quarters = held_end - note->onset_quarters;
+          note->offset_seconds = held->offset_seconds;
+        }
+      held->duration_quarters = note->onset_quarters - held->onset_quarters;
+      held->offset_seconds = note->onset_seconds;
+    }
+}
+
 static Rendering
 render (xmlDoc *document, const SrPerformanceOptions *options)
 {
@@ -535,6 +563,7 @@ render (xmlDoc *document, const SrPerformanceOptions *options)
     }
   g_array_sort (result.notes, compare_performed);
   merge_unisons (result.notes);
+  restrike_held_keys (result.notes);
   return result;
 }
 
