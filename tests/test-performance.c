@@ -104,6 +104,22 @@ test_a_key_another_voice_holds_is_struck_again_and_sounds_on_to_the_later_end (v
   g_assert_cmpstr (text, ==, "0:62:0.5 0:72:0.5 0.5:72:1 1:64:0.5 1.5:72:1");
 }
 
+static void
+test_a_note_a_damaged_file_gives_no_length_sounds_as_written (void)
+{
+  /* An exporter wrote a tuplet eighth with a negative duration: it sounds as a tuplet eighth (a third of a half here),
+   * never for less than nothing, and the next note comes where the file puts it. A note with neither a duration nor a
+   * type does not sound. */
+  g_autoptr(GArray) notes = perform_one_measure (
+    "<time><beats>3</beats><beat-type>4</beat-type></time>",
+    "<note><pitch><step>C</step><octave>5</octave></pitch><duration>-4</duration><voice>1</voice><type>eighth</type>"
+    "<time-modification><actual-notes>3</actual-notes><normal-notes>2</normal-notes></time-modification></note>"
+    "<note><pitch><step>D</step><octave>5</octave></pitch><duration>12</duration><voice>1</voice></note>"
+    "<note><pitch><step>E</step><octave>5</octave></pitch><voice>1</voice></note>");
+  g_autofree char *text = describe_notes (notes);
+  g_assert_cmpstr (text, ==, "0:72:0.333333 0:74:1.5");
+}
+
 #define THREE_FOUR "<time><beats>3</beats><beat-type>4</beat-type></time>"
 #define HELD(step, divisions, voice, extra) \
   "<note><pitch><step>" step "</step><octave>4</octave></pitch><duration>" divisions "</duration><voice>" voice \
@@ -161,5 +177,6 @@ main (int argc, char **argv)
                    test_a_unison_of_two_voices_sounds_once_and_a_staccato_wins_over_a_staccatissimo);
   g_test_add_func ("/performance/held-keys-struck-again",
                    test_a_key_another_voice_holds_is_struck_again_and_sounds_on_to_the_later_end);
+  g_test_add_func ("/performance/damaged-lengths", test_a_note_a_damaged_file_gives_no_length_sounds_as_written);
   return g_test_run ();
 }

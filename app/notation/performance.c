@@ -51,6 +51,15 @@ dynamic_velocity (const char *mark)
   return 0;
 }
 
+/* How much of its written value a note in a tuplet takes: normal-notes over actual-notes. */
+static double
+tuplet_ratio (const xmlNode *time_modification)
+{
+  double actual = number_of (sr_xml_child (time_modification, "actual-notes"), 1);
+  double normal = number_of (sr_xml_child (time_modification, "normal-notes"), 1);
+  return actual >= 1 && normal >= 1 && actual <= 1000 && normal <= 1000 ? normal / actual : 1;
+}
+
 static void
 read_sound (const xmlNode *sound, double offset, MeasureContent *content, MeasureMarks *marks)
 {
@@ -152,7 +161,14 @@ read_measure (const xmlNode *measure, PartState *state, MeasureContent *content,
           if (midi < 0 || midi > 127)
             continue;
 
-          MeasureNote note = { onset, is_grace ? sr_performance_written_length (child) : duration, (guint8) midi, FALSE,
+          /* A damaged file may give a note no length or a negative one (nested tuplets, seen in ASAP's Kreisleriana
+           * 3): it sounds as long as it is written; where the cursor goes, the file says. */
+          double sounding = is_grace || duration <= 0 ? sr_performance_written_length (child) : duration;
+          if (!is_grace && duration <= 0)
+            sounding *= tuplet_ratio (sr_xml_child (child, "time-modification"));
+          if (sounding <= 0)
+            continue;
+          MeasureNote note = { onset, sounding, (guint8) midi, FALSE,
                                FALSE, is_grace, 1.0,
                                (int) CLAMP (number_of (sr_xml_child (child, "voice"), 1), -1000, 1000), FALSE, FALSE,
                                ORNAMENT_NONE, octave * 7 + (int) (step_position - "CDEFGAB"), G_MININT, 0, child };
@@ -392,31 +408,41 @@ merge_unisons (GArray *notes)
 }
 
 /* Nor can it sound twice: where a part strikes a key that another of its voices still holds, the key is struck again
- * there, and it sounds on until the later of the two would end. NOTES are sorted by onset. */
+ * there, and it sounds on until the later of the two would end; struck again at the very same moment (a grace note
+ * or a rolled chord landing on a unison), it is struck once. NOTES are sorted by onset. */
 static void
 restrike_held_keys (GArray *notes)
 {
   g_autoptr(GHashTable) sounding = g_hash_table_new (NULL, NULL); /* part and pitch → index + 1 of the last note */
+  guint kept = 0;
   for (guint i = 0; i < notes->len; i++)
     {
-      SrPerformedNote *note = &g_array_index (notes, SrPerformedNote, i);
-      gpointer key = GUINT_TO_POINTER ((guint) note->part_index << 8 | note->pitch);
+      SrPerformedNote note = g_array_index (notes, SrPerformedNote, i);
+      gpointer key = GUINT_TO_POINTER ((guint) note.part_index << 8 | note.pitch);
       guint last = GPOINTER_TO_UINT (g_hash_table_lookup (sounding, key));
-      g_hash_table_insert (sounding, key, GUINT_TO_POINTER (i + 1));
-      if (last == 0)
-        continue;
-      SrPerformedNote *held = &g_array_index (notes, SrPerformedNote, last - 1);
-      double held_end = held->onset_quarters + held->duration_quarters;
-      if (held_end <= note->onset_quarters + 1e-9)
-        continue;
-      if (held_end > note->onset_quarters + note->duration_quarters)
+      SrPerformedNote *held = last > 0 ? &g_array_index (notes, SrPerformedNote, last - 1) : NULL;
+      double held_end = held != NULL ? held->onset_quarters + held->duration_quarters : 0;
+      if (held != NULL && held_end > note.onset_quarters + 1e-9)
         {
-          note->duration_quarters = held_end - note->onset_quarters;
-          note->offset_seconds = held->offset_seconds;
+          double end = note.onset_quarters + note.duration_quarters;
+          double offset_seconds = end >= held_end ? note.offset_seconds : held->offset_seconds;
+          end = MAX (end, held_end);
+          if (note.onset_quarters - held->onset_quarters < 1e-6)
+            {
+              held->duration_quarters = end - held->onset_quarters;
+              held->offset_seconds = offset_seconds;
+              held->velocity = MAX (held->velocity, note.velocity);
+              continue;
+            }
+          held->duration_quarters = note.onset_quarters - held->onset_quarters;
+          held->offset_seconds = note.onset_seconds;
+          note.duration_quarters = end - note.onset_quarters;
+          note.offset_seconds = offset_seconds;
         }
-      held->duration_quarters = note->onset_quarters - held->onset_quarters;
-      held->offset_seconds = note->onset_seconds;
+      g_array_index (notes, SrPerformedNote, kept++) = note;
+      g_hash_table_insert (sounding, key, GUINT_TO_POINTER (kept));
     }
+  g_array_set_size (notes, kept);
 }
 
 static Rendering
