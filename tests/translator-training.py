@@ -124,10 +124,12 @@ with tempfile.TemporaryDirectory() as folder:
     # Transcription, on the same song's audio.
     run(script, "tokenize", "--task", "amt", "--cache", cache, "--sightread", sightread)
     codec = REPO / "resources" / "models" / "codec.safetensors"
-    clips = load_pairs(cache / "tokens" / f"amt-{fingerprint(codec)}" / "train", V.AUDIO, V.MIDI)
-    check("every system's clip became at most 10 s of codec frames (86 a second) and MIDI tokens",
-          len(clips) == len(pairs) and all(0 < len(c.codes) <= 862 and c.rows == 0 and V.MIDI_START <= int(c.tokens.min())
-        and int(c.tokens.max()) < V.MIDI_START + V.MIDI_SIZE for c in clips), f"{len(clips)} clips")
+    clips = load_pairs(cache / "tokens" / f"amt-w5.12s-{fingerprint(codec)}" / "train", V.AUDIO, V.MIDI)
+    systems = {c.key.rsplit("-w", 1)[0] for c in clips}
+    check("every system's audio became 5.12-s windows of 441 codec frames, each with its segment's MIDI tokens",
+          len(systems) == len(pairs) and all(len(c.codes) == 441 and c.rows == 0 and V.MIDI_START <= int(c.tokens.min())
+        and int(c.tokens.max()) < V.MIDI_START + V.MIDI_SIZE for c in clips),
+          f"{len(clips)} windows of {len(systems)} systems")
     used = len({tuple(step) for c in clips for step in c.codes.tolist()})
     check("the shipped codec gives different codes for different sounds (not a collapsed codebook)", used >= 64,
           f"{used} distinct code steps over {sum(len(c.codes) for c in clips)} frames")
@@ -141,9 +143,9 @@ with tempfile.TemporaryDirectory() as folder:
           f1 and f1[-1] > 40,
           f"onset F1 {f1[-1] if f1 else None} %")
     tensors, metadata = safetensors_io.load(midi_model)
-    check("the transcription export says its direction, task and codec",
+    check("the transcription export says its direction, task, codec and the window it reads",
           metadata["sightread.direction"] == "a2i" and metadata["sightread.tasks"] == '["amt"]'
-          and metadata["sightread.codec"] == fingerprint(codec))
+          and metadata["sightread.codec"] == fingerprint(codec) and metadata["sightread.segment_seconds"] == "5.12")
 
 print(f"1..{len(results)}")
 sys.exit(0 if all(results) else 1)

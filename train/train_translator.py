@@ -64,7 +64,8 @@ def tokenizer_path(args, task):
 
 
 def token_folder(args, task):
-    return Path(args.cache).expanduser() / "tokens" / f"{task.name}-{fingerprint(tokenizer_path(args, task))}"
+    window = f"-w{amt_tokens.WINDOW_SECONDS:g}s" if task.name == "amt" else ""
+    return Path(args.cache).expanduser() / "tokens" / f"{task.name}{window}-{fingerprint(tokenizer_path(args, task))}"
 
 
 def task_pairs(args, task, split):
@@ -84,7 +85,8 @@ def tokenize(args):
     tokenizer.eval()
     folder = token_folder(args, task)
     counts = {}
-    for split, shifts in (("train", args.shifts), ("validation", 1), ("test", 1), ("real-scan", 1)):
+    for split in args.splits.split(","):
+        shifts = args.shifts if split == "train" else 1
         if task.name == "amt" and split == "real-scan":
             continue
         out = folder / split
@@ -215,7 +217,7 @@ def ser(pairs, readings, sightread):
 def onset_f1(pairs, readings, sightread):
     """Mean note-onset F1 in % over the clips (mir_eval rules, ±50 ms, by `sightread eval notes --onset-only`), both
     token lists turned into MIDI by `sightread midi decode` first."""
-    header = f"# sightread midi tokens: segment-seconds={amt_tokens.MAX_SECONDS:g}\n"
+    header = f"# sightread midi tokens: segment-seconds={amt_tokens.WINDOW_SECONDS:g}\n"
     total = 0.0
     with tempfile.TemporaryDirectory() as folder:
         for pair, reading in zip(pairs, readings):
@@ -399,6 +401,8 @@ def train(args):
                           **({metric_key: f"{value:.3f}"} if scores else {}),
                           **{f"{metric_key}_{look}": f"{v:.3f}" for look, v in scores.items()},
                           task.tokenizer: fingerprint(weights),
+                          # The runtime reads a recording in windows of the length the model learned.
+                          **({"segment_seconds": f"{amt_tokens.WINDOW_SECONDS:g}"} if task.name == "amt" else {}),
                           "data": f"data factory shards in {args.cache}, split train",
                           "date": datetime.date.today().isoformat()}
             # A greedy SER over a few dozen validation systems swings by tens of points between evaluations, so the
@@ -455,6 +459,8 @@ def main():
     k.add_argument("--part", type=int, default=0, help="with --parts N: do only the shards i with i %% N = PART, so "
                                                       "N processes can share the work")
     k.add_argument("--parts", type=int, default=1)
+    k.add_argument("--splits", default="train,validation,test,real-scan",
+                   help="comma-separated, in this order (a held-out split first, to train beside the rest)")
     k.add_argument("--shifts", type=int, default=2, help="OMR: pixel-shifted variants per training system (spec §1.1)")
     t.add_argument("--steps", type=int, default=1000)
     t.add_argument("--budget", type=int, default=4096, help="source + target steps per batch, padding included")

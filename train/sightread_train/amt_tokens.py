@@ -1,7 +1,11 @@
-"""Transcription pairs as token arrays: each system's audio through the frozen codec (4 codes per 512-sample frame,
-spec §1.2) beside the MIDI event tokens of its notes, made by the C tokenizer (`sightread midi encode NOTES.json`),
-so there is one tokenizer. A2I reads at most 10 s of audio (spec §4): longer systems keep their first 10 s and the
-notes that start in them."""
+"""Transcription pairs as token arrays: windows of a system's audio through the frozen codec (4 codes per 512-sample
+frame, spec §1.2) beside the MIDI event tokens of the window's segment, made by the C tokenizer (`sightread midi
+encode NOTES.json --segment-seconds`, ties included), so there is one tokenizer. A window is 5.12 s: short crops
+learn sooner than the paper's 10 s (MT3 itself reads 2 s), and 5.12 s is 441 codec frames and 512 steps of 10 ms
+at once, so a window's codes and its token times start and end together. The whole system is brought to the codec's
+input level first, then cut: a quiet window stays quiet beside a loud one, as in a recording read window by window.
+A last window of at least 2 s (or a system shorter than a window) is padded with silence; a window without a note
+that starts or sounds in it is left out."""
 
 import io
 import json
@@ -17,32 +21,48 @@ from .codec import normalize_loudness
 from .pairs import PairWriter
 from .shards import samples
 
-MAX_SECONDS = 10.0
+WINDOW_SECONDS = 5.12
+SHORTEST_LAST_WINDOW_SECONDS = 2.0
 
 
-def midi_tokens(sightread, note_lists, seconds):
-    """NOTE_LISTS: per clip, its notes [onset s, offset s, pitch, velocity, …] from the clip's start → per clip, the
-    unified MIDI token indices of a SECONDS-long segment (offsets past its end are cut there). One start of the C
-    tokenizer for them all (`midi encode --lists`): a start a system took longer than the encoding."""
-    kept = [[{"onset": float(n[0]), "offset": float(min(n[1], seconds)), "pitch": int(n[2]), "velocity": int(n[3])}
-             for n in notes if 0 <= n[0] < seconds and min(n[1], seconds) > n[0]]
-            for notes in note_lists]
+def midi_segments(sightread, note_lists, ends):
+    """NOTE_LISTS: per clip, its notes [onset s, offset s, pitch, velocity, …] from the clip's start; ENDS: each
+    clip's length in seconds → per clip, per WINDOW_SECONDS segment, its unified MIDI token indices (offsets past
+    the clip's end are cut there). One start of the C tokenizer for them all (`midi encode --lists`): a start a
+    system took longer than the encoding."""
+    kept = [[{"onset": float(n[0]), "offset": float(min(n[1], end)), "pitch": int(n[2]), "velocity": int(n[3])}
+             for n in notes if 0 <= n[0] < end and min(n[1], end) > n[0]]
+            for notes, end in zip(note_lists, ends)]
     with tempfile.NamedTemporaryFile("w", suffix=".json") as file:
         json.dump(kept, file)
         file.flush()
         result = subprocess.run([str(sightread), "midi", "encode", "--lists", "--json", "--segment-seconds",
-                                 f"{MAX_SECONDS:g}", file.name], check=True, capture_output=True, text=True)
-    return [[V.midi_token(t) for t in segments[0]] if segments else [] for segments in json.loads(result.stdout)["lists"]]
+                                 f"{WINDOW_SECONDS:g}", file.name], check=True, capture_output=True, text=True)
+    return [[[V.midi_token(t) for t in segment] for segment in segments]
+            for segments in json.loads(result.stdout)["lists"]]
 
 
 def encode_audio(codec, audio):
-    """float32 mono at 44.1 kHz → (T, 4) uint16 codes: the clip brought to the codec's input level, padded with
-    silence to whole frames."""
+    """float32 mono at 44.1 kHz, already at the codec's input level → (T, 4) uint16 codes, padded with silence to
+    whole frames."""
     hop = codec.config.hop
-    audio = normalize_loudness(audio)
     x = torch.from_numpy(np.pad(audio, (0, -audio.size % hop)).astype(np.float32))[None, None]
     with torch.no_grad():
         return codec.encode(x)[0].numpy().astype(np.uint16)
+
+
+def windowed_codes(codec, audio):
+    """The system's audio (float32 mono at 44.1 kHz) brought to the codec's level, cut to whole windows (a last part
+    of at least SHORTEST_LAST_WINDOW_SECONDS, or a system shorter than a window, padded with silence; a shorter last
+    part dropped) and encoded in one pass, then
+    cut into each window's (441, 4) codes: as a recording is read, encoded once and then read window by window."""
+    size = round(WINDOW_SECONDS * codec.config.sample_rate)
+    whole, rest = divmod(audio.size, size)
+    count = whole + (rest >= SHORTEST_LAST_WINDOW_SECONDS * codec.config.sample_rate or whole == 0)
+    audio = normalize_loudness(audio)[: count * size]
+    codes = encode_audio(codec, np.pad(audio, (0, count * size - audio.size)))
+    frames = size // codec.config.hop
+    return [codes[i * frames:(i + 1) * frames] for i in range(count)]
 
 
 def tokenize_shard(codec, shard, sightread):
@@ -59,14 +79,17 @@ def tokenize_shard(codec, shard, sightread):
         if rate != codec.config.sample_rate or audio.size == 0:
             skipped["no audio"] += 1
             continue
-        clips.append((sample, audio[: int(MAX_SECONDS * rate)]))
-    token_lists = midi_tokens(sightread, [sample["json"]["notes"] for sample, _ in clips], MAX_SECONDS) if clips else []
-    for (sample, audio), tokens in zip(clips, token_lists):
-        if not tokens:
-            skipped["no notes"] += 1
-            continue
+        clips.append((sample, audio))
+    segment_lists = midi_segments(sightread, [sample["json"]["notes"] for sample, _ in clips],
+                                  [audio.size / codec.config.sample_rate for _, audio in clips]) if clips else []
+    for (sample, audio), segments in zip(clips, segment_lists):
         # The "look" of a sound is its SoundFont, so that a held-out piano can be scored apart.
         sound = Path(sample["json"].get("sound", {}).get("soundfont", "unknown")).stem
-        writer.add(sample["key"], sound, encode_audio(codec, audio), 0, tokens)
+        for index, codes in enumerate(windowed_codes(codec, audio)):
+            start, end = index * WINDOW_SECONDS, (index + 1) * WINDOW_SECONDS
+            if index >= len(segments) or not any(n[0] < end and n[1] > start for n in sample["json"]["notes"]):
+                skipped["no notes"] += 1
+                continue
+            writer.add(f"{sample['key']}-w{index}", sound, codes, 0, segments[index])
     return writer, skipped
 
