@@ -372,46 +372,12 @@ typedef struct {
   GArray *measures; /* SrPerformedMeasure */
 } Rendering;
 
-/* One key cannot be struck twice at once: where voices of a part meet on a unison, it sounds once, as long as the
- * longest of them. NOTES are sorted by onset and pitch. */
+/* One key cannot be struck twice at once, nor sound twice: where voices of a part meet on a unison (or a grace note
+ * or a rolled chord lands on one), the key is struck once and sounds as long as the longest of them; where a part
+ * strikes a key that another of its voices still holds, the key is struck again there, and it sounds on until the
+ * later of the two would end. NOTES are sorted by onset. */
 static void
-merge_unisons (GArray *notes)
-{
-  guint kept = 0;
-  for (guint i = 0; i < notes->len; i++)
-    {
-      const SrPerformedNote *note = &g_array_index (notes, SrPerformedNote, i);
-      gboolean merged = FALSE;
-      for (guint k = kept; k-- > 0;)
-        {
-          SrPerformedNote *earlier = &g_array_index (notes, SrPerformedNote, k);
-          if (earlier->onset_quarters != note->onset_quarters || earlier->pitch != note->pitch)
-            break;
-          if (earlier->part_index != note->part_index)
-            continue;
-          if (note->duration_quarters > earlier->duration_quarters)
-            {
-              earlier->duration_quarters = note->duration_quarters;
-              earlier->offset_seconds = note->offset_seconds;
-              earlier->source = note->source;
-            }
-          earlier->velocity = MAX (earlier->velocity, note->velocity);
-          earlier->is_grace &= note->is_grace;
-          earlier->arpeggiated |= note->arpeggiated;
-          merged = TRUE;
-          break;
-        }
-      if (!merged)
-        g_array_index (notes, SrPerformedNote, kept++) = *note;
-    }
-  g_array_set_size (notes, kept);
-}
-
-/* Nor can it sound twice: where a part strikes a key that another of its voices still holds, the key is struck again
- * there, and it sounds on until the later of the two would end; struck again at the very same moment (a grace note
- * or a rolled chord landing on a unison), it is struck once. NOTES are sorted by onset. */
-static void
-restrike_held_keys (GArray *notes)
+strike_each_key_once (GArray *notes)
 {
   g_autoptr(GHashTable) sounding = g_hash_table_new (NULL, NULL); /* part and pitch → index + 1 of the last note */
   guint kept = 0;
@@ -429,9 +395,13 @@ restrike_held_keys (GArray *notes)
           end = MAX (end, held_end);
           if (note.onset_quarters - held->onset_quarters < 1e-6)
             {
+              if (note.onset_quarters + note.duration_quarters > held_end)
+                held->source = note.source;
               held->duration_quarters = end - held->onset_quarters;
               held->offset_seconds = offset_seconds;
               held->velocity = MAX (held->velocity, note.velocity);
+              held->is_grace &= note.is_grace;
+              held->arpeggiated |= note.arpeggiated;
               continue;
             }
           held->duration_quarters = note.onset_quarters - held->onset_quarters;
@@ -588,8 +558,7 @@ render (xmlDoc *document, const SrPerformanceOptions *options)
       measure->onset_seconds = seconds_at (result.tempo, measure->onset_quarters, default_bpm);
     }
   g_array_sort (result.notes, compare_performed);
-  merge_unisons (result.notes);
-  restrike_held_keys (result.notes);
+  strike_each_key_once (result.notes);
   return result;
 }
 

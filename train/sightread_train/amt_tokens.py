@@ -54,8 +54,8 @@ def encode_audio(codec, audio):
 def windowed_codes(codec, audio):
     """The system's audio (float32 mono at 44.1 kHz) brought to the codec's level, cut to whole windows (a last part
     of at least SHORTEST_LAST_WINDOW_SECONDS, or a system shorter than a window, padded with silence; a shorter last
-    part dropped) and encoded in one pass, then
-    cut into each window's (441, 4) codes: as a recording is read, encoded once and then read window by window."""
+    part dropped), encoded in one pass and cut into each window's (441, 4) codes: as a recording is read, encoded
+    once and then read window by window."""
     size = round(WINDOW_SECONDS * codec.config.sample_rate)
     whole, rest = divmod(audio.size, size)
     count = whole + (rest >= SHORTEST_LAST_WINDOW_SECONDS * codec.config.sample_rate or whole == 0)
