@@ -2,7 +2,9 @@
 - every system's LMX sounds the notes stored with it (pitch and onset in quarters);
 - the onsets heard in its audio fall within 30 ms of its notes;
 - its crop contains its engraved noteheads, in ink;
-- a second run makes nothing (the build is incremental) and the splits are the ones in train/splits.tsv.
+- a second run makes nothing (the build is incremental) and the splits are the ones in train/splits.tsv;
+- over the whole corpus, the pieces drawn to look scanned and to be sounded are the shares asked for, in every split,
+  and a larger share keeps every piece a smaller one drew.
 Usage: data-factory.py SIGHTREAD SHARED"""
 
 import json
@@ -18,6 +20,8 @@ from scipy.ndimage import maximum_filter1d, uniform_filter1d
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "train" / "data"))
+from build import shard_look, shard_sounded  # noqa: E402
+from corpus import pieces  # noqa: E402
 from splits import read_splits  # noqa: E402
 
 PIECES = "Bach_Prelude_bwv_846_|lc4976777|lc4976849"  # a prelude and two songs: about 25 systems
@@ -32,7 +36,8 @@ def check(name, ok, detail=""):
 
 def build(cache):
     return subprocess.run([sys.executable, REPO / "train" / "data" / "build.py", "build", "--cache", cache,
-                           "--shared", shared, "--sightread", sightread, "--only", PIECES, "--variants", "2"],
+                           "--shared", shared, "--sightread", sightread, "--only", PIECES, "--variants", "2",
+                           "--scan-share", "0", "--audio-share", "1"],
                           capture_output=True, text=True, check=True).stdout
 
 
@@ -142,6 +147,19 @@ with tempfile.TemporaryDirectory() as tmp:
 
     again = build(cache)
     check("a second build has nothing to do", "0 shards to make" in again, again.splitlines()[0] if again else "")
+
+corpus = pieces(Path(shared) / "data")
+for split in ("train", "validation", "test"):
+    ids = [p.id for p in corpus if p.split == split]
+    sounded = sum(shard_sounded(i, 0, 0.3) for i in ids) / max(len(ids), 1)
+    scanned = sum(shard_look(i, 0, 0.5) == "scan" for i in ids) / max(len(ids), 1)
+    check(f"{split}: 30 % of the pieces sounded and 50 % scan-like in variant 0 (± 6 points)",
+          len(ids) >= 50 and abs(sounded - 0.3) <= 0.06 and abs(scanned - 0.5) <= 0.06,
+          f"{len(ids)} pieces: {100 * sounded:.1f} % sounded, {100 * scanned:.1f} % scan-like")
+ids = [p.id for p in corpus]
+check("a larger share only adds pieces; later variants are never sounded and always scan-like",
+      all(shard_sounded(i, 0, 0.5) for i in ids if shard_sounded(i, 0, 0.3))
+      and not any(shard_sounded(i, 1, 1.0) for i in ids) and all(shard_look(i, 1, 0.0) == "scan" for i in ids))
 
 print(f"1..{len(results)}")
 sys.exit(0 if all(results) else 1)

@@ -16,6 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "train"))
@@ -59,7 +60,7 @@ def train_tiny(task, cache, model, budget):
 with tempfile.TemporaryDirectory() as folder:
     cache = Path(folder) / "cache"
     run(REPO / "train" / "data" / "build.py", "build", "--cache", cache, "--shared", shared, "--sightread", sightread,
-        "--only", PIECE, "--variants", "1", "--audio-variants", "1")
+        "--only", PIECE, "--variants", "1", "--audio-share", "1")
     built = list((cache / "shards").glob("*/*.tar"))
     # Whatever split the song belongs to, it is trained on and read back here.
     for split in ("train", "validation"):
@@ -130,6 +131,24 @@ with tempfile.TemporaryDirectory() as folder:
           len(systems) == len(pairs) and all(len(c.codes) == 441 and c.rows == 0 and V.MIDI_START <= int(c.tokens.min())
         and int(c.tokens.max()) < V.MIDI_START + V.MIDI_SIZE for c in clips),
           f"{len(clips)} windows of {len(systems)} systems")
+    # The same shards tokenized again with a delayed copy of each training system, in a cache of their own (the
+    # tiny run below trains on the plain windows alone).
+    shifted_cache = Path(folder) / "shifted"
+    shutil.copytree(cache / "shards", shifted_cache / "shards")
+    run(script, "tokenize", "--task", "amt", "--cache", shifted_cache, "--sightread", sightread, "--splits", "train",
+        "--shifts", "2")
+    every_clip = load_pairs(shifted_cache / "tokens" / f"amt-w5.12s-{fingerprint(codec)}" / "train", V.AUDIO, V.MIDI)
+    delayed = {c.key.replace("-t1-", "-"): c for c in every_clip if "-t1-" in c.key}
+    plain = {c.key: c for c in clips}
+    changed = [float(np.mean(np.any(delayed[k].codes != plain[k].codes, axis=1))) for k in delayed if k in plain]
+    shift_end = V.MIDI_START + 2001  # the MIDI block opens with the shift (time) tokens
+
+    def events(windows):
+        return sorted(int(t) for c in windows for t in c.tokens if t >= shift_end)
+    check("with --shifts 2 each training system is also encoded half a codec frame later: other codes, the same notes",
+          len(delayed) == len(clips) and min(changed) > 0.3
+          and events(delayed.values()) == events(plain[k] for k in delayed),
+          f"{len(delayed)} delayed windows; frames whose codes changed: {min(changed):.2f} at least")
     used = len({tuple(step) for c in clips for step in c.codes.tolist()})
     check("the shipped codec gives different codes for different sounds (not a collapsed codebook)", used >= 64,
           f"{used} distinct code steps over {sum(len(c.codes) for c in clips)} frames")

@@ -53,10 +53,11 @@ class Task:
     metric: str
     lower_is_better: bool
     max_target: int
+    default_shifts: int     # tokenize's variants per training system
 
 
-TASKS = {"omr": Task("omr", "i2a", V.IMAGE, V.LMX, "rqvae", "SER", True, MAX_LMX),
-         "amt": Task("amt", "a2i", V.AUDIO, V.MIDI, "codec", "onset F1", False, 1000)}
+TASKS = {"omr": Task("omr", "i2a", V.IMAGE, V.LMX, "rqvae", "SER", True, MAX_LMX, 2),
+         "amt": Task("amt", "a2i", V.AUDIO, V.MIDI, "codec", "onset F1", False, 1000, 1)}
 
 
 def tokenizer_path(args, task):
@@ -86,7 +87,7 @@ def tokenize(args):
     folder = token_folder(args, task)
     counts = {}
     for split in args.splits.split(","):
-        shifts = args.shifts if split == "train" else 1
+        shifts = (args.shifts or task.default_shifts) if split == "train" else 1
         if task.name == "amt" and split == "real-scan":
             continue
         out = folder / split
@@ -101,7 +102,7 @@ def tokenize(args):
             if task.name == "omr":
                 writer, skipped = omr_tokens.tokenize_shard(tokenizer, shard, table, shifts, rng)
             else:
-                writer, skipped = amt_tokens.tokenize_shard(tokenizer, shard, args.sightread)
+                writer, skipped = amt_tokens.tokenize_shard(tokenizer, shard, args.sightread, shifts)
             writer.save(target)
             made += len(writer)
             skipped_total += sum(skipped.values())
@@ -461,7 +462,9 @@ def main():
     k.add_argument("--parts", type=int, default=1)
     k.add_argument("--splits", default="train,validation,test,real-scan",
                    help="comma-separated, in this order (a held-out split first, to train beside the rest)")
-    k.add_argument("--shifts", type=int, default=2, help="OMR: pixel-shifted variants per training system (spec §1.1)")
+    k.add_argument("--shifts", type=int,
+                   help="variants per training system: pixel-shifted for OMR (spec §1.1; default 2), delayed by a "
+                        "fraction of a codec frame for transcription (§1.2; default 1: a variant is a codec pass)")
     t.add_argument("--steps", type=int, default=1000)
     t.add_argument("--budget", type=int, default=4096, help="source + target steps per batch, padding included")
     t.add_argument("--lr", type=float, default=5e-4)

@@ -1,6 +1,6 @@
 """The data factory: every piece in ../shared/data engraved, cut into systems and sounded, as tar shards.
 
-  /usr/bin/python3 train/data/build.py build --cache ~/.cache/sightread/data [--variants 2] [--only REGEX]
+  /usr/bin/python3 train/data/build.py build --cache ~/.cache/sightread/data [--variants 1] [--only REGEX]
   /usr/bin/python3 train/data/build.py stats --cache ~/.cache/sightread/data
 
 Each (piece, layout variant) becomes one shard, <cache>/shards/<split>/<piece>-v<k>.tar, written under a temporary
@@ -8,11 +8,14 @@ name and renamed when complete: a build tops up what is missing and resumes afte
 per system, <key>.pgm (the crop as the models see it), <key>.lmx, <key>.flac (44.1 kHz mono) and <key>.json
 (where it came from, its box on the page, its notes with their times, its noteheads in crop pixels).
 
-Variant 0 of a piece is a clean engraving; later variants are scan-like (degrade.py) in another layout. Only the
-first --audio-variants variants are sounded: audio is the dearest part, and one sounding per piece gives the hours
-needed."""
+Variant 0 of a piece is a clean engraving or, for --scan-share of the pieces, scan-like (degrade.py); later variants
+are scan-like, each in another layout. Only variant 0 of --audio-share of the pieces is sounded: audio is the
+dearest part (three times the rest of a system's making), and three pieces in ten give the hours needed. Both draws
+are a hash of the piece's id, so a piece keeps its look and its sound from one build to the next, and a larger share
+only adds pieces."""
 
 import argparse
+import hashlib
 import io
 import json
 import multiprocessing
@@ -55,16 +58,28 @@ def add_bytes(tar, name, data):
     tar.addfile(info, io.BytesIO(data))
 
 
-def engrave_pages(piece, variant, tmp, rng):
-    """PIECE engraved by verovio in a random layout and rendered as page images, clean for variant 0 and scan-like
-    (degrade.py) after it, into TMP. Returns (score, layout, pages), each page (index, greyscale image,
-    [(system, known box)], pixels per layout unit), or why it was skipped. The known boxes are what the crops are cut from, and what the
-    system detector is measured against (eval_systems.py)."""
+def piece_draw(piece_id, purpose):
+    """A number in [0, 1) fixed by the piece and the purpose: the piece's place in a share (look, sound)."""
+    return int(hashlib.sha256(f"{purpose}/{piece_id}".encode()).hexdigest()[:8], 16) / 2**32
+
+
+def shard_look(piece_id, variant, scan_share):
+    return "scan" if variant > 0 or piece_draw(piece_id, "look") < scan_share else "engraved"
+
+
+def shard_sounded(piece_id, variant, audio_share):
+    return variant == 0 and piece_draw(piece_id, "audio") < audio_share
+
+
+def engrave_pages(piece, look, tmp, rng):
+    """PIECE engraved by verovio in a random layout and rendered as page images, clean for LOOK "engraved" and
+    degraded like a scan (degrade.py) for "scan", into TMP. Returns (score, layout, pages), each page (index, greyscale
+    image, [(system, known box)], pixels per layout unit), or why it was skipped. The known boxes are what the crops
+    are cut from, and what the system detector is measured against (eval_systems.py)."""
     global _engraver
     if _engraver is None:
         _engraver = Engraver()
     options = random_layout(rng)
-    look = "engraved" if variant == 0 else "scan"
     if piece.path.suffix == ".krn":
         # verovio reads the kern and hands the C code its MEI: the same measures as the pages.
         answer = _engraver.engrave(piece.path, tmp / "engraved", options, mei=True)
@@ -99,7 +114,7 @@ def engrave_pages(piece, variant, tmp, rng):
         if not page_boxes:
             continue
         if look == "scan":
-            # Variants after the first look scanned: the page degrades, and the boxes turn with it. The box as it
+            # A scan-like page degrades, and the boxes turn with it. The box as it
             # was stays beside it: a page straightened back has its systems there (eval_systems.py).
             degradation = random_degradation(rng)
             page_image = degrade(page_image, degradation)
@@ -137,20 +152,19 @@ def system_lmx(sightread, score, layout):
 
 def make_shard(job):
     """Engraves, cuts and sounds one piece in one layout variant; returns its summary (or why it was skipped)."""
-    piece, variant, cache, sightread, with_audio = job
+    piece, variant, look, with_audio, cache, sightread = job
     rng = random.Random(f"{piece.id}/{variant}")
     shard = cache / "shards" / piece.split / f"{piece.id}-v{variant}.tar"
     summary = {"piece": piece.id, "variant": variant, "split": piece.split, "work": piece.work, "systems": 0,
                "audio_seconds": 0.0, "lmx_lengths": [], "image_lengths": [], "skipped": None}
     with tempfile.TemporaryDirectory(prefix="sr-data-") as tmp:
         tmp = Path(tmp)
-        engraved = engrave_pages(piece, variant, tmp, rng)
+        engraved = engrave_pages(piece, look, tmp, rng)
         if isinstance(engraved, str):
             return {**summary, "skipped": engraved}
         score, layout, options, pages = engraved
         if not pages:
             return {**summary, "skipped": "no system on any page"}
-        look = "engraved" if variant == 0 else "scan"
         # All pages cut in one call, as the pages of one TIFF: a call a page spent more time starting the program
         # than cutting (crops byte for byte the same; the crop step 2.3 times faster on 8 shards).
         book = tmp / "pages.tif"
@@ -256,14 +270,15 @@ def build(args):
             continue
         for variant in range(args.variants):
             if not (cache / "index" / f"{piece.id}-v{variant}.json").exists():
-                todo.append((piece, variant, cache, sightread, variant < args.audio_variants))
+                todo.append((piece, variant, shard_look(piece.id, variant, args.scan_share),
+                             shard_sounded(piece.id, variant, args.audio_share), cache, sightread))
     if args.shuffle is not None:
         # A build cut short (--limit, or stopped) then holds a spread of the corpora, not the first corpus alone.
         random.Random(args.shuffle).shuffle(todo)
     if args.limit:
         todo = todo[:args.limit]
     (cache / "index").mkdir(parents=True, exist_ok=True)
-    if any(job[4] for job in todo):
+    if any(job[3] for job in todo):
         # Written once here, not by every worker at once (a few seconds, once per SoundFont version).
         print("piano sounds: " + ", ".join(Path(font).stem for font in audio.available_soundfonts()), flush=True)
     print(f"{len(todo)} shards to make in {cache}", flush=True)
@@ -333,9 +348,12 @@ def main():
         p.add_argument("--cache", default="~/.cache/sightread/data", help="where the dataset lives (outside git)")
     b.add_argument("--shared", default=str(REPO.parent / "shared"), help="the shared folder (default ../shared)")
     b.add_argument("--sightread", default=str(REPO / "build" / "sightread"), help="the sightread program")
-    b.add_argument("--variants", type=int, default=2, help="layouts (and sounds) per piece (default 2)")
-    b.add_argument("--audio-variants", type=int, default=1,
-                   help="how many of the variants are also sounded (default 1: the first)")
+    b.add_argument("--variants", type=int, default=1,
+                   help="layouts per piece (default 1); those after the first are scan-like")
+    b.add_argument("--scan-share", type=float, default=0.5,
+                   help="share of the pieces whose first variant is scan-like too (default 0.5)")
+    b.add_argument("--audio-share", type=float, default=0.3,
+                   help="share of the pieces whose first variant is sounded (default 0.3; 1: every piece)")
     b.add_argument("--only", help="only pieces whose id matches this regular expression")
     b.add_argument("--splits", help="only pieces of these splits, comma-separated (e.g. validation,test: a held-out "
                                     "set first)")

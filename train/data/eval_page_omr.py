@@ -49,7 +49,7 @@ def main():
     for piece in chosen:
         with tempfile.TemporaryDirectory(prefix="sr-eval-page-omr-") as tmp:
             tmp = Path(tmp)
-            engraved = engrave_pages(piece, variant, tmp, random.Random(f"{piece.id}/{variant}"))
+            engraved = engrave_pages(piece, args.look, tmp, random.Random(f"{piece.id}/{variant}"))
             if isinstance(engraved, str):
                 print(f"{piece.id}: skipped ({engraved})", file=sys.stderr)
                 continue

@@ -50,7 +50,7 @@ def main():
     for piece in chosen:
         with tempfile.TemporaryDirectory(prefix="sr-eval-systems-") as tmp:
             variant = 0 if args.look == "engraved" else 1
-            engraved = engrave_pages(piece, variant, Path(tmp), random.Random(f"{piece.id}/{variant}"))
+            engraved = engrave_pages(piece, args.look, Path(tmp), random.Random(f"{piece.id}/{variant}"))
             if isinstance(engraved, str):
                 print(f"{piece.id}: skipped ({engraved})", file=sys.stderr)
                 continue

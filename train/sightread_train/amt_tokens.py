@@ -5,7 +5,9 @@ learn sooner than the paper's 10 s (MT3 itself reads 2 s), and 5.12 s is 441 cod
 at once, so a window's codes and its token times start and end together. The whole system is brought to the codec's
 input level first, then cut: a quiet window stays quiet beside a loud one, as in a recording read window by window.
 A last window of at least 2 s (or a system shorter than a window) is padded with silence; a window without a note
-that starts or sounds in it is left out."""
+that starts or sounds in it is left out. With SHIFTS > 1 a training system is also encoded delayed by k / SHIFTS of a
+codec frame (k = 1 … SHIFTS − 1; spec §1.2's nine temporal shifts with 9), its notes delayed with it: the same
+music in other codes, against the codec's quantisation."""
 
 import io
 import json
@@ -65,7 +67,11 @@ def windowed_codes(codec, audio):
     return [codes[i * frames:(i + 1) * frames] for i in range(count)]
 
 
-def tokenize_shard(codec, shard, sightread):
+def delayed(notes, seconds):
+    return [[n[0] + seconds, n[1] + seconds, *n[2:]] for n in notes]
+
+
+def tokenize_shard(codec, shard, sightread, shifts=1):
     import soundfile  # here, not above: OMR training (where only PyTorch is installed) imports this module too
     writer = PairWriter()
     skipped = {"no audio": 0, "no notes": 0}
@@ -80,16 +86,22 @@ def tokenize_shard(codec, shard, sightread):
             skipped["no audio"] += 1
             continue
         clips.append((sample, audio))
-    segment_lists = midi_segments(sightread, [sample["json"]["notes"] for sample, _ in clips],
-                                  [audio.size / codec.config.sample_rate for _, audio in clips]) if clips else []
-    for (sample, audio), segments in zip(clips, segment_lists):
+    rate = codec.config.sample_rate
+    # Each (clip, shift): its audio delayed by whole samples and its notes by the same time.
+    versions = [(sample, np.pad(audio, (delay, 0)), delayed(sample["json"]["notes"], delay / rate), shift)
+                for sample, audio in clips for shift in range(shifts)
+                for delay in [round(shift * codec.config.hop / shifts)]]
+    segment_lists = midi_segments(sightread, [notes for _, _, notes, _ in versions],
+                                  [audio.size / rate for _, audio, _, _ in versions]) if versions else []
+    for (sample, audio, notes, shift), segments in zip(versions, segment_lists):
         # The "look" of a sound is its SoundFont, so that a held-out piano can be scored apart.
         sound = Path(sample["json"].get("sound", {}).get("soundfont", "unknown")).stem
+        name = sample["key"] + (f"-t{shift}" if shift else "")
         for index, codes in enumerate(windowed_codes(codec, audio)):
             start, end = index * WINDOW_SECONDS, (index + 1) * WINDOW_SECONDS
-            if index >= len(segments) or not any(n[0] < end and n[1] > start for n in sample["json"]["notes"]):
+            if index >= len(segments) or not any(n[0] < end and n[1] > start for n in notes):
                 skipped["no notes"] += 1
                 continue
-            writer.add(f"{sample['key']}-w{index}", sound, codes, 0, segments[index])
+            writer.add(f"{name}-w{index}", sound, codes, 0, segments[index])
     return writer, skipped
 
