@@ -114,8 +114,8 @@ def engrave_pages(piece, look, tmp, rng):
         if not page_boxes:
             continue
         if look == "scan":
-            # A scan-like page degrades, and the boxes turn with it. The box as it
-            # was stays beside it: a page straightened back has its systems there (eval_systems.py).
+            # A scan-like page degrades, and the boxes turn with it. The box as it was stays beside it: a page
+            # straightened back has its systems there (eval_systems.py).
             degradation = random_degradation(rng)
             page_image = degrade(page_image, degradation)
             page_boxes = [(i, rotate_box(b, degradation["angle"], *page_image.size)
