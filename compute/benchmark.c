@@ -452,6 +452,61 @@ sr_bench_translator (const char *model_path, int source_steps, int decode_steps,
   return true;
 }
 
+/* ---- the codec ---- */
+
+bool
+sr_bench_codec (const char *model_path, double seconds, SrBackend *const *backends, int n_backends,
+                SrBenchReport report, void *context, char message[SR_MESSAGE_SIZE])
+{
+  message[0] = '\0';
+  Run run = { "codec", backends, n_backends, report, context, message };
+  char encode_name[96], decode_name[96];
+  snprintf (encode_name, sizeof encode_name, "encode, %.0f s of audio", seconds);
+  snprintf (decode_name, sizeof decode_name, "decode, %.0f s of audio", seconds);
+  for (int i = 0; i < n_backends; i++)
+    {
+      SrCodec *codec = sr_codec_load (backends[i], model_path, message);
+      if (codec == NULL)
+        return false;
+      /* a chord with a little noise: the encoder's time does not depend on what it hears, only on how long */
+      size_t samples = (size_t) (seconds * sr_codec_sample_rate (codec));
+      float *pcm = malloc (samples * sizeof *pcm), *decoded = NULL;
+      uint32_t noise = 1;
+      for (size_t t = 0; pcm != NULL && t < samples; t++)
+        {
+          noise = noise * 1664525u + 1013904223u;
+          double time = (double) t / sr_codec_sample_rate (codec);
+          pcm[t] = (float) (0.1 * (sin (2 * M_PI * 220 * time) + sin (2 * M_PI * 277.2 * time))
+                            + 0.01 * ((double) noise / 4294967296.0 - 0.5));
+        }
+      int32_t *codes = NULL, *warm_codes = NULL;
+      int steps = 0, warm_steps = 0;
+      bool ok = pcm != NULL;
+      /* a warm-up second (pipelines, scratch memory), then the whole signal once each way */
+      ok = ok && sr_codec_encode (codec, pcm, (size_t) sr_codec_sample_rate (codec), &warm_codes, &warm_steps,
+                                  message);
+      double started = now_seconds ();
+      ok = ok && sr_codec_encode (codec, pcm, samples, &codes, &steps, message);
+      double encoded = now_seconds ();
+      decoded = ok ? malloc ((size_t) steps * (size_t) sr_codec_hop (codec) * sizeof *decoded) : NULL;
+      ok = ok && decoded != NULL && sr_codec_decode (codec, codes, steps, decoded, message);
+      double finished = now_seconds ();
+      if (ok)
+        {
+          const char *name = sr_backend_name (backends[i]), *device = sr_backend_device_name (backends[i]);
+          emit (&run, encode_name, name, device, encoded - started, seconds * 1e9, "× real time");
+          emit (&run, decode_name, name, device, finished - encoded, seconds * 1e9, "× real time");
+        }
+      else if (message[0] == '\0')
+        snprintf (message, SR_MESSAGE_SIZE, "codec: out of memory for %.0f s of audio", seconds);
+      free (pcm), free (decoded), free (codes), free (warm_codes);
+      sr_codec_free (codec);
+      if (!ok)
+        return false;
+    }
+  return true;
+}
+
 /* ---- memory ---- */
 
 /* A field of /proc/self/status in kB (VmRSS, VmHWM), or -1. */

@@ -22,6 +22,11 @@ typedef void (*SrBenchReport) (void *context, const SrBenchResult *result);
 bool sr_bench_translator (const char *model_path, int source_steps, int decode_steps, SrBackend *const *backends,
                           int n_backends, SrBenchReport report, void *context, char message[SR_MESSAGE_SIZE]);
 
+/* The codec at MODEL_PATH on each backend: SECONDS of audio encoded, then its codes decoded, each once after a
+ * warm-up; reported as real-time factors ("encode" matters to transcription, "decode" to playback). */
+bool sr_bench_codec (const char *model_path, double seconds, SrBackend *const *backends, int n_backends,
+                     SrBenchReport report, void *context, char message[SR_MESSAGE_SIZE]);
+
 /* Loads every shipped model in MODELS_FOLDER (rqvae, codec, i2a) on the first backend and reports the process's
  * resident memory with them loaded ("MiB", beside issue 9's limit: 1.5 × their files + 200 MiB) and its peak. The
  * process's memory counts everything before it too, so it is measured first, and on one backend only. */

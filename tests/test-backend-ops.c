@@ -257,6 +257,40 @@ conv_cases (SrBackend *dut)
       assert_close (dut, &y, 1e-9, what);
       pair_free (&x), pair_free (&y), pair_free (&w), pair_free (&bias);
     }
+  /* Inputs long enough that a backend builds its columns a span at a time (the CPU's 16 MiB of columns: 1 170
+   * positions at 512 × 7 in 1-D, 7 281 at 64 × 3 × 3 in 2-D, a span ending inside an output row), strided, dilated and
+   * padded, as the codec's encoder and the RQVAE meet them on a long recording or a wide system. */
+  const struct {
+    int64_t x[4], w[4];
+    int dims, stride, padding, dilation;
+  } long_cases[] = {
+    { { 1, 512, 3001 }, { 3, 512, 7 }, 3, 2, 3, 1 },
+    { { 1, 512, 2500 }, { 2, 512, 7 }, 3, 1, 9, 3 },
+    { { 1, 64, 101, 99 }, { 3, 64, 3, 3 }, 4, 1, 1, 1 },
+    { { 1, 64, 150, 97 }, { 2, 64, 3, 3 }, 4, 2, 1, 1 },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (long_cases); i++)
+    {
+      int dims = long_cases[i].dims, stride = long_cases[i].stride, padding = long_cases[i].padding;
+      int dilation = long_cases[i].dilation;
+      int64_t y_shape[4] = { 1, long_cases[i].w[0] };
+      for (int d = 2; d < dims; d++)
+        y_shape[d] = (long_cases[i].x[d] + 2 * padding - dilation * (long_cases[i].w[d] - 1) - 1) / stride + 1;
+      Pair x = random_pair (dut, SR_DTYPE_F32, dims, long_cases[i].x, 1.0);
+      Pair w = random_pair (dut, SR_DTYPE_F32, dims, long_cases[i].w, 0.1);
+      Pair y = pair_new (dut, SR_DTYPE_F32, dims, y_shape);
+      SrConv cv = { .stride = { stride, dims == 4 ? stride : 0 }, .padding = { padding, dims == 4 ? padding : 0 },
+                    .dilation = { dilation, dims == 4 ? dilation : 0 } };
+      SrConv cr = cv, cd = cv;
+      cr.x = x.ref, cr.y = y.ref, cr.weight = w.ref;
+      cd.x = x.dut, cd.y = y.dut, cd.weight = w.dut;
+      RUN_BOTH (sr_conv (reference, &cr), sr_conv (dut, &cd));
+      g_autofree char *what = g_strdup_printf ("long conv%dd, %lld channels over %lld positions", dims - 2,
+                                               (long long) long_cases[i].x[1],
+                                               (long long) (y_shape[2] * (dims == 4 ? y_shape[3] : 1)));
+      assert_close (dut, &y, 1e-9, what);
+      pair_free (&x), pair_free (&y), pair_free (&w);
+    }
 }
 
 static void

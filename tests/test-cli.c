@@ -213,7 +213,8 @@ test_bench_refuses_an_unknown_benchmark (void)
   g_auto(CliRun) run = { 0 };
   sightread (&run, "bench", "fft");
   g_assert_cmpint (run.status, ==, 2);
-  assert_contains (run.err, "no benchmark 'fft' (expected gemm, gemm-large, attention, conv, norm, translator or memory)");
+  assert_contains (run.err, "no benchmark 'fft' (expected gemm, gemm-large, attention, conv, norm, translator, "
+                            "codec or memory)");
 }
 
 static void

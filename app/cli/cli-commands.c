@@ -230,8 +230,8 @@ const SrCliCommand sr_cli_commands[] = {
     videoset_options, 0, sr_cmd_videoset, NULL },
   { "devices", "", 0, 0, N_("List the compute devices and what --device opens, then the audio devices"), NULL, SR_CLI_USES_DEVICE,
     sr_cmd_devices, NULL },
-  { "bench", "[gemm|gemm-large|attention|conv|norm|translator|memory…]", 0, -1,
-    N_("Measure the compute kernels and the shipped translator on the CPU backend and every Vulkan device (GEMM "
+  { "bench", "[gemm|gemm-large|attention|conv|norm|translator|codec|memory…]", 0, -1,
+    N_("Measure the compute kernels, the shipped translator and codec on the CPU backend and every Vulkan device (GEMM "
        "beside OpenBLAS itself; gemm-large, 4096³ for a GPU's peak, only when named)"),
     bench_options, SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS, sr_cmd_bench, NULL },
   { NULL }

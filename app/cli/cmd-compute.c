@@ -126,14 +126,14 @@ int
 sr_cmd_bench (SrCliArgs *args)
 {
   /* memory first: it reads the whole process's resident size */
-  static const char *all[] = { "memory", "gemm", "attention", "conv", "norm", "translator" };
+  static const char *all[] = { "memory", "gemm", "attention", "conv", "norm", "translator", "codec" };
   guint n_groups = args->positional->len;
   for (guint i = 0; i < n_groups; i++)
     if (!sr_bench_is_group (args->positional->pdata[i]) && !g_str_equal (args->positional->pdata[i], "translator")
-        && !g_str_equal (args->positional->pdata[i], "memory"))
+        && !g_str_equal (args->positional->pdata[i], "memory") && !g_str_equal (args->positional->pdata[i], "codec"))
       {
         g_printerr (_("sightread bench: no benchmark '%s' (expected gemm, gemm-large, attention, conv, norm, "
-                      "translator or memory)\n"),
+                      "translator, codec or memory)\n"),
                     (const char *) args->positional->pdata[i]);
         return SR_EXIT_USAGE;
       }
@@ -159,6 +159,13 @@ sr_cmd_bench (SrCliArgs *args)
           g_autofree char *model = g_build_filename (folder, "i2a.safetensors", NULL);
           ran = sr_bench_translator (model, 256, 128, (SrBackend *const *) backends->pdata, (int) backends->len,
                                      report_result, &out, message);
+        }
+      else if (g_str_equal (group, "codec"))
+        {
+          g_autofree char *folder = sr_cli_models_folder (args);
+          g_autofree char *model = g_build_filename (folder, "codec.safetensors", NULL);
+          ran = sr_bench_codec (model, 5, (SrBackend *const *) backends->pdata, (int) backends->len, report_result,
+                                &out, message);
         }
       else if (g_str_equal (group, "memory"))
         {
