@@ -15,7 +15,6 @@ are a hash of the piece's id, so a piece keeps its look and its sound from one b
 only adds pieces."""
 
 import argparse
-import hashlib
 import io
 import json
 import multiprocessing
@@ -38,6 +37,7 @@ from corpus import pieces, piano_part, read_mxl, spread_pieces  # noqa: E402
 from degrade import degrade, random_degradation, rotate_box  # noqa: E402
 from engraver import Engraver  # noqa: E402
 from layout import random_layout, system_boxes  # noqa: E402
+from splits import key_fraction  # noqa: E402
 from svg_pages import render_page  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
@@ -58,17 +58,12 @@ def add_bytes(tar, name, data):
     tar.addfile(info, io.BytesIO(data))
 
 
-def piece_draw(piece_id, purpose):
-    """A number in [0, 1) fixed by the piece and the purpose: the piece's place in a share (look, sound)."""
-    return int(hashlib.sha256(f"{purpose}/{piece_id}".encode()).hexdigest()[:8], 16) / 2**32
-
-
 def shard_look(piece_id, variant, scan_share):
-    return "scan" if variant > 0 or piece_draw(piece_id, "look") < scan_share else "engraved"
+    return "scan" if variant > 0 or key_fraction(f"look/{piece_id}") < scan_share else "engraved"
 
 
 def shard_sounded(piece_id, variant, audio_share):
-    return variant == 0 and piece_draw(piece_id, "audio") < audio_share
+    return variant == 0 and key_fraction(f"audio/{piece_id}") < audio_share
 
 
 def engrave_pages(piece, look, tmp, rng):

@@ -34,8 +34,13 @@ def scanned_works(data):
     return works
 
 
+def key_fraction(key):
+    """A number in [0, 1) fixed by KEY: its place in a share that stays put from run to run."""
+    return int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) / 2**32
+
+
 def hashed_split(key):
-    bucket = int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) / 2**32
+    bucket = key_fraction(key)
     return "train" if bucket < 0.90 else "validation" if bucket < 0.95 else "test"
 
 
