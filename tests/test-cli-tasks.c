@@ -420,6 +420,57 @@ test_perform_says_which_routes_exist (void)
   assert_contains (nowhere.err, "an output file is needed");
 }
 
+/* A tone's sound file, SECONDS long, at AMPLITUDE (0: silence). */
+static char *
+tone_file (const char *name, double seconds, double amplitude)
+{
+  g_autofree char *path = g_build_filename (scratch, name, NULL);
+  SrAudio audio = { .frames = (gsize) (seconds * 44100), .rate = 44100 };
+  audio.samples = g_new (float, audio.frames);
+  for (gsize i = 0; i < audio.frames; i++)
+    audio.samples[i] = (float) (amplitude * sin (2 * G_PI * 440 * (double) i / 44100));
+  g_autoptr(GError) error = NULL;
+  g_assert_true (sr_audio_write (&audio, path, &error));
+  g_free (audio.samples);
+  return g_steal_pointer (&path);
+}
+
+/* What transcription refuses, each with exit 1 and a reason before any model runs: silence, a file that is no
+ * sound, a folder without the model, and the picture whose model is not trained; no output at all is bad usage. */
+static void
+test_transcribe_refuses_what_it_cannot_hear (void)
+{
+  g_autofree char *silent = tone_file ("silent.wav", 2, 0);
+  g_autofree char *tone = tone_file ("tone.wav", 2, 0.3);
+  g_autofree char *midi = g_build_filename (scratch, "heard.mid", NULL);
+  g_auto(CliRun) quiet = { 0 };
+  sightread (&quiet, "transcribe", silent, "-o", midi);
+  g_assert_cmpint (quiet.status, ==, 1);
+  assert_contains (quiet.err, "the recording is silent");
+  static const char garbage[] = "RIFF\x10\0\0\0WAVEfmt nonsense";
+  g_autofree char *bad = sr_test_write_file (scratch, "bad.wav", garbage, sizeof garbage);
+  g_auto(CliRun) corrupt = { 0 };
+  sightread (&corrupt, "transcribe", bad, "-o", midi);
+  g_assert_cmpint (corrupt.status, ==, 1);
+  assert_contains (corrupt.err, "bad.wav: not a sound file we can read");
+  g_autofree char *empty = g_build_filename (scratch, "no-models", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (empty, 0700), ==, 0);
+  g_auto(CliRun) modelless = { 0 };
+  sightread (&modelless, "transcribe", "--models", empty, tone, "-o", midi);
+  g_assert_cmpint (modelless.status, ==, 1);
+  assert_contains (modelless.err, "a2i.safetensors: no transcription model here");
+  g_auto(CliRun) picture = { 0 };
+  sightread (&picture, "transcribe", tone, "--image", "out.png");
+  g_assert_cmpint (picture.status, ==, 1);
+  assert_contains (picture.err, "the audio → image model is not trained yet");
+  g_auto(CliRun) nowhere = { 0 };
+  sightread (&nowhere, "transcribe", tone);
+  g_assert_cmpint (nowhere.status, ==, 2);
+  assert_contains (nowhere.err, "an output is needed");
+  g_assert_false (g_file_test (midi, G_FILE_TEST_EXISTS));
+  g_remove (silent), g_remove (tone), g_remove (bad), g_rmdir (empty);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -432,6 +483,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/omr-lost-gpu", test_omr_goes_on_on_the_cpu_when_the_gpu_is_lost);
   g_test_add_func ("/cli/synth-reference", test_synth_renders_midi_with_the_reference_synthesizer_to_flac);
   g_test_add_func ("/cli/perform-routes", test_perform_says_which_routes_exist);
+  g_test_add_func ("/cli/transcribe-refusals", test_transcribe_refuses_what_it_cannot_hear);
   g_test_add_func ("/cli/perform-attention", test_perform_writes_sound_and_where_each_note_was_read);
   g_test_add_func ("/cli/midi-draft", test_midi_draft_writes_a_performance_as_a_score);
   g_test_add_func ("/cli/eval-notes-json", test_eval_notes_scores_json_note_lists);

@@ -1,11 +1,18 @@
 /* Recording an instrument in the window, under Xvfb beside a dummy JACK sound card (tests/with-jackd.sh): Record
  * (win.record, Ctrl+Shift+R) opens the recorder with an input chosen; Record starts, the time runs, Stop keeps the
- * take as a FLAC file in the Music folder with the time recorded; Transcribe says why it cannot yet. */
+ * take as a FLAC file in the Music folder with the time recorded. Transcribe: the dummy card's take is silence, and
+ * the window says so; a piano take (a melody rendered by the reference synthesizer, given as a take) becomes a draft
+ * score on a worker thread, shown engraved and written beside the take with its MIDI — or, while no transcription
+ * model is in the models folder, the window says that instead. */
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <math.h>
 #include <string.h>
 
 #include "audio-file.h"
+#include "midi-file.h"
+#include "models-folder.h"
+#include "reference-synth.h"
 #include "sr-application.h"
 #include "sr-record-window.h"
 #include "sr-window.h"
@@ -17,7 +24,81 @@ typedef struct {
   SrRecordWindow *recorder;
   gint64 started;
   gboolean checked;
+  int stage;            /* after the take: 1 transcribing silence, 2 transcribing the piano take */
+  char *piano;
 } Fixture;
+
+/* Twelve quarter notes at 100 beats a minute, a C major scale up and down, as a sound file in the Music folder. */
+static char *
+piano_take (void)
+{
+  static const guint8 pitches[] = { 60, 62, 64, 65, 67, 69, 71, 72, 71, 69, 67, 65 };
+  g_autoptr(GArray) notes = g_array_new (FALSE, TRUE, sizeof (SrNote));
+  for (guint i = 0; i < G_N_ELEMENTS (pitches); i++)
+    {
+      SrNote note = { .onset = 0.5 + 0.6 * i, .offset = 0.5 + 0.6 * i + 0.55, .pitch = pitches[i], .velocity = 80 };
+      g_array_append_val (notes, note);
+    }
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrAudio) audio = sr_reference_synth_render ((const SrNote *) notes->data, notes->len, NULL, 44100, &error);
+  g_assert_no_error (error);
+  const char *music = g_get_user_special_dir (G_USER_DIRECTORY_MUSIC);
+  char *path = g_build_filename (music != NULL ? music : g_get_home_dir (), "scale.wav", NULL);
+  g_assert_true (sr_audio_write (audio, path, &error));
+  return path;
+}
+
+static gboolean
+transcription_step (Fixture *fixture)
+{
+  if (sr_record_window_get_transcribing (fixture->recorder))
+    return G_SOURCE_CONTINUE;
+  const char *status = sr_record_window_get_status (fixture->recorder);
+  g_test_message ("%s", status);
+  if (fixture->stage == 1)
+    {
+      g_assert_nonnull (strstr (status, "the recording is silent"));
+      g_assert_null (sr_record_window_get_draft_path (fixture->recorder));
+      fixture->piano = piano_take ();
+      sr_record_window_set_take (fixture->recorder, fixture->piano, 8);
+      sr_record_window_transcribe (fixture->recorder);
+      g_assert_true (sr_record_window_get_transcribing (fixture->recorder));
+      fixture->stage = 2;
+      return G_SOURCE_CONTINUE;
+    }
+  /* Without a transcription model in the models folder the window says so and shows no draft. */
+  g_autofree char *models = sr_models_folder_default ();
+  g_autofree char *model = g_build_filename (models, "a2i.safetensors", NULL);
+  if (!g_file_test (model, G_FILE_TEST_EXISTS))
+    {
+      g_assert_nonnull (strstr (status, "no transcription model here"));
+      g_assert_null (sr_record_window_get_draft_path (fixture->recorder));
+      fixture->checked = TRUE;
+      gtk_window_destroy (GTK_WINDOW (fixture->recorder));
+      g_application_quit (G_APPLICATION (fixture->application));
+      return G_SOURCE_REMOVE;
+    }
+  g_assert_nonnull (strstr (status, "Heard "));
+  const char *draft = sr_record_window_get_draft_path (fixture->recorder);
+  g_assert_nonnull (draft);
+  g_assert_true (g_str_has_suffix (draft, "scale.musicxml"));
+  g_autofree char *xml = NULL;
+  g_assert_true (g_file_get_contents (draft, &xml, NULL, NULL));
+  g_assert_nonnull (strstr (xml, "<score-partwise"));
+  g_assert_nonnull (strstr (xml, "<note"));
+  g_assert_nonnull (sr_engraving_view_get_document (sr_record_window_get_draft (fixture->recorder)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (sr_record_window_get_draft (fixture->recorder))));
+  g_autofree char *midi = g_strndup (draft, strlen (draft) - strlen (".musicxml"));
+  g_autofree char *midi_path = g_strconcat (midi, ".mid", NULL);
+  g_autoptr(SrMidiFile) heard = sr_midi_file_read (midi_path, NULL);
+  g_assert_nonnull (heard);
+  g_autoptr(GArray) notes = sr_midi_file_get_notes (heard, SR_MIDI_NOTES_DEFAULT);
+  g_assert_cmpuint (notes->len, >, 0);
+  fixture->checked = TRUE;
+  gtk_window_destroy (GTK_WINDOW (fixture->recorder));
+  g_application_quit (G_APPLICATION (fixture->application));
+  return G_SOURCE_REMOVE;
+}
 
 static SrRecordWindow *
 find_recorder (void)
@@ -38,6 +119,8 @@ step (gpointer user_data)
   Fixture *fixture = user_data;
   if (fixture->window == NULL || !gtk_widget_get_mapped (GTK_WIDGET (fixture->window)))
     return G_SOURCE_CONTINUE;
+  if (fixture->stage > 0)
+    return transcription_step (fixture);
   if (fixture->recorder == NULL)
     {
       g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "record", NULL);
@@ -70,10 +153,9 @@ step (gpointer user_data)
   g_autoptr(SrAudio) take = sr_audio_read (path, 44100, &error);
   g_assert_no_error (error);
   g_assert_cmpfloat_with_epsilon ((double) take->frames / 44100, seconds, 0.05);
-  fixture->checked = TRUE;
-  gtk_window_destroy (GTK_WINDOW (fixture->recorder));
-  g_application_quit (G_APPLICATION (fixture->application));
-  return G_SOURCE_REMOVE;
+  sr_record_window_transcribe (fixture->recorder);
+  fixture->stage = 1;
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -97,6 +179,8 @@ test_an_instrument_is_recorded_to_a_file (void)
     g_source_remove (source);
   g_object_unref (fixture.application);
   g_assert_true (fixture.checked);
+  g_remove (fixture.piano);
+  g_free (fixture.piano);
 }
 
 int

@@ -93,9 +93,10 @@ def tokenize(args):
         out = folder / split
         out.mkdir(parents=True, exist_ok=True)
         made = skipped_total = 0
-        for index, shard in enumerate(shard_paths(args.cache, split)):
-            if index % args.parts != args.part:
-                continue
+        mine = [shard for index, shard in enumerate(shard_paths(args.cache, split)) if index % args.parts == args.part]
+        if args.shuffle is not None:   # a run cut short then holds a spread of every corpus, not the first ones
+            mine = [mine[i] for i in np.random.default_rng(args.shuffle).permutation(len(mine))]
+        for shard in mine:
             target = out / (shard.stem + ".npz")
             if target.exists():   # resumable: a shard is written whole or not at all
                 continue
@@ -284,6 +285,31 @@ def initialise_from_tokenizer(model, task, weights):
             books.reshape(-1, books.shape[-1]) * scale
 
 
+def time_code(seconds, d_model):
+    """The Transformer's sinusoidal position code over milliseconds instead of indices (periods from 6 ms to 63 s),
+    scaled to the spread of a freshly initialised embedding (standard deviation 1)."""
+    i = torch.arange(d_model // 2, dtype=torch.float64)
+    angle = seconds.double()[:, None] * 1000 / 10000 ** (2 * i / d_model)
+    return (torch.cat([angle.sin(), angle.cos()], 1) * 2 ** 0.5).float()
+
+
+def initialise_time(model, task, codec_hop=512, rate=44100):
+    """Transcription: audio frame p and the token shift:N both name a time (p · 512 / 44 100 s and N · 10 ms). A fresh
+    model starts both embeddings from the same sinusoidal code of that time, so that cross-attention can match a shift
+    to the frames it names from the first step, instead of learning 441 frame positions and 2 001 shifts one by one
+    (the first runs learned which pitches sound but not when). Both stay learned; only the start changes."""
+    if task.source != V.AUDIO:
+        return
+    d = model.config.d_model
+    frames = torch.arange(model.config.max_positions) * codec_hop / rate
+    shifts = torch.arange(V.MIDI_SHIFTS) * 0.01
+    with torch.no_grad():
+        model.source_positions.linear[V.AUDIO].weight.copy_(time_code(frames, d))
+        model.embed.weight[V.midi_token(V.MIDI_SPECIALS):V.midi_token(V.MIDI_SPECIALS) + V.MIDI_SHIFTS] = \
+            time_code(shifts, d)
+    logging.info("audio positions and MIDI shifts start from one sinusoidal code of time")
+
+
 def better(task, value, best):
     return value < best if task.lower_is_better else value > best
 
@@ -329,7 +355,7 @@ def train(args):
     setup_logging(args.log or f"~/.cache/sightread/logs/{task.direction}.log", where.rank)
     torch.manual_seed(args.seed + where.rank)
     weights = tokenizer_path(args, task)
-    pairs = task_pairs(args, task, "train")
+    pairs = [p for p in task_pairs(args, task, "train") if p.look not in args.hold_out]
     validation = spread(task_pairs(args, task, "validation"), args.validation_systems)
     if not pairs or not validation:
         raise SystemExit(f"no tokenized training or validation pairs in {token_folder(args, task)}: run "
@@ -351,6 +377,8 @@ def train(args):
     else:
         model, start, best, best_loss = Translator(config), 0, 1e9 if task.lower_is_better else -1.0, 1e9
         initialise_from_tokenizer(model, task, weights)
+        if args.time_init == "sinusoid":
+            initialise_time(model, task)
     size = sum(p.numel() for p in model.parameters())
     logging.info("%s: %d training pairs, %d validation pairs, %.1f M parameters, %d process(es) on %s", task.name,
                  len(pairs), len(validation), size / 1e6, where.world, where.device)
@@ -405,6 +433,7 @@ def train(args):
                           # The runtime reads a recording in windows of the length the model learned.
                           **({"segment_seconds": f"{amt_tokens.WINDOW_SECONDS:g}"} if task.name == "amt" else {}),
                           "data": f"data factory shards in {args.cache}, split train",
+                          **({"held_out": ",".join(args.hold_out)} if args.hold_out else {}),
                           "date": datetime.date.today().isoformat()}
             # A greedy SER over a few dozen validation systems swings by tens of points between evaluations, so the
             # latest weights are kept too, for the test split to judge against the best ones.
@@ -465,6 +494,14 @@ def main():
     k.add_argument("--shifts", type=int,
                    help="variants per training system: pixel-shifted for OMR (spec §1.1; default 2), delayed by a "
                         "fraction of a codec frame for transcription (§1.2; default 1: a variant is a codec pass)")
+    k.add_argument("--shuffle", type=int, metavar="SEED",
+                   help="tokenize the shards in this seeded order (a run stopped part way holds every corpus)")
+    t.add_argument("--hold-out", action="append", default=[], metavar="LOOK",
+                   help="leave this look (for transcription a SoundFont's name, e.g. FluidR3_GM) out of training; "
+                        "validation still scores it apart, as a sound the model never heard")
+    t.add_argument("--time-init", choices=("sinusoid", "random"), default="sinusoid",
+                   help="transcription from random weights: audio positions and MIDI shifts start from one "
+                        "sinusoidal code of time, or random as every other embedding")
     t.add_argument("--steps", type=int, default=1000)
     t.add_argument("--budget", type=int, default=4096, help="source + target steps per batch, padding included")
     t.add_argument("--lr", type=float, default=5e-4)

@@ -2,10 +2,15 @@
 #include "sr-record-window.h"
 
 #include <errno.h>
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "audio-devices.h"
 #include "audio-recording.h"
+#include "models-folder.h"
+#include "sr-application.h"
+#include "sr-engraving-view.h"
+#include "transcribe-file.h"
 
 #define METER_MS 50
 #define RATE 44100
@@ -20,6 +25,11 @@ struct _SrRecordWindow {
   GtkLabel *status;
   GtkButton *record;
   GtkButton *transcribe;
+  GtkProgressBar *progress;
+  GtkScrolledWindow *draft_scroller;
+  SrEngravingView *draft;
+  GCancellable *transcribing;
+  char *draft_path;
   gboolean system_open;
   SrRecording *recording;
   int rate;
@@ -132,7 +142,137 @@ sr_record_window_toggle (SrRecordWindow *self)
                                : g_strdup_printf (_("The take stopped: %s. What was recorded is in %s."),
                                                   error->message, self->path);
   set_status (self, text);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->transcribe), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->transcribe), self->seconds > 0);
+}
+
+/* The file beside the take with its extension replaced by EXTENSION. */
+static char *
+beside_take (const char *take, const char *extension)
+{
+  const char *dot = strrchr (take, '.'), *slash = strrchr (take, G_DIR_SEPARATOR);
+  gsize stem = dot != NULL && (slash == NULL || dot > slash) ? (gsize) (dot - take) : strlen (take);
+  return g_strdup_printf ("%.*s%s", (int) stem, take, extension);
+}
+
+static void
+transcription_progressed (double done, const char *where, gpointer user_data)
+{
+  SrRecordWindow *self = user_data;
+  gtk_progress_bar_set_fraction (self->progress, done);
+  if (where != NULL)
+    gtk_progress_bar_set_text (self->progress, where);
+}
+
+static void
+transcription_ended (SrRecordWindow *self)
+{
+  g_clear_object (&self->transcribing);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress), FALSE);
+  gtk_button_set_label (self->transcribe, _("_Transcribe"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->record), self->input_numbers->len > 0);
+}
+
+static void
+transcribed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(SrRecordWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrTranscription) done = sr_transcribe_file_finish (result, &error);
+  if (self->transcribing == NULL) /* the window went away meanwhile */
+    return;
+  transcription_ended (self);
+  if (done == NULL)
+    {
+      g_clear_pointer (&self->draft_path, g_free);
+      g_autofree char *text = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                                ? g_strdup (_("Transcription cancelled."))
+                                : g_strdup_printf (_("Could not transcribe: %s."), error->message);
+      set_status (self, text);
+      return;
+    }
+  sr_engraving_view_set_lmx (self->draft, done->draft);
+  gtk_widget_set_visible (GTK_WIDGET (self->draft_scroller), TRUE);
+  const SrDraftSummary *draft = &done->draft_summary;
+  g_autofree char *text = g_strdup_printf (_("Heard %u notes. Draft score: %d/%d, %s = %.0f, %u bars, saved as %s "
+                                             "(and the notes as MIDI beside it)."),
+                                           done->notes->len, draft->beats, draft->beat_type,
+                                           draft->metre.compound ? _("dotted quarter") : _("quarter"),
+                                           draft->beats_per_minute, draft->n_bars, self->draft_path);
+  g_autofree char *with_notice = done->notice != NULL ? g_strdup_printf ("%s %s", text, done->notice) : NULL;
+  set_status (self, with_notice != NULL ? with_notice : text);
+}
+
+void
+sr_record_window_transcribe (SrRecordWindow *self)
+{
+  g_return_if_fail (SR_IS_RECORD_WINDOW (self));
+  if (self->transcribing != NULL)
+    {
+      g_cancellable_cancel (self->transcribing);
+      return;
+    }
+  if (self->path == NULL || self->recording != NULL)
+    return;
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  GtkApplication *application = gtk_window_get_application (parent != NULL ? parent : GTK_WINDOW (self));
+  SrDeviceChoice device = { 0 };
+  g_autofree char *models = NULL;
+  if (SR_IS_APPLICATION (application))
+    {
+      device = sr_application_get_device (SR_APPLICATION (application));
+      models = sr_application_get_models_folder (SR_APPLICATION (application));
+    }
+  else
+    {
+      char message[256];
+      sr_device_choice_resolve (NULL, &device, message, sizeof message);
+      models = sr_models_folder_default ();
+    }
+  g_autofree char *midi = beside_take (self->path, ".mid");
+  g_free (self->draft_path);
+  self->draft_path = beside_take (self->path, ".musicxml");
+  self->transcribing = g_cancellable_new ();
+  gtk_button_set_label (self->transcribe, _("_Cancel"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->record), FALSE);
+  gtk_progress_bar_set_fraction (self->progress, 0);
+  gtk_progress_bar_set_text (self->progress, _("Loading the models…"));
+  gtk_widget_set_visible (GTK_WIDGET (self->progress), TRUE);
+  set_status (self, _("Transcribing the take…"));
+  sr_transcribe_file_async (self->path, &device, models, midi, self->draft_path, transcription_progressed, self,
+                            self->transcribing, transcribed, g_object_ref (self));
+}
+
+void
+sr_record_window_set_take (SrRecordWindow *self, const char *path, double seconds)
+{
+  g_return_if_fail (SR_IS_RECORD_WINDOW (self));
+  g_return_if_fail (self->recording == NULL && self->transcribing == NULL);
+  g_free (self->path);
+  self->path = g_strdup (path);
+  self->seconds = seconds;
+  show_time (self);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->transcribe), TRUE);
+}
+
+gboolean
+sr_record_window_get_transcribing (SrRecordWindow *self)
+{
+  g_return_val_if_fail (SR_IS_RECORD_WINDOW (self), FALSE);
+  return self->transcribing != NULL;
+}
+
+const char *
+sr_record_window_get_draft_path (SrRecordWindow *self)
+{
+  g_return_val_if_fail (SR_IS_RECORD_WINDOW (self), NULL);
+  return gtk_widget_get_visible (GTK_WIDGET (self->draft_scroller)) ? self->draft_path : NULL;
+}
+
+SrEngravingView *
+sr_record_window_get_draft (SrRecordWindow *self)
+{
+  g_return_val_if_fail (SR_IS_RECORD_WINDOW (self), NULL);
+  return self->draft;
 }
 
 gboolean
@@ -205,10 +345,20 @@ record_clicked (SrRecordWindow *self)
 }
 
 static void
+transcribe_clicked (SrRecordWindow *self)
+{
+  sr_record_window_transcribe (self);
+}
+
+static void
 sr_record_window_dispose (GObject *object)
 {
   SrRecordWindow *self = SR_RECORD_WINDOW (object);
   g_clear_handle_id (&self->meter_source, g_source_remove);
+  if (self->transcribing != NULL)
+    g_cancellable_cancel (self->transcribing); /* its callback holds a reference and finds the work abandoned */
+  g_clear_object (&self->transcribing);
+  g_clear_pointer (&self->draft_path, g_free);
   if (self->recording != NULL)
     sr_recording_stop (self->recording, NULL); /* a window closed while recording keeps the take */
   g_clear_pointer (&self->recording, sr_recording_free);
@@ -262,9 +412,26 @@ sr_record_window_init (SrRecordWindow *self)
   self->transcribe = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Transcribe")));
   gtk_widget_set_sensitive (GTK_WIDGET (self->transcribe), FALSE);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->transcribe),
-                               _("A draft score from the take needs the audio → MIDI model, which is not trained yet"));
+                               _("Hear the take and write its notes as MIDI and a draft score beside it"));
+  g_signal_connect_object (self->transcribe, "clicked", G_CALLBACK (transcribe_clicked), self, G_CONNECT_SWAPPED);
   gtk_box_append (GTK_BOX (buttons), GTK_WIDGET (self->transcribe));
   gtk_box_append (GTK_BOX (box), buttons);
+
+  self->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+  gtk_progress_bar_set_show_text (self->progress, TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Transcription progress"), -1);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress), FALSE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->progress));
+
+  self->draft = SR_ENGRAVING_VIEW (sr_engraving_view_new ());
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->draft), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Draft score"), -1);
+  self->draft_scroller = GTK_SCROLLED_WINDOW (gtk_scrolled_window_new ());
+  gtk_scrolled_window_set_child (self->draft_scroller, GTK_WIDGET (self->draft));
+  gtk_scrolled_window_set_policy (self->draft_scroller, GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
+  gtk_widget_set_size_request (GTK_WIDGET (self->draft_scroller), -1, 160);
+  gtk_widget_set_visible (GTK_WIDGET (self->draft_scroller), FALSE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->draft_scroller));
 
   self->status = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_wrap (self->status, TRUE);

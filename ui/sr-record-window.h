@@ -1,9 +1,11 @@
 /* Record an instrument: pick an input, watch its level, record and stop; the take is kept as a FLAC file in the
- * Music folder (Sightread/). Turning it into a draft score needs the audio → MIDI model, which is not trained yet:
- * the window says so instead of pretending. */
+ * Music folder (Sightread/). Transcribe hears the take on a worker thread (progress shown, Cancel stops it), writes
+ * its notes as MIDI and a draft score as MusicXML beside it, and shows the draft engraved. */
 #pragma once
 
 #include <gtk/gtk.h>
+
+#include "sr-engraving-view.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +20,14 @@ gboolean sr_record_window_get_recording (SrRecordWindow *self);
 /* The file of the last take (NULL before any), and its seconds so far. */
 const char *sr_record_window_get_path (SrRecordWindow *self);
 double sr_record_window_get_seconds (SrRecordWindow *self);
+/* A take recorded elsewhere (a sound file), to transcribe as one recorded here. */
+void sr_record_window_set_take (SrRecordWindow *self, const char *path, double seconds);
+/* Starts transcribing the last take, or cancels the transcription under way. */
+void sr_record_window_transcribe (SrRecordWindow *self);
+gboolean sr_record_window_get_transcribing (SrRecordWindow *self);
+/* The draft score written (NULL until one is shown) and the view showing it. */
+const char *sr_record_window_get_draft_path (SrRecordWindow *self);
+SrEngravingView *sr_record_window_get_draft (SrRecordWindow *self);
 /* What the window tells the user now (the input's state, the file kept, an error). */
 const char *sr_record_window_get_status (SrRecordWindow *self);
 

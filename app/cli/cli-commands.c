@@ -3,10 +3,6 @@
 
 #include <glib/gi18n.h>
 
-#define ROADMAP_SYMBOLIC N_("the symbolic music core (roadmap step 2)")
-#define ROADMAP_IMPORT N_("score import and system detection (roadmap step 8)")
-#define ROADMAP_TASKS N_("the end-to-end tasks (roadmap step 10)")
-
 static const SrCliOption pages_options[] = {
   { "json", 0, NULL, N_("Print machine-readable JSON") },
   { "dpi", 0, "DPI", N_("Resolution for pixel sizes and rendered pages (default 300)") },
@@ -196,7 +192,8 @@ const SrCliCommand sr_cli_commands[] = {
   { "record", "", 0, 0, N_("Record from an input (a microphone, a line in) to a sound file, with a level meter"),
     record_options, 0, sr_cmd_record, NULL },
   { "transcribe", "AUDIO", 1, 1, N_("Turn a recording into MIDI, a draft score and a score image"),
-    transcribe_options, SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS | SR_CLI_SHOWS_PROGRESS, NULL, ROADMAP_TASKS },
+    transcribe_options, SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS | SR_CLI_SHOWS_PROGRESS, sr_cmd_transcribe,
+    NULL },
   { "engrave", "MUSICXML|LMX", 1, 1, N_("Draw notation as a picture"), engrave_options, 0, sr_cmd_engrave, NULL },
   { "lmx encode", "MUSICXML", 1, 1, N_("Print a MusicXML or .mxl score as LMX tokens, a line a part"),
     lmx_encode_options, 0, sr_cmd_lmx_encode, NULL },

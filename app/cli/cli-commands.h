@@ -41,6 +41,7 @@ int sr_cmd_bench (SrCliArgs *args);
 int sr_cmd_omr (SrCliArgs *args);
 int sr_cmd_synth (SrCliArgs *args);
 int sr_cmd_perform (SrCliArgs *args);
+int sr_cmd_transcribe (SrCliArgs *args);
 int sr_cmd_engrave (SrCliArgs *args);
 int sr_cmd_play (SrCliArgs *args);
 int sr_cmd_record (SrCliArgs *args);

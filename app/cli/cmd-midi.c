@@ -14,7 +14,6 @@
 #include "note-list-json.h"
 #include "performance.h"
 
-#define TOKEN_HEADER "# sightread midi tokens:"
 
 static GArray *
 read_notes (SrCliArgs *args, const char *path, int *status)
@@ -173,8 +172,8 @@ sr_cmd_midi_encode (SrCliArgs *args)
     }
 
   char seconds_text[G_ASCII_DTOSTR_BUF_SIZE];
-  g_print ("%s ticks-per-second=%d max-shift=%d segment-seconds=%s\n", TOKEN_HEADER, config.ticks_per_second,
-           config.max_shift, g_ascii_formatd (seconds_text, sizeof seconds_text, "%g", segment_seconds));
+  g_print ("%s ticks-per-second=%d max-shift=%d segment-seconds=%s\n", SR_MIDI_TOKENS_TEXT_HEADER,
+           config.ticks_per_second, config.max_shift, g_ascii_formatd (seconds_text, sizeof seconds_text, "%g", segment_seconds));
   gboolean ids = sr_cli_args_has (args, "ids");
   for (guint s = 0; s < segments->len; s++)
     {
@@ -196,19 +195,6 @@ sr_cmd_midi_encode (SrCliArgs *args)
       g_print ("%s\n", line->str);
     }
   return SR_EXIT_OK;
-}
-
-/* Reads the header's segment length, if the header is there. */
-static void
-parse_header (const char *line, double *segment_seconds)
-{
-  const char *field = strstr (line, "segment-seconds=");
-  if (field != NULL)
-    {
-      double value = g_ascii_strtod (field + strlen ("segment-seconds="), NULL);
-      if (value >= 0.01 && value <= 20.0)
-        *segment_seconds = value;
-    }
 }
 
 /* The training code names the tokens it writes for `midi decode` from this list: the C table stays the only one. */
@@ -240,36 +226,8 @@ sr_cmd_midi_decode (SrCliArgs *args)
 
   SrMidiTokenConfig config = SR_MIDI_TOKEN_CONFIG_DEFAULT;
   double segment_seconds = SR_MIDI_TOKENS_SEGMENT_SECONDS;
-  g_autoptr(GPtrArray) segments = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   guint unreadable = 0;
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-  for (guint l = 0; lines[l] != NULL; l++)
-    {
-      const char *line = lines[l];
-      if (g_str_has_prefix (line, TOKEN_HEADER))
-        {
-          parse_header (line, &segment_seconds);
-          continue;
-        }
-      if (line[0] == '#' || (line[0] == '\0' && lines[l + 1] == NULL))
-        continue;
-      GArray *tokens = g_array_new (FALSE, FALSE, sizeof (guint16));
-      g_auto(GStrv) words = g_strsplit_set (line, " \t\r", -1);
-      for (guint w = 0; words[w] != NULL; w++)
-        {
-          guint token;
-          if (words[w][0] == '\0')
-            continue;
-          if (!sr_midi_token_parse (&config, words[w], &token))
-            {
-              unreadable++;
-              token = sr_midi_token (&config, SR_MIDI_TOKEN_UNK, 0);
-            }
-          guint16 value = (guint16) token;
-          g_array_append_val (tokens, value);
-        }
-      g_ptr_array_add (segments, tokens);
-    }
+  g_autoptr(GPtrArray) segments = sr_midi_tokens_read_text (&config, text, &segment_seconds, &unreadable);
 
   guint errors = 0;
   g_autoptr(GArray) notes = sr_midi_tokens_decode (&config, segments, segment_seconds, &errors);

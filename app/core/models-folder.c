@@ -12,3 +12,14 @@ sr_models_folder_default (void)
     return g_strdup (SR_MODELS_DIR);
   return g_strdup (SR_SOURCE_MODELS_DIR);
 }
+
+char *
+sr_model_file_fingerprint (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return NULL;
+  g_autofree char *digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+  return g_strndup (digest, 12);
+}

@@ -10,4 +10,8 @@ G_BEGIN_DECLS
 
 char *sr_models_folder_default (void);
 
+/* The first 12 hex digits of PATH's SHA-256, as train/ records the tokenizer a model learned from; NULL when PATH
+ * cannot be read. */
+char *sr_model_file_fingerprint (const char *path);
+
 G_END_DECLS

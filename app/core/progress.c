@@ -76,3 +76,38 @@ sr_progress_free (SrProgress *progress)
   g_free (progress->what);
   g_free (progress);
 }
+
+typedef struct {
+  SrProgressFunc func;
+  gpointer user_data;
+  double done;
+  char *where;
+} ProgressReport;
+
+static gboolean
+deliver_report (gpointer data)
+{
+  ProgressReport *report = data;
+  report->func (report->done, report->where, report->user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+progress_report_free (gpointer data)
+{
+  ProgressReport *report = data;
+  g_free (report->where);
+  g_free (report);
+}
+
+void
+sr_progress_invoke_in (GMainContext *context, SrProgressFunc func, gpointer user_data, double done,
+                       const char *where)
+{
+  ProgressReport *report = g_new0 (ProgressReport, 1);
+  report->func = func;
+  report->user_data = user_data;
+  report->done = done;
+  report->where = g_strdup (where);
+  g_main_context_invoke_full (context, G_PRIORITY_DEFAULT, deliver_report, report, progress_report_free);
+}

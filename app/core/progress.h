@@ -24,6 +24,11 @@ char *sr_progress_format_duration (double seconds);
 /* How work below the CLI reports: the share done and where it is. */
 typedef void (*SrProgressFunc) (double done, const char *where, gpointer user_data);
 
+/* From a worker thread: FUNC (DONE, WHERE, USER_DATA) called soon in CONTEXT (the main context of the thread that
+ * started the work), so that a window can show it. USER_DATA must outlive the call. */
+void sr_progress_invoke_in (GMainContext *context, SrProgressFunc func, gpointer user_data, double done,
+                            const char *where);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrProgress, sr_progress_free)
 
 G_END_DECLS

@@ -14,12 +14,6 @@ typedef struct {
   char *notice;
 } ReadJob;
 
-typedef struct {
-  ReadJob *job;
-  double done;
-  char *where;
-} ProgressReport;
-
 static void
 read_job_free (gpointer data)
 {
@@ -33,33 +27,13 @@ read_job_free (gpointer data)
   g_free (job);
 }
 
-static gboolean
-deliver_progress (gpointer data)
-{
-  ProgressReport *report = data;
-  report->job->progress (report->done, report->where, report->job->progress_data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-progress_report_free (gpointer data)
-{
-  ProgressReport *report = data;
-  g_free (report->where);
-  g_free (report);
-}
-
-/* On the worker: hands the report to the caller's context. The job outlives every report (the task holds it until
- * its callback, which runs in the same context after them). */
+/* On the worker: the report goes to the caller's context. The job outlives every report (the task holds it until its
+ * callback, which runs in the same context after them). */
 static void
 forward_progress (double done, const char *where, gpointer user_data)
 {
   ReadJob *job = user_data;
-  ProgressReport *report = g_new0 (ProgressReport, 1);
-  report->job = job;
-  report->done = done;
-  report->where = g_strdup (where);
-  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, deliver_progress, report, progress_report_free);
+  sr_progress_invoke_in (job->context, job->progress, job->progress_data, done, where);
 }
 
 static void

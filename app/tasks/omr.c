@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "models-folder.h"
 #include "lmx-reading-loops.h"
 #include "page-analysis.h"
 #include "rqvae.h"
@@ -79,17 +80,6 @@ sr_omr_reader_free (SrOmrReader *reader)
   g_free (reader);
 }
 
-static char *
-file_fingerprint (const char *path)
-{
-  g_autofree char *contents = NULL;
-  gsize length = 0;
-  if (!g_file_get_contents (path, &contents, &length, NULL))
-    return NULL;
-  g_autofree char *digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
-  return g_strndup (digest, 12);
-}
-
 /* The RQVAE and the I2A translator of the reader's folder on its backend; FALSE with MESSAGE set. */
 static gboolean
 load_models (SrOmrReader *reader, char message[SR_MESSAGE_SIZE])
@@ -120,7 +110,7 @@ sr_omr_reader_new (const SrDeviceChoice *device, const char *models_folder, char
   /* The translator learned the image tokens of one RQVAE: another one's tokens read as noise. */
   const char *wanted = sr_translator_metadata (reader->translator, "sightread.rqvae");
   g_autofree char *rqvae_path = g_build_filename (models_folder, "rqvae.safetensors", NULL);
-  g_autofree char *have = file_fingerprint (rqvae_path);
+  g_autofree char *have = sr_model_file_fingerprint (rqvae_path);
   if (wanted != NULL && have != NULL && !g_str_equal (wanted, have))
     g_string_append_printf (notes, "%s%s/i2a.safetensors was trained on the image tokens of RQVAE %s, not of %s",
                             notes->len ? "; " : "", models_folder, wanted, have);

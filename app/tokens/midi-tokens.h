@@ -47,4 +47,13 @@ GPtrArray *sr_midi_tokens_encode (const SrMidiTokenConfig *config, const SrNote 
 GArray *sr_midi_tokens_decode (const SrMidiTokenConfig *config, GPtrArray *segments, double segment_seconds,
                                guint *n_errors);
 
+/* The tokens as text, as `sightread midi encode` prints them and `midi decode` (and training's validation) reads them:
+ * a header line, then a segment a line of token names ("pitch:60") or indices. */
+#define SR_MIDI_TOKENS_TEXT_HEADER "# sightread midi tokens:"
+
+/* Reads such text: *SEGMENT_SECONDS gets the header's segment-seconds (left as it is without a usable one); other
+ * lines starting with '#' are comments; a word that names no token is read as UNK and counted in *N_UNREADABLE. */
+GPtrArray *sr_midi_tokens_read_text (const SrMidiTokenConfig *config, const char *text, double *segment_seconds,
+                                     guint *n_unreadable);
+
 G_END_DECLS

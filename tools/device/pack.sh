@@ -15,8 +15,9 @@ cc -O2 -o "$work/kernels/device-bench" tools/device/device-bench.c -Icompute -I"
   $compute_libs
 cc -O2 -o "$work/kernels/gemm-sweep" tools/device/gemm-sweep.c -Icompute -I"$build/compute" $glib_flags $compute_libs
 cp "$build/tests/test-backend-ops" "$work/kernels/"
-cc -O2 -o "$work/metric/sr-metric" tools/device/sr-metric.c -Iapp/notation -Iapp/eval -I"$build/app" -I"$build" \
-  $glib_flags "$build/app/libsr-app.a" $(pkg-config --libs glib-2.0) -lm
+cc -O2 -o "$work/metric/sr-metric" tools/device/sr-metric.c -Iapp/notation -Iapp/eval -Iapp/midi -Iapp/tokens \
+  -I"$build/app" -I"$build" \
+  $glib_flags "$build/app/libsr-app.a" $(pkg-config --libs gio-2.0) -lm
 # Every library the programs load but the C library itself; the scripts there link only the ones it lacks.
 for pack in kernels metric; do
   for program in "$work/$pack"/*; do

@@ -20,6 +20,7 @@ CODEBOOKS = 4
 CODEBOOK_SIZE = 1024
 LMX_SIZE = 224
 MIDI_SPECIALS = 3
+MIDI_SHIFTS = 2001   # shift:0 … shift:2000, the first MIDI tokens after the specials (midi-tokens.md §2)
 MIDI_SIZE = 2388
 
 LMX_START = 10
