@@ -13,7 +13,7 @@
 #define CODEC_FORMAT "1"
 #define INPUT_RMS_DBFS (-20.0)
 #define SILENCE_DBFS (-70.0)
-enum { MAX_STRIDES = 8, DEPTH = 4, UNITS = 3, MAX_STEPS = 1 << 20 };
+enum { MAX_STRIDES = 8, DEPTH = 4, UNITS = 3, MAX_STEPS = 1 << 20, ENCODE_CHUNK_STEPS = 512 };
 static const int dilations[UNITS] = { 1, 3, 9 };
 
 typedef struct {
@@ -357,18 +357,13 @@ sr_codec_level (const float *pcm, size_t samples, float *out)
     out[i] = db > SILENCE_DBFS ? (float) fmax (-1.0, fmin (1.0, pcm[i] * gain)) : pcm[i];
 }
 
-bool
-sr_codec_encode (SrCodec *codec, const float *pcm, size_t samples, int32_t **codes, int *steps,
-                 char message[SR_MESSAGE_SIZE])
+/* One pass of the encoder and quantiser over PCM (SAMPLES values, silence after them up to STEPS whole steps) →
+ * CODES (STEPS × 4). */
+static bool
+encode_pass (SrCodec *codec, const float *pcm, size_t samples, int64_t n, int32_t *codes,
+             char message[SR_MESSAGE_SIZE])
 {
-  *codes = NULL;
-  size_t step_count = (samples + (size_t) codec->hop - 1) / (size_t) codec->hop;
-  if (samples == 0 || step_count > MAX_STEPS)
-    {
-      snprintf (message, SR_MESSAGE_SIZE, "%zu samples are outside what the audio tokenizer takes", samples);
-      return false;
-    }
-  size_t padded = step_count * (size_t) codec->hop;
+  size_t padded = (size_t) n * (size_t) codec->hop;
   float *level = calloc (padded, sizeof *level); /* silence after the end */
   if (level == NULL)
     {
@@ -381,7 +376,6 @@ sr_codec_encode (SrCodec *codec, const float *pcm, size_t samples, int32_t **cod
   bool ok = x != NULL && sr_tensor_write (x, level);
   free (level);
   SrTensor *residual_rows = ok ? encode_rows (&pass, x) : NULL;
-  int64_t n = (int64_t) step_count;
   SrTensor *e = make (&pass, 2, n, codec->code_dim, 0), *looked = make (&pass, 2, n, codec->code_dim, 0);
   SrTensor *ids[DEPTH];
   int64_t ids_shape[2] = { n, 1 };
@@ -406,14 +400,97 @@ sr_codec_encode (SrCodec *codec, const float *pcm, size_t samples, int32_t **cod
     ok = by_stage != NULL && sr_tensor_read (ids[k], by_stage + k * n);
   if (!ok)
     snprintf (message, SR_MESSAGE_SIZE, "the audio tokenizer failed: %s", sr_backend_error (codec->backend));
-  else if ((*codes = malloc ((size_t) (DEPTH * n) * sizeof **codes)) != NULL)
-    for (int64_t t = 0; t < n; t++)
-      for (int k = 0; k < DEPTH; k++)
-        (*codes)[t * DEPTH + k] = by_stage[k * n + t];
+  for (int64_t t = 0; ok && t < n; t++)
+    for (int k = 0; k < DEPTH; k++)
+      codes[t * DEPTH + k] = by_stage[k * n + t];
   free (by_stage);
   g_ptr_array_unref (pass.made);
-  *steps = (int) n;
-  return ok && *codes != NULL;
+  return ok;
+}
+
+int
+sr_codec_encode_margin (const SrCodec *codec)
+{
+  /* The encoder's receptive field each side, in samples: the first convolution (3), then per downsampling block three
+   * residual units of kernel 7 at dilations 1, 3, 9 (39 units) and the strided convolution (kernel 2 × stride, at
+   * most 2 × stride units past its centre), a unit being the strides so far in samples; then the last convolution
+   * (one step). Two steps more for safety; tests/codec-parity.c checks a chunked encode against a whole one. */
+  double samples = 3.0 + codec->hop, unit = 1;
+  for (int i = 0; i < codec->n_strides; i++)
+    {
+      samples += (39.0 + 2.0 * codec->strides[i]) * unit;
+      unit *= codec->strides[i];
+    }
+  return (int) ceil (samples / codec->hop) + 2;
+}
+
+static size_t
+steps_of (const SrCodec *codec, size_t samples)
+{
+  return (samples + (size_t) codec->hop - 1) / (size_t) codec->hop;
+}
+
+bool
+sr_codec_encode_range (SrCodec *codec, const float *pcm, size_t samples, int first, int count, int32_t *codes,
+                       char message[SR_MESSAGE_SIZE])
+{
+  size_t total = steps_of (codec, samples);
+  if (samples == 0 || total > MAX_STEPS || first < 0 || count < 1 || (size_t) first + (size_t) count > total)
+    {
+      snprintf (message, SR_MESSAGE_SIZE, "steps %d … %d of %zu samples are outside what the audio tokenizer takes",
+                first, first + count, samples);
+      return false;
+    }
+  int margin = sr_codec_encode_margin (codec);
+  int start = first - margin > 0 ? first - margin : 0;
+  int end = (size_t) (first + count + margin) < total ? first + count + margin : (int) total;
+  size_t from = (size_t) start * (size_t) codec->hop;
+  size_t upto = MIN (samples, (size_t) end * (size_t) codec->hop);
+  int32_t *all = malloc ((size_t) (end - start) * DEPTH * sizeof *all);
+  if (all == NULL)
+    {
+      snprintf (message, SR_MESSAGE_SIZE, "out of memory encoding %d steps", end - start);
+      return false;
+    }
+  bool ok = encode_pass (codec, pcm + from, upto - from, end - start, all, message);
+  if (ok)
+    memcpy (codes, all + (size_t) (first - start) * DEPTH, (size_t) count * DEPTH * sizeof *codes);
+  free (all);
+  return ok;
+}
+
+bool
+sr_codec_encode (SrCodec *codec, const float *pcm, size_t samples, int32_t **codes, int *steps,
+                 char message[SR_MESSAGE_SIZE])
+{
+  *codes = NULL;
+  *steps = 0;
+  size_t total = steps_of (codec, samples);
+  if (samples == 0 || total > MAX_STEPS)
+    {
+      snprintf (message, SR_MESSAGE_SIZE, "%zu samples are outside what the audio tokenizer takes", samples);
+      return false;
+    }
+  int32_t *all = malloc (total * DEPTH * sizeof *all);
+  if (all == NULL)
+    {
+      snprintf (message, SR_MESSAGE_SIZE, "out of memory for %zu samples", samples);
+      return false;
+    }
+  /* In chunks, each with the context its receptive field needs: the memory of a pass grows with its length (about
+   * 60 MB a second of sound), the codes are the same as one pass's. */
+  bool ok = true;
+  for (size_t first = 0; ok && first < total; first += ENCODE_CHUNK_STEPS)
+    ok = sr_codec_encode_range (codec, pcm, samples, (int) first, (int) MIN (ENCODE_CHUNK_STEPS, total - first),
+                                all + first * DEPTH, message);
+  if (!ok)
+    {
+      free (all);
+      return false;
+    }
+  *codes = all;
+  *steps = (int) total;
+  return true;
 }
 
 bool

@@ -1,7 +1,7 @@
 /* The audio tokenizer at inference (../shared/specs/model.md §1.2), the maths of train/sightread_train/codec.py:
- * 44.1 kHz mono PCM ⇄ 4 residual codes per 512-sample step. Decoding also works on a range of steps with enough
- * neighbours around it that the result equals the same samples of a decode of the whole sequence, so playback can
- * start before the last steps exist. */
+ * 44.1 kHz mono PCM ⇄ 4 residual codes per 512-sample step. Encoding and decoding also work on a range of steps with
+ * enough neighbours around it that the result equals the same steps of a pass over the whole sequence: playback can
+ * start before the last steps exist, and a long recording is encoded in bounded memory. */
 #pragma once
 
 #include "backend.h"
@@ -23,6 +23,13 @@ void sr_codec_level (const float *pcm, size_t samples, float *out);
  * indices (0 … 1023); the last partial step is padded with silence. Free *CODES with free(). */
 bool sr_codec_encode (SrCodec *codec, const float *pcm, size_t samples, int32_t **codes, int *steps,
                       char message[SR_MESSAGE_SIZE]);
+/* Steps of context a range encode takes on each side (see sr_codec_encode_range). */
+int sr_codec_encode_margin (const SrCodec *codec);
+/* Steps FIRST … FIRST + COUNT of the encoding of PCM (SAMPLES values, levelled) → COUNT × 4 codes into CODES, the same
+ * as those steps of one pass over all of PCM (to float rounding): the neighbours within the margin are encoded too.
+ * sr_codec_encode works this way in chunks of a few seconds, so its memory does not grow with the recording. */
+bool sr_codec_encode_range (SrCodec *codec, const float *pcm, size_t samples, int first, int count, int32_t *codes,
+                            char message[SR_MESSAGE_SIZE]);
 /* CODES (STEPS × 4) → STEPS × hop samples into PCM. */
 bool sr_codec_decode (SrCodec *codec, const int32_t *codes, int steps, float *pcm, char message[SR_MESSAGE_SIZE]);
 /* Steps FIRST … FIRST + COUNT of a sequence of TOTAL steps → COUNT × hop samples into PCM, the same as those samples

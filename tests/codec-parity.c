@@ -1,6 +1,7 @@
 /* Runs the exported codec in C on its golden clip (written by PyTorch): the codes of the clip, the decode of the
  * golden codes against PyTorch's (SNR ≥ 40 dB), and a decode in chunks (sr_codec_decode_range) against a whole
- * decode of 64 steps of codes (equal to 1e-4). Usage:
+ * decode of 64 steps of codes (equal to 1e-4), and an encode in chunks (sr_codec_encode_range) against one pass over
+ * the golden clip repeated to 64 steps under a swell, with a rising tone (codes compared as the golden ones are). Usage:
  *   codec-parity MODEL.safetensors GOLDEN.json cpu|vulkan exact|first-stage
  * exact: every code the same (≥ 99.9 %). first-stage: the first codebook's codes the same, the later ones reported
  * only — the shipped codec's later stages choose between codes whose cosine scores differ by 1e-5 to 1e-6, within
@@ -96,6 +97,25 @@ main (int argc, char **argv)
   double worst = 0;
   for (int i = 0; ok && i < LONG_STEPS * hop; i++)
     worst = fmax (worst, fabs (whole[i] - chunked[i]));
+
+  /* long recordings: chunks against one pass */
+  gsize long_samples = (gsize) LONG_STEPS * hop;
+  g_autofree float *repeated = g_new (float, long_samples);
+  for (gsize i = 0; i < long_samples; i++) /* under a slow swell, with a rising tone: no two chunks alike */
+    repeated[i] = (float) (0.6 * pcm[i % samples] * (0.6 + 0.4 * sin (i / 3000.0))
+                           + 0.2 * sin (2 * G_PI * (110.0 + i / 40.0) * i / sr_codec_sample_rate (codec)));
+  g_autofree int32_t *one_pass = g_new (int32_t, 4 * LONG_STEPS);
+  g_autofree int32_t *in_chunks = g_new (int32_t, 4 * LONG_STEPS);
+  ok = ok && sr_codec_encode_range (codec, repeated, long_samples, 0, LONG_STEPS, one_pass, message);
+  for (int first = 0; ok && first < LONG_STEPS; first += CHUNK_STEPS)
+    ok = sr_codec_encode_range (codec, repeated, long_samples, first, MIN (CHUNK_STEPS, LONG_STEPS - first),
+                                in_chunks + 4 * first, message);
+  int chunk_same = 0, chunk_first_same = 0;
+  for (int i = 0; ok && i < 4 * LONG_STEPS; i++)
+    {
+      chunk_same += one_pass[i] == in_chunks[i];
+      chunk_first_same += one_pass[i] == in_chunks[i] && i % 4 == 0;
+    }
   if (!ok)
     {
       printf ("%s\n", message);
@@ -103,12 +123,15 @@ main (int argc, char **argv)
     }
   double share = total ? (double) same / total : 0;
   printf ("%u samples → %d steps on %s: %d of %d codes the same (%d of %d of the first codebook); golden codes "
-          "decoded at %.1f dB SNR; chunks of %d steps (margin %d) against a whole decode: largest difference %.2e\n",
+          "decoded at %.1f dB SNR; chunks of %d steps (margin %d) against a whole decode: largest difference %.2e; "
+          "encoded in chunks (margin %d): %d of %d codes as one pass (%d of %d of the first codebook)\n",
           samples, steps, sr_backend_name (backend), same, total, first_same, steps, snr, CHUNK_STEPS,
-          sr_codec_decode_margin (codec), worst);
+          sr_codec_decode_margin (codec), worst, sr_codec_encode_margin (codec), chunk_same, 4 * LONG_STEPS,
+          chunk_first_same, LONG_STEPS);
   free (codes);
   sr_codec_free (codec);
   sr_backend_free (backend);
   bool codes_agree = exact ? share >= 0.999 : first_same == steps;
-  return shaped && codes_agree && snr >= 40 && worst <= 1e-4 ? 0 : 1;
+  bool chunks_agree = exact ? chunk_same >= 0.999 * 4 * LONG_STEPS : chunk_first_same == LONG_STEPS;
+  return shaped && codes_agree && snr >= 40 && worst <= 1e-4 && chunks_agree ? 0 : 1;
 }
