@@ -9,7 +9,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "train"))
 from sightread_train import vocabulary as V  # noqa: E402
-from sightread_train.translator import Translator, TranslatorConfig, single_stream  # noqa: E402
+from sightread_train.translator import Guide, Translator, TranslatorConfig, single_stream  # noqa: E402
 
 torch.manual_seed(0)
 results = []
@@ -92,5 +92,47 @@ check("a model that has learned the batch chooses the truth: sampled and teacher
 difference = float((full - stepped).abs().max())
 check("decoding step by step with a cache gives the states of the full causal decoder", difference < 1e-4,
       f"largest difference {difference:.2e}")
+
+# Guided attention (transcription): each MIDI token's time is the latest shift up to it; its cross-attention is drawn
+# there. Here an audio step lasts 10 ms, so shift:N names step N.
+note = V.midi_token(V.MIDI_SPECIALS + V.MIDI_SHIFTS + 60)
+shift = lambda n: V.midi_token(V.MIDI_SPECIALS + n)  # noqa: E731
+midi = torch.stack([single_stream([note, shift(1), note, note, shift(4 - i % 2), note, V.eos(V.MIDI)]) for i in
+                    range(batch)])
+midi = torch.cat([midi, torch.zeros(batch, 2, 4, dtype=torch.long)], 1)  # padding after the end
+midi_positions = torch.arange(midi.shape[1]).expand(batch, -1)
+guide = Guide(steps_per_second=100, width=1.0, heads=1)
+expected = guide.expected_steps(midi)
+check("a token's time is the latest shift up to it (0 before the first); EOS and padding are left free",
+      expected[0, :6].tolist() == [0, 1, 1, 1, 4, 4] and expected[1, 4].item() == 3
+      and bool(torch.isnan(expected[:, 6:]).all()), str(expected[0].tolist()))
+with torch.no_grad():
+    memory, padding = model.encode(audio, V.AUDIO, audio_positions, V.MIDI)
+    previous = torch.cat([single_stream([V.sos(V.MIDI)])[None].expand(batch, 1, 4), midi[:, :-1]], 1)
+    attention = []
+    by_layer = model.decode(memory, padding, previous, V.MIDI, midi_positions, attention)
+    whole = model.decode(memory, padding, previous, V.MIDI, midi_positions)
+difference = float((by_layer - whole).abs().max())
+check("decoding layer by layer, keeping the cross-attention, gives nn.TransformerDecoder's states",
+      difference < 1e-5 and len(attention) == config.decoder_layers
+      and tuple(attention[0].shape) == (batch, config.heads, midi.shape[1], audio.shape[1])
+      and bool(torch.allclose(attention[0].sum(-1), torch.ones(()), atol=1e-5)), f"largest difference {difference:.2e}")
+on_time = torch.zeros(batch, config.heads, midi.shape[1], audio.shape[1])
+on_time.scatter_(-1, torch.nan_to_num(expected).long()[:, None, :, None].expand(-1, config.heads, -1, 1), 1.0)
+spread_out = torch.full_like(on_time, 1.0 / audio.shape[1])
+check("attention on each token's time costs nothing, attention spread over the sound costs most of its mass",
+      guide.loss([on_time], midi).item() < 1e-6 and guide.loss([spread_out], midi).item() > 0.5,
+      f"{guide.loss([on_time], midi).item():.2e}, {guide.loss([spread_out], midi).item():.3f}")
+guided = Translator(config)
+optimizer = torch.optim.Adam(guided.parameters(), lr=3e-3)
+off = []
+for step in range(40):
+    _, off_time = guided(audio, V.AUDIO, audio_positions, midi, V.MIDI, midi_positions, guide=guide)
+    optimizer.zero_grad()
+    off_time.backward()
+    optimizer.step()
+    off.append(off_time.item())
+check("the guided loss trains the guided heads towards the tokens' times", off[-1] < off[0] / 2,
+      f"{off[0]:.3f} → {off[-1]:.3f}")
 print(f"1..{len(results)}")
 sys.exit(0 if all(results) else 1)

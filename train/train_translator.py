@@ -35,12 +35,13 @@ from sightread_train.omr_tokens import MAX_LMX, fingerprint, lmx_table  # noqa: 
 from sightread_train.pairs import load_pairs, write_manifest  # noqa: E402
 from sightread_train.shards import shard_paths  # noqa: E402
 from sightread_train.training import inverse_sqrt_lr, place, setup_logging, unwrap, wrap  # noqa: E402
-from sightread_train.translator import Translator, TranslatorConfig  # noqa: E402
+from sightread_train.translator import Guide, Translator, TranslatorConfig  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 MODELS = REPO / "resources" / "models"
 SIGHTREAD = REPO / "build" / "sightread"
 FORMAT = 1
+CODEC_RATE, CODEC_HOP = 44100, 512   # the audio steps transcription reads: 86.1 a second
 
 
 @dataclass
@@ -293,7 +294,7 @@ def time_code(seconds, d_model):
     return (torch.cat([angle.sin(), angle.cos()], 1) * 2 ** 0.5).float()
 
 
-def initialise_time(model, task, codec_hop=512, rate=44100):
+def initialise_time(model, task, codec_hop=CODEC_HOP, rate=CODEC_RATE):
     """Transcription: audio frame p and the token shift:N both name a time (p · 512 / 44 100 s and N · 10 ms). A fresh
     model starts both embeddings from the same sinusoidal code of that time, so that cross-attention can match a shift
     to the frames it names from the first step, instead of learning 441 frame positions and 2 001 shifts one by one
@@ -396,6 +397,10 @@ def train(args):
     cap = lambda s: args.first_cap + (start + s) * args.cap_growth  # noqa: E731
     stream = batches(pairs, args.budget, rng, cap)
     started, seen, last = time.time(), 0, start + args.steps
+    # Transcription's guided attention: with --guide 0 only measured (the share of attention off the tokens' times).
+    guide = (Guide(CODEC_RATE / CODEC_HOP, args.guide_width, args.guide_heads)
+             if args.guide is not None and task.name == "amt" else None)
+    off_times = []
     for step in range(start + 1, start + args.steps + 1):
         if args.time_limit is not None and time.time() - started > args.time_limit:
             last = step   # this step is the last: trained, then validated and exported like any final step
@@ -407,15 +412,21 @@ def train(args):
         source, source_positions, targets, target_positions = collate(chosen, where.device)
         with torch.autocast(where.device.type, dtype=torch.bfloat16, enabled=args.precision == "bf16"):
             loss = net(source, task.source, source_positions, targets, task.target, target_positions,
-                       sampled=args.sampled * min(1.0, (step - start) / max(args.sampled_ramp, 1)))
+                       sampled=args.sampled * min(1.0, (step - start) / max(args.sampled_ramp, 1)), guide=guide)
+        if guide is not None:
+            loss, off_time = loss
+            off_times.append(float(off_time))
+            loss = loss + args.guide * off_time
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
         optimizer.step()
         if step % 20 == 0:
-            logging.info("step %d loss %.4f lr %.2e cap %d (%.2f s/step, %.1f pairs/step)", step, loss.item(),
+            logging.info("step %d loss %.4f lr %.2e cap %d (%.2f s/step, %.1f pairs/step)%s", step, loss.item(),
                          optimizer.param_groups[0]["lr"], cap(step - start), (time.time() - started) / (step - start),
-                         seen / (step - start))
+                         seen / (step - start),
+                         f" attention off time {np.mean(off_times):.3f}" if off_times else "")
+            off_times = []
         if where.main and (step % args.eval_every == 0 or step == last):
             plain = unwrap(net)
             loss_now, scores, value = validate(plain, task, validation, looks, args, where.device)
@@ -502,6 +513,11 @@ def main():
     t.add_argument("--time-init", choices=("sinusoid", "random"), default="sinusoid",
                    help="transcription from random weights: audio positions and MIDI shifts start from one "
                         "sinusoidal code of time, or random as every other embedding")
+    t.add_argument("--guide", type=float, metavar="WEIGHT",
+                   help="transcription: add WEIGHT × the guided-attention loss (the first --guide-heads heads of "
+                        "every decoder layer drawn to the audio at each MIDI token's time); 0 only logs it")
+    t.add_argument("--guide-width", type=float, default=8.0, help="its width in audio steps (8: 93 ms)")
+    t.add_argument("--guide-heads", type=int, default=2)
     t.add_argument("--steps", type=int, default=1000)
     t.add_argument("--budget", type=int, default=4096, help="source + target steps per batch, padding included")
     t.add_argument("--lr", type=float, default=5e-4)

@@ -92,14 +92,29 @@ class Translator(nn.Module):
         x = x + self.target_modality.weight[target_modality]
         return self.encoder(x, src_key_padding_mask=padding), padding
 
-    def decode(self, memory, memory_padding, previous, target_modality, target_positions):
-        """previous (B, T, 4): the output steps before each step (SOS first) → decoder states (B, T, d)."""
+    def decode(self, memory, memory_padding, previous, target_modality, target_positions, attention=None):
+        """previous (B, T, 4): the output steps before each step (SOS first) → decoder states (B, T, d). With a list
+        ATTENTION, each layer's cross-attention weights (B, H, T, S) are appended to it: the layers are then run one
+        by one, with nn.TransformerDecoderLayer's own maths (checked equal by tests/translator.py)."""
         x = self.embed(previous).sum(2) + self.target_positions(target_modality, target_positions)
         t = previous.shape[1]
         causal = torch.triu(torch.full((t, t), float("-inf"), device=x.device), 1)
         padding = (previous == V.PAD).all(-1)
-        return self.decoder(x, memory, tgt_mask=causal, tgt_key_padding_mask=padding,
-                            memory_key_padding_mask=memory_padding)
+        if attention is None:
+            return self.decoder(x, memory, tgt_mask=causal, tgt_key_padding_mask=padding,
+                                memory_key_padding_mask=memory_padding)
+        for layer in self.decoder.layers:
+            h = layer.norm1(x)
+            x = x + layer.dropout1(layer.self_attn(h, h, h, attn_mask=causal, key_padding_mask=padding,
+                                                   need_weights=False)[0])
+            h = layer.norm2(x)
+            out, weights = layer.multihead_attn(h, memory, memory, key_padding_mask=memory_padding, need_weights=True,
+                                                average_attn_weights=False)
+            attention.append(weights)
+            x = x + layer.dropout2(out)
+            h = layer.norm3(x)
+            x = x + layer.dropout3(layer.linear2(layer.dropout(layer.activation(layer.linear1(h)))))
+        return self.decoder.norm(x)
 
     def decode_step(self, memory, memory_padding, step, target_modality, position, cache):
         """One decoder step with a self-attention cache, as the C runtime runs it (spec §5): STEP (B, 4) is the
@@ -139,11 +154,12 @@ class Translator(nn.Module):
         return logits + self.logit_masks[target_modality]
 
     def forward(self, source, source_modality, source_positions, target, target_modality, target_positions,
-                sampled=0.0):
+                sampled=0.0, guide=None):
         """Cross-entropy over the target's tokens. TARGET (B, T, 4) ends with the EOS step; the decoder sees SOS and
         the steps before. SAMPLED (single-stream targets): the share of those earlier steps replaced by the model's
         own greedy choice there (parallel scheduled sampling), so that it learns to go on from its own mistakes, as
-        it must when it reads alone; the targets stay the true tokens."""
+        it must when it reads alone; the targets stay the true tokens. GUIDE (a Guide): also the guided-attention
+        loss of the cross-attention, returned second."""
         memory, memory_padding = self.encode(source, source_modality, source_positions, target_modality)
         sos = torch.full_like(target[:, :1], V.PAD)
         sos[..., 0] = V.sos(target_modality)
@@ -152,7 +168,8 @@ class Translator(nn.Module):
         if single and sampled > 0:
             previous = self._with_own_choices(memory, memory_padding, previous, target_modality, target_positions,
                                               sampled)
-        states = self.decode(memory, memory_padding, previous, target_modality, target_positions)
+        attention = [] if guide is not None else None
+        states = self.decode(memory, memory_padding, previous, target_modality, target_positions, attention)
         if single:
             # The softmax over the unmasked tokens only: the same loss as over the masked full vocabulary, without
             # multiplying by the 10 000 rows that the mask would zero anyway.
@@ -160,7 +177,8 @@ class Translator(nn.Module):
             wanted = target[..., 0]
             mask = wanted != V.PAD
             logits = F.linear(states[mask], self.output.weight[allowed], self.output.bias[allowed])
-            return F.cross_entropy(logits, getattr(self, f"place_{target_modality}")[wanted[mask]])
+            loss = F.cross_entropy(logits, getattr(self, f"place_{target_modality}")[wanted[mask]])
+            return loss if guide is None else (loss, guide.loss(attention, target))
         logits = self.step_logits(states, target, target_modality)
         mask = target != V.PAD
         return F.cross_entropy(logits[mask], target[mask])
@@ -178,6 +196,42 @@ class Translator(nn.Module):
         swap &= (previous[:, 1:, 0] != V.PAD) & (choice[:, :-1] != V.eos(target_modality))  # a read ends at EOS
         mixed[:, 1:, 0] = torch.where(swap, choice[:, :-1], previous[:, 1:, 0])
         return mixed
+
+
+class Guide:
+    """Guided attention for transcription (after Tachibana et al., 2018, for speech): a MIDI token is about the sound
+    at its time, so the cross-attention of the first HEADS heads of every decoder layer is drawn towards the audio
+    steps of that time. A token's time is the latest shift up to and including it (shifts are absolute within the
+    segment; 0 before the first); the loss is the attention mass weighted by 1 − exp(−(s − f)² / 2w²), f the step of
+    that time and w WIDTH steps, averaged over tokens (EOS and padding left free), heads and layers. It starts near 1
+    for attention spread over the segment and falls to 0 when the attention sits on the token's time."""
+
+    def __init__(self, steps_per_second, width=8.0, heads=2):
+        self.steps_per_second, self.width, self.heads = steps_per_second, width, heads
+
+    def expected_steps(self, target):
+        """TARGET (B, T, 4) MIDI steps → (B, T) the audio step of each token's time, NaN where no guide applies."""
+        tokens = target[..., 0]
+        shift = (tokens >= V.MIDI_START) & (tokens < V.MIDI_START + V.MIDI_SHIFTS)
+        index = torch.arange(tokens.shape[1], device=tokens.device).expand_as(tokens)
+        latest = torch.where(shift, index, torch.full_like(index, -1)).cummax(1).values
+        value = (tokens - V.MIDI_START).gather(1, latest.clamp(min=0))
+        seconds = torch.where(latest >= 0, value, torch.zeros_like(value)).float() * 0.01
+        free = (tokens == V.PAD) | (tokens == V.eos(V.MIDI))
+        return torch.where(free, torch.full_like(seconds, float("nan")), seconds * self.steps_per_second)
+
+    def loss(self, attention, target):
+        expected = self.expected_steps(target)
+        guided = ~torch.isnan(expected)
+        total, count = 0.0, 0
+        for weights in attention:  # (B, H, T, S)
+            w = weights[:, :self.heads].float()
+            steps = torch.arange(w.shape[-1], device=w.device, dtype=torch.float)
+            far = 1 - torch.exp(-(steps[None, None, :] - expected[..., None]) ** 2 / (2 * self.width ** 2))
+            mass = (w * torch.nan_to_num(far)[:, None]).sum(-1)                # (B, H', T)
+            total = total + mass.masked_fill(~guided[:, None], 0).sum()
+            count += int(guided.sum()) * w.shape[1]
+        return total / max(count, 1)
 
 
 def _project_memory(attention, memory):
