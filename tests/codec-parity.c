@@ -1,7 +1,8 @@
 /* Runs the exported codec in C on its golden clip (written by PyTorch): the codes of the clip, the decode of the
  * golden codes against PyTorch's (SNR ≥ 40 dB), and a decode in chunks (sr_codec_decode_range) against a whole
  * decode of 64 steps of codes (equal to 1e-4), and an encode in chunks (sr_codec_encode_range) against one pass over
- * the golden clip repeated to 64 steps under a swell, with a rising tone (codes compared as the golden ones are). Usage:
+ * the golden clip repeated to 64 steps under a swell, with a rising tone (codes compared as the golden ones are).
+ * Usage:
  *   codec-parity MODEL.safetensors GOLDEN.json cpu|vulkan exact|first-stage
  * exact: every code the same (≥ 99.9 %). first-stage: the first codebook's codes the same, the later ones reported
  * only — the shipped codec's later stages choose between codes whose cosine scores differ by 1e-5 to 1e-6, within
