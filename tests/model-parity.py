@@ -1,7 +1,8 @@
 """The C models against PyTorch on the CPU backend and on Vulkan (lavapipe): the shipped RQVAE on its golden crop
 (tests/rqvae-parity.c); the codec (tests/codec-parity.c) as a tiny random model made here and as shipped; and the
-translator (compute/translator.c against train/sightread_train/translator.py): tiny random models for image → LMX, LMX → audio and audio → MIDI exported here with their
-golden outputs (image targets wait for the PyTorch decode_step to take 2-D target positions), and the shipped I2A model on its own golden file. Each case runs tests/translator-parity.c. TAP.
+translator (compute/translator.c against train/sightread_train/translator.py): tiny random models for image → LMX,
+LMX → audio, audio → MIDI, LMX → image and audio → image exported here with their golden outputs, and the shipped I2A
+model on its own golden file. Each case runs tests/translator-parity.c. TAP.
 Usage: model-parity.py TRANSLATOR-PARITY RQVAE-PARITY CODEC-PARITY MODELS-DIR"""
 
 import json
@@ -36,17 +37,19 @@ def export(model, path):
 
 
 @torch.no_grad()
-def golden(model, source, source_modality, positions, target_modality):
+def golden(model, source, source_modality, positions, target_modality, rows=3):
     """What train_translator.export writes, for any direction: the first step's log-probabilities (all allowed ones),
-    the greedy reading (up to EOS, at most 32 tokens kept) and, for image and audio targets, 6 greedy steps."""
+    the greedy reading (up to EOS, at most 32 tokens kept) and, for image and audio targets, 6 greedy steps; an
+    image target is written column by column, ROWS cells high, and its steps' (column, row) are kept."""
     single = target_modality in (V.LMX, V.MIDI)
     steps = 40 if single else 6
+    where = [[t // rows, t % rows] if target_modality == V.IMAGE else [t, 0] for t in range(steps)]
     memory, padding = model.encode(source[None], source_modality, positions[None], target_modality)
     step = torch.zeros(1, V.CODEBOOKS, dtype=torch.long)
     step[0, 0] = V.sos(target_modality)
     cache, chosen_steps, first = [], [], None
     for t in range(steps):
-        state = model.decode_step(memory, padding, step, target_modality, t, cache)
+        state = model.decode_step(memory, padding, step, target_modality, where[t], cache)
         if target_modality in (V.LMX, V.MIDI):
             logits = model.step_logits(state, None, target_modality)[0, 0, 0]
             codes = [int(logits.argmax())] + [V.PAD] * 3
@@ -73,7 +76,7 @@ def golden(model, source, source_modality, positions, target_modality):
             "source": source.tolist(), "source_positions": positions.tolist(),
             "first_step": [[i, float(first[i])] for i in allowed],
             "greedy": [s[0] for s in chosen_steps if s[0] != V.eos(target_modality)][:32],
-            "greedy_steps": chosen_steps}
+            "greedy_steps": chosen_steps, "target_positions": where[:len(chosen_steps)]}
 
 
 def run_case(name, command):
@@ -137,7 +140,9 @@ with tempfile.TemporaryDirectory() as folder:
     for name, source, modality, positions, target in [
             ("image → LMX", image, V.IMAGE, grid, V.LMX),
             ("LMX → audio", lmx, V.LMX, torch.arange(9), V.AUDIO),
-            ("audio → MIDI", audio, V.AUDIO, torch.arange(20), V.MIDI)]:
+            ("audio → MIDI", audio, V.AUDIO, torch.arange(20), V.MIDI),
+            ("LMX → image", lmx, V.LMX, torch.arange(9), V.IMAGE),
+            ("audio → image", audio, V.AUDIO, torch.arange(20), V.IMAGE)]:
         path = folder / f"golden-{len(cases)}.json"
         path.write_text(json.dumps(golden(model, source, modality, positions, target)))
         cases.append((f"tiny random model, {name}", folder / "tiny.safetensors", path))

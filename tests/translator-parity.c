@@ -156,11 +156,16 @@ main (int argc, char **argv)
   else
     {
       g_autoptr(GArray) want = int_list (json_object_get_array_member (golden, "greedy_steps"));
+      /* each step's (column, row) for an image target; older golden files have none: (step, 0) */
+      g_autoptr(GArray) at = json_object_has_member (golden, "target_positions")
+                               ? int_list (json_object_get_array_member (golden, "target_positions")) : NULL;
       int want_steps = (int) want->len / SR_VOCAB_CODEBOOKS, same_steps = 0;
       int32_t step_in[SR_VOCAB_CODEBOOKS] = { SR_VOCAB_SOS (target) };
       for (int t = 0; ok && t < want_steps; t++)
         {
-          int32_t where[2] = { t, 0 }, out[SR_VOCAB_CODEBOOKS];
+          bool given = at != NULL && (int) at->len >= 2 * (t + 1);
+          int32_t where[2] = { given ? g_array_index (at, int32_t, 2 * t) : t,
+                               given ? g_array_index (at, int32_t, 2 * t + 1) : 0 }, out[SR_VOCAB_CODEBOOKS];
           ok = sr_translator_step (state, step_in, where, NULL, NULL, out);
           if (ok && memcmp (out, &g_array_index (want, int32_t, t * SR_VOCAB_CODEBOOKS), sizeof out) == 0)
             same_steps++;

@@ -118,11 +118,13 @@ class Translator(nn.Module):
 
     def decode_step(self, memory, memory_padding, step, target_modality, position, cache):
         """One decoder step with a self-attention cache, as the C runtime runs it (spec §5): STEP (B, 4) is the
-        previous output step (SOS first), POSITION its index, CACHE a list (one per layer) of the layer's normalised
-        inputs so far, extended here. Pre-LayerNorm makes position j's keys and values depend on steps ≤ j only, so
-        this gives exactly what decode() gives for the last step (checked by tests/translator.py)."""
+        previous output step (SOS first), POSITION its index (for an image target its (column, row)), CACHE a list
+        (one per layer) of the layer's normalised inputs so far, extended here. Pre-LayerNorm makes position j's keys
+        and values depend on steps ≤ j only, so this gives exactly what decode() gives for the last step (checked by
+        tests/translator.py)."""
         b = step.shape[0]
-        positions = torch.full((b, 1), position, dtype=torch.long, device=step.device)
+        positions = torch.as_tensor(position, dtype=torch.long, device=step.device).reshape(1, 1, -1).expand(b, 1, -1)
+        positions = positions if target_modality == V.IMAGE else positions[..., 0]
         x = self.embed(step[:, None]).sum(2) + self.target_positions(target_modality, positions)
         if not cache:
             # Per layer: the normalised inputs so far, and the cross-attention keys and values of the memory, made once.
