@@ -1,9 +1,9 @@
 /* Recording an instrument in the window, under Xvfb beside a dummy JACK sound card (tests/with-jackd.sh): Record
  * (win.record, Ctrl+Shift+R) opens the recorder with an input chosen; Record starts, the time runs, Stop keeps the
  * take as a FLAC file in the Music folder with the time recorded. Transcribe: the dummy card's take is silence, and
- * the window says so; a piano take (a melody rendered by the reference synthesizer, given as a take) becomes a draft
- * score on a worker thread, shown engraved and written beside the take with its MIDI — or, while no transcription
- * model is in the models folder, the window says that instead. */
+ * the window says so; a text file is refused as a take; a piano take (a melody rendered by the reference synthesizer,
+ * opened as a take) becomes a draft score on a worker thread, shown engraved and written beside the take with its
+ * MIDI — or, while no transcription model is in the models folder, the window says that instead. */
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <math.h>
@@ -59,9 +59,28 @@ transcription_step (Fixture *fixture)
     {
       g_assert_nonnull (strstr (status, "the recording is silent"));
       g_assert_null (sr_record_window_get_draft_path (fixture->recorder));
+      /* What is no sound is refused with a reason, and the take stays as it was. */
+      g_autoptr(GError) error = NULL;
+      g_autofree char *before = g_strdup (sr_record_window_get_path (fixture->recorder));
+      g_autofree char *folder = g_path_get_dirname (before);
+      g_autofree char *text = g_build_filename (folder, "notes.txt", NULL);
+      g_assert_true (g_file_set_contents (text, "not a sound\n", -1, NULL));
+      g_assert_false (sr_record_window_open_take (fixture->recorder, text, &error));
+      g_assert_nonnull (error);
+      g_test_message ("a text file as a take: %s", error->message);
+      g_assert_cmpstr (sr_record_window_get_path (fixture->recorder), ==, before);
+      g_clear_error (&error);
+      /* A sound file opened as the take: its length by its header. */
       fixture->piano = piano_take ();
-      sr_record_window_set_take (fixture->recorder, fixture->piano, 8);
+      g_assert_true (sr_record_window_open_take (fixture->recorder, fixture->piano, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (sr_record_window_get_path (fixture->recorder), ==, fixture->piano);
+      g_assert_cmpfloat (sr_record_window_get_seconds (fixture->recorder), >, 7.6);
+      g_assert_cmpfloat (sr_record_window_get_seconds (fixture->recorder), <, 12);
       sr_record_window_transcribe (fixture->recorder);
+      /* while it is heard, no other take can be opened */
+      g_assert_false (sr_record_window_open_take (fixture->recorder, fixture->piano, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);
       g_assert_true (sr_record_window_get_transcribing (fixture->recorder));
       fixture->stage = 2;
       return G_SOURCE_CONTINUE;

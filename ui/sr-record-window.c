@@ -4,8 +4,10 @@
 #include <errno.h>
 #include <string.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "audio-devices.h"
+#include "audio-file.h"
 #include "audio-recording.h"
 #include "models-folder.h"
 #include "sr-application.h"
@@ -24,7 +26,9 @@ struct _SrRecordWindow {
   GtkLabel *time;
   GtkLabel *status;
   GtkButton *record;
+  GtkButton *open;
   GtkButton *transcribe;
+  GtkFileChooserNative *chooser;
   GtkProgressBar *progress;
   GtkScrolledWindow *draft_scroller;
   SrEngravingView *draft;
@@ -68,17 +72,28 @@ meter (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-/* A new file in the Music folder, named by the time. */
+/* Where takes are kept: Sightread/ in the Music folder, made if need be. */
 static char *
-take_path (GError **error)
+takes_folder (GError **error)
 {
   const char *music = g_get_user_special_dir (G_USER_DIRECTORY_MUSIC);
-  g_autofree char *folder = g_build_filename (music != NULL ? music : g_get_home_dir (), "Sightread", NULL);
+  char *folder = g_build_filename (music != NULL ? music : g_get_home_dir (), "Sightread", NULL);
   if (g_mkdir_with_parents (folder, 0755) != 0)
     {
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "%s: %s", folder, g_strerror (errno));
+      g_free (folder);
       return NULL;
     }
+  return folder;
+}
+
+/* A new file in the takes folder, named by the time. */
+static char *
+take_path (GError **error)
+{
+  g_autofree char *folder = takes_folder (error);
+  if (folder == NULL)
+    return NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%d-%H%M%S");
   g_autofree char *name = g_strdup_printf ("recording-%s.flac", stamp);
@@ -127,6 +142,7 @@ sr_record_window_toggle (SrRecordWindow *self)
         }
       gtk_button_set_label (self->record, _("_Stop"));
       gtk_widget_set_sensitive (GTK_WIDGET (self->input), FALSE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->open), FALSE);
       gtk_widget_set_sensitive (GTK_WIDGET (self->transcribe), FALSE);
       set_status (self, _("Recording…"));
       return;
@@ -138,6 +154,7 @@ sr_record_window_toggle (SrRecordWindow *self)
   show_time (self);
   gtk_button_set_label (self->record, _("_Record"));
   gtk_widget_set_sensitive (GTK_WIDGET (self->input), TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->open), TRUE);
   g_autofree char *text = kept ? g_strdup_printf (_("Kept %.1f s in %s."), self->seconds, self->path)
                                : g_strdup_printf (_("The take stopped: %s. What was recorded is in %s."),
                                                   error->message, self->path);
@@ -145,13 +162,18 @@ sr_record_window_toggle (SrRecordWindow *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->transcribe), self->seconds > 0);
 }
 
-/* The file beside the take with its extension replaced by EXTENSION. */
+/* The file beside the take with its extension replaced by EXTENSION; for a take opened from a folder we may not
+ * write to (a shared collection, a read-only medium), the same name in the takes folder. */
 static char *
 beside_take (const char *take, const char *extension)
 {
-  const char *dot = strrchr (take, '.'), *slash = strrchr (take, G_DIR_SEPARATOR);
-  gsize stem = dot != NULL && (slash == NULL || dot > slash) ? (gsize) (dot - take) : strlen (take);
-  return g_strdup_printf ("%.*s%s", (int) stem, take, extension);
+  g_autofree char *folder = g_path_get_dirname (take);
+  g_autofree char *base = g_path_get_basename (take);
+  g_autofree char *writable = g_access (folder, W_OK) == 0 ? g_steal_pointer (&folder) : takes_folder (NULL);
+  const char *dot = strrchr (base, '.');
+  gsize stem = dot != NULL && dot > base ? (gsize) (dot - base) : strlen (base);
+  g_autofree char *name = g_strdup_printf ("%.*s%s", (int) stem, base, extension);
+  return g_build_filename (writable != NULL ? writable : g_get_tmp_dir (), name, NULL);
 }
 
 static void
@@ -170,6 +192,7 @@ transcription_ended (SrRecordWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->progress), FALSE);
   gtk_button_set_label (self->transcribe, _("_Transcribe"));
   gtk_widget_set_sensitive (GTK_WIDGET (self->record), self->input_numbers->len > 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->open), TRUE);
 }
 
 static void
@@ -234,6 +257,7 @@ sr_record_window_transcribe (SrRecordWindow *self)
   self->transcribing = g_cancellable_new ();
   gtk_button_set_label (self->transcribe, _("_Cancel"));
   gtk_widget_set_sensitive (GTK_WIDGET (self->record), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->open), FALSE);
   gtk_progress_bar_set_fraction (self->progress, 0);
   gtk_progress_bar_set_text (self->progress, _("Loading the models…"));
   gtk_widget_set_visible (GTK_WIDGET (self->progress), TRUE);
@@ -242,16 +266,61 @@ sr_record_window_transcribe (SrRecordWindow *self)
                             self->transcribing, transcribed, g_object_ref (self));
 }
 
-void
-sr_record_window_set_take (SrRecordWindow *self, const char *path, double seconds)
+gboolean
+sr_record_window_open_take (SrRecordWindow *self, const char *path, GError **error)
 {
-  g_return_if_fail (SR_IS_RECORD_WINDOW (self));
-  g_return_if_fail (self->recording == NULL && self->transcribing == NULL);
+  g_return_val_if_fail (SR_IS_RECORD_WINDOW (self), FALSE);
+  if (self->recording != NULL || self->transcribing != NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                           self->recording != NULL ? _("a take is being recorded") : _("a take is being transcribed"));
+      return FALSE;
+    }
+  double seconds = sr_audio_file_seconds (path, error);
+  if (seconds < 0)
+    return FALSE;
   g_free (self->path);
   self->path = g_strdup (path);
   self->seconds = seconds;
   show_time (self);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->transcribe), TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->transcribe), seconds > 0);
+  g_autofree char *text = g_strdup_printf (_("Opened %s (%.1f s)."), path, seconds);
+  set_status (self, text);
+  return TRUE;
+}
+
+static void
+chooser_responded (GtkNativeDialog *dialog, int response, SrRecordWindow *self)
+{
+  g_autoptr(GFile) file = response == GTK_RESPONSE_ACCEPT ? gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))
+                                                          : NULL;
+  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+  g_autoptr(GError) error = NULL;
+  if (path != NULL && !sr_record_window_open_take (self, path, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not open “%s”: %s."), path, error->message);
+      set_status (self, text);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+open_clicked (SrRecordWindow *self)
+{
+  if (self->chooser == NULL)
+    {
+      self->chooser = gtk_file_chooser_native_new (_("Open a Recording"), GTK_WINDOW (self),
+                                                   GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+      g_autoptr(GtkFileFilter) sounds = gtk_file_filter_new ();
+      gtk_file_filter_set_name (sounds, _("Sound files (WAV, FLAC, Ogg, MP3, AIFF)"));
+      static const char *const suffixes[] = { "wav", "flac", "ogg", "oga", "mp3", "aif", "aiff" };
+      for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++)
+        gtk_file_filter_add_suffix (sounds, suffixes[i]);
+      gtk_file_filter_add_mime_type (sounds, "audio/*");
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), sounds);
+      g_signal_connect_object (self->chooser, "response", G_CALLBACK (chooser_responded), self, 0);
+    }
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
 gboolean
@@ -359,6 +428,9 @@ sr_record_window_dispose (GObject *object)
     g_cancellable_cancel (self->transcribing); /* its callback holds a reference and finds the work abandoned */
   g_clear_object (&self->transcribing);
   g_clear_pointer (&self->draft_path, g_free);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
   if (self->recording != NULL)
     sr_recording_stop (self->recording, NULL); /* a window closed while recording keeps the take */
   g_clear_pointer (&self->recording, sr_recording_free);
@@ -409,6 +481,10 @@ sr_record_window_init (SrRecordWindow *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->record), "suggested-action");
   g_signal_connect_object (self->record, "clicked", G_CALLBACK (record_clicked), self, G_CONNECT_SWAPPED);
   gtk_box_append (GTK_BOX (buttons), GTK_WIDGET (self->record));
+  self->open = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Open…")));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->open), _("Open a sound file to transcribe, instead of a new take"));
+  g_signal_connect_object (self->open, "clicked", G_CALLBACK (open_clicked), self, G_CONNECT_SWAPPED);
+  gtk_box_append (GTK_BOX (buttons), GTK_WIDGET (self->open));
   self->transcribe = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Transcribe")));
   gtk_widget_set_sensitive (GTK_WIDGET (self->transcribe), FALSE);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->transcribe),

@@ -1,6 +1,7 @@
 /* Record an instrument: pick an input, watch its level, record and stop; the take is kept as a FLAC file in the
- * Music folder (Sightread/). Transcribe hears the take on a worker thread (progress shown, Cancel stops it), writes
- * its notes as MIDI and a draft score as MusicXML beside it, and shows the draft engraved. */
+ * Music folder (Sightread/), or a sound file is opened as the take. Transcribe hears the take on a worker thread
+ * (progress shown, Cancel stops it), writes its notes as MIDI and a draft score as MusicXML beside it, and shows the
+ * draft engraved. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -20,8 +21,10 @@ gboolean sr_record_window_get_recording (SrRecordWindow *self);
 /* The file of the last take (NULL before any), and its seconds so far. */
 const char *sr_record_window_get_path (SrRecordWindow *self);
 double sr_record_window_get_seconds (SrRecordWindow *self);
-/* A take recorded elsewhere (a sound file), to transcribe as one recorded here. */
-void sr_record_window_set_take (SrRecordWindow *self, const char *path, double seconds);
+/* A take recorded elsewhere (a sound file; Open… asks for one), to transcribe as one recorded here; its notes and
+ * draft go beside it, or into the takes folder where its own folder is not writable. FALSE with ERROR for what is no
+ * sound file we read, and while recording or transcribing. */
+gboolean sr_record_window_open_take (SrRecordWindow *self, const char *path, GError **error);
 /* Starts transcribing the last take, or cancels the transcription under way. */
 void sr_record_window_transcribe (SrRecordWindow *self);
 gboolean sr_record_window_get_transcribing (SrRecordWindow *self);

@@ -45,21 +45,30 @@ sr_audio_resample (const float *samples, gsize frames, int from, int to, GError 
   return out;
 }
 
-/* Reads an open sound file: mono, then resampled. */
-static SrAudio *
-read_open (SNDFILE *file, const SF_INFO *info, int rate, GError **error)
+/* Whether an open sound file's header describes one we read. */
+static gboolean
+header_readable (const SF_INFO *info, GError **error)
 {
   if (info->channels < 1 || info->channels > 64 || info->samplerate < 1000 || info->samplerate > 768000)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%d channels at %d Hz is not a sound file we read"),
                    info->channels, info->samplerate);
-      return NULL;
+      return FALSE;
     }
   if (info->frames < 0 || info->frames / info->samplerate > SR_AUDIO_MAX_SECONDS)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("longer than %d hours"), SR_AUDIO_MAX_SECONDS / 3600);
-      return NULL;
+      return FALSE;
     }
+  return TRUE;
+}
+
+/* Reads an open sound file: mono, then resampled. */
+static SrAudio *
+read_open (SNDFILE *file, const SF_INFO *info, int rate, GError **error)
+{
+  if (!header_readable (info, error))
+    return NULL;
   /* read in blocks (the header's frame count may promise more than a truncated file holds) */
   enum { BLOCK = 4096 };
   g_autofree float *block = g_new (float, (gsize) BLOCK * info->channels);
@@ -116,6 +125,22 @@ sr_audio_read (const char *path, int rate, GError **error)
   SF_INFO info = { 0 };
   SNDFILE *file = sf_open (path, SFM_READ, &info);
   return read_and_close (file, &info, rate, error);
+}
+
+double
+sr_audio_file_seconds (const char *path, GError **error)
+{
+  SF_INFO info = { 0 };
+  SNDFILE *file = sf_open (path, SFM_READ, &info);
+  if (file == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("not a sound file we can read (%s)"),
+                   sf_strerror (NULL));
+      return -1;
+    }
+  gboolean readable = header_readable (&info, error);
+  sf_close (file);
+  return readable ? (double) info.frames / info.samplerate : -1;
 }
 
 /* ---- reading from memory, through libsndfile's virtual I/O ---- */

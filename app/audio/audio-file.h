@@ -20,6 +20,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrAudio, sr_audio_free)
 
 /* PATH as mono (channels averaged) at RATE. */
 SrAudio *sr_audio_read (const char *path, int rate, GError **error);
+/* PATH's length in seconds by its header, checked as sr_audio_read checks it; -1 with ERROR for what is no sound
+ * file we read (before reading it whole). */
+double sr_audio_file_seconds (const char *path, GError **error);
 /* The same from bytes in memory, NAME for messages (fuzzing, tests). */
 SrAudio *sr_audio_read_bytes (const void *data, gsize size, const char *name, int rate, GError **error);
 /* Whether PATH's extension names a format sr_audio_write writes (checked before long work, not after). */
