@@ -5,11 +5,14 @@ positions, the sub-decoder, the logit masks), not music. TAP."""
 import sys
 from pathlib import Path
 
+import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "train"))
 from sightread_train import vocabulary as V  # noqa: E402
+from sightread_train.pairs import Pair  # noqa: E402
 from sightread_train.translator import Guide, Translator, TranslatorConfig, single_stream  # noqa: E402
+import train_translator  # noqa: E402
 
 torch.manual_seed(0)
 results = []
@@ -134,5 +137,26 @@ for step in range(40):
     off.append(off_time.item())
 check("the guided loss trains the guided heads towards the tokens' times", off[-1] < off[0] / 2,
       f"{off[0]:.3f} → {off[-1]:.3f}")
+
+# Beam search (train_translator.py eval --beam): a beam of one is greedy decoding; a wider one still reads the target's
+# tokens only, within the greedy reading's limit.
+transcription = train_translator.TASKS["amt"]
+codes = lambda i, steps: np.array([[(7 * i + 3 * s + k) % 1024 for k in range(4)] for s in range(steps)])  # noqa: E731
+clips = [Pair(f"clip{i}", "look", V.AUDIO, codes(i, 12), 0, V.MIDI, np.array([], dtype=np.int64)) for i in range(3)]
+greedy = train_translator.greedy(model, transcription, clips, torch.device("cpu"))
+narrow = [train_translator.beam_search(model, transcription, clip, 1) for clip in clips]
+check("a beam of one reads what greedy decoding reads", narrow == greedy, f"{[len(r) for r in greedy]} tokens")
+wide = [train_translator.beam_search(model, transcription, clip, 3) for clip in clips]
+midi_block = range(V.MIDI_START, V.MIDI_START + V.MIDI_SIZE)
+check("a beam of three reads MIDI tokens only, within the reading limit",
+      all(all(t in midi_block for t in r) and len(r) <= train_translator.reading_limit(transcription, c)
+          for r, c in zip(wide, clips)), f"{[len(r) for r in wide]} tokens")
+systems = [Pair(f"system{i}", "look", V.IMAGE, codes(i, 6), 2, V.LMX, np.array([], dtype=np.int64)) for i in range(batch)]
+omr = train_translator.TASKS["omr"]
+learned = [[V.lmx_token((5 * i + s) % 224) for s in range(8)] for i in range(batch)]
+check("on the batch it learned, greedy decoding and beams of one and three read the systems and stop at their end",
+      train_translator.greedy(model, omr, systems, torch.device("cpu")) == learned
+      and [train_translator.beam_search(model, omr, p, 1) for p in systems] == learned
+      and [train_translator.beam_search(model, omr, p, 3) for p in systems] == learned)
 print(f"1..{len(results)}")
 sys.exit(0 if all(results) else 1)

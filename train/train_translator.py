@@ -198,6 +198,46 @@ def greedy(model, task, pairs, device, chunk=16):
     return readings
 
 
+@torch.no_grad()
+def beam_search(model, task, pair, width, length_penalty=1.0):
+    """The reading of one pair that keeps the WIDTH likeliest hypotheses at every step, each finished one scored by its
+    summed log-probability over (its length + EOS) ** LENGTH_PENALTY; stops when WIDTH have finished and none still
+    open scores higher, or at the greedy reading's limit."""
+    model.eval()
+    source, source_positions, _, _ = collate([pair], torch.device("cpu"))
+    memory, padding = model.encode(source, task.source, source_positions, task.target)
+    memory, padding = memory.expand(width, -1, -1), padding.expand(width, -1)
+    eos = V.eos(task.target)
+    normalised = lambda tokens, total: total / (len(tokens) + 1) ** length_penalty  # noqa: E731
+    open_, finished, cache = [([], 0.0)], [], []
+    step = torch.zeros(width, V.CODEBOOKS, dtype=torch.long)
+    step[:, 0] = V.sos(task.target)
+    for t in range(reading_limit(task, pair)):
+        state = model.decode_step(memory, padding, step, task.target, t, cache)
+        log_p = torch.log_softmax(model.step_logits(state, None, task.target)[:, 0, 0], -1)
+        candidates = sorted(((total + value, b, token) for b, (_, total) in enumerate(open_)
+                             for value, token in zip(*[x.tolist() for x in log_p[b].topk(width)])), reverse=True)
+        kept, parents = [], []
+        for total, b, token in candidates:
+            if token == eos:
+                finished.append((normalised(open_[b][0], total), open_[b][0]))
+            else:
+                kept.append((open_[b][0] + [token], total))
+                parents.append(b)
+            if len(kept) == width:
+                break
+        open_ = kept
+        if not kept or (len(finished) >= width and max(f[0] for f in finished) >= max(normalised(*k) for k in kept)):
+            break
+        order = torch.tensor(parents + [parents[0]] * (width - len(parents)))
+        for layer in cache:
+            layer["seen"] = [h.index_select(0, order) for h in layer["seen"]]
+        step = torch.zeros(width, V.CODEBOOKS, dtype=torch.long)
+        step[:, 0] = torch.tensor([k[0][-1] for k in kept] + [kept[0][0][-1]] * (width - len(kept)))
+    finished += [(normalised(*k), k[0]) for k in open_] if not finished else []
+    return max(finished, key=lambda f: f[0])[1]
+
+
 def score(task, pairs, readings, sightread):
     return ser(pairs, readings, sightread) if task.name == "omr" else onset_f1(pairs, readings, sightread)
 
@@ -467,7 +507,7 @@ def evaluate(args):
     model, metadata = load_model(path)
     summary = {"model": str(path), "task": task.name, "metric": task.metric,
                "steps": int(metadata.get("sightread.steps", 0)),
-               task.tokenizer: fingerprint(tokenizer_path(args, task)), "splits": {}}
+               task.tokenizer: fingerprint(tokenizer_path(args, task)), "beam": args.beam, "splits": {}}
     for split in args.splits.split(","):
         pairs = task_pairs(args, task, split)
         if not pairs:
@@ -475,10 +515,12 @@ def evaluate(args):
                              f"tokenize --task {task.name}`")
         for look in sorted({p.look for p in pairs}):
             chosen = spread([p for p in pairs if p.look == look], args.limit)
-            value = score(task, chosen, greedy(model, task, chosen, torch.device("cpu")), args.sightread)
+            readings = (greedy(model, task, chosen, torch.device("cpu")) if args.beam <= 1 else
+                        [beam_search(model, task, p, args.beam) for p in chosen])
+            value = score(task, chosen, readings, args.sightread)
             summary["splits"].setdefault(split, {})[look] = {task.metric: round(value, 3), "pairs": len(chosen)}
             print(f"{split} {look}: {task.metric} {value:.2f} % over {len(chosen)} pairs (model step "
-                  f"{summary['steps']})")
+                  f"{summary['steps']}{f', beam {args.beam}' if args.beam > 1 else ''})")
     if args.json:
         Path(args.json).write_text(json.dumps(summary, indent=1) + "\n")
 
@@ -551,6 +593,8 @@ def main():
     e.add_argument("--splits", default="test,real-scan", help="comma-separated: validation, test, real-scan")
     e.add_argument("--limit", type=int, default=200, help="pairs per split and look, spread over the split")
     e.add_argument("--json", help="also write the numbers to this JSON file")
+    e.add_argument("--beam", type=int, default=1, metavar="WIDTH",
+                   help="read by beam search of this width (1: greedy, as the program reads)")
     for p in (t, e):
         p.add_argument("--model", help="the weights to resume from and export to (default: resources/models/"
                                        "i2a.safetensors or a2i.safetensors)")
