@@ -151,7 +151,8 @@ midi_block = range(V.MIDI_START, V.MIDI_START + V.MIDI_SIZE)
 check("a beam of three reads MIDI tokens only, within the reading limit",
       all(all(t in midi_block for t in r) and len(r) <= train_translator.reading_limit(transcription, c)
           for r, c in zip(wide, clips)), f"{[len(r) for r in wide]} tokens")
-systems = [Pair(f"system{i}", "look", V.IMAGE, codes(i, 6), 2, V.LMX, np.array([], dtype=np.int64)) for i in range(batch)]
+systems = [Pair(f"system{i}", "look", V.IMAGE, codes(i, 6), 2, V.LMX, np.array([], dtype=np.int64))
+           for i in range(batch)]
 omr = train_translator.TASKS["omr"]
 learned = [[V.lmx_token((5 * i + s) % 224) for s in range(8)] for i in range(batch)]
 check("on the batch it learned, greedy decoding and beams of one and three read the systems and stop at their end",
