@@ -5,12 +5,15 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "audio-file.h"
 #include "cli-run.h"
 #include "midi-file.h"
 #include "midi-notes.h"
 #include "test-files.h"
+#include "vocabulary.h"
 
 static char *scratch;
 
@@ -181,6 +184,67 @@ test_omr_without_its_models_names_the_missing_file (void)
   g_assert_cmpint (run.status, ==, 1);
   assert_contains (run.err, "sightread: omr: ");
   assert_contains (run.err, "rqvae.safetensors");
+}
+
+/* Training's validation reads through `translate`: a reading a line, and a bad line or file named with its reason. */
+static void
+test_translate_reads_token_sources_a_line_each_and_names_a_bad_line (void)
+{
+  g_autofree char *samples = g_strdup (g_getenv ("SIGHTREAD_SAMPLES"));
+  g_autofree char *resources = g_path_get_dirname (samples);
+  g_autofree char *model = g_build_filename (resources, "models", "i2a.safetensors", NULL);
+  /* two steps of one image column; each reading stops at its limit or the end token */
+  const char *good = "{\"source\": \"image\", \"target\": \"lmx\", \"positions\": [0, 0, 0, 1], \"limit\": 5, "
+                     "\"tokens\": [2658, 3682, 4706, 5730, 2700, 3700, 4700, 5700]}\n";
+  g_autofree char *text = g_strconcat (good, "\n", good, NULL);
+  g_autofree char *sources = sr_test_write_file (scratch, "sources.jsonl", text, (gssize) strlen (text));
+  g_auto(CliRun) run = { 0 };
+  sightread (&run, "translate", "--device", "cpu", model, sources);
+  g_assert_cmpint (run.status, ==, 0);
+  g_auto(GStrv) readings = g_strsplit (run.out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (readings), ==, 3); /* two readings, the empty string after the last newline */
+  g_assert_cmpstr (readings[0], ==, readings[1]);
+  g_auto(GStrv) ids = g_strsplit (readings[0], " ", -1);
+  g_assert_cmpuint (g_strv_length (ids), <=, 5);
+  for (guint i = 0; ids[0][0] != '\0' && ids[i] != NULL; i++)
+    {
+      g_assert_cmpint (atoi (ids[i]), >=, SR_VOCAB_LMX_START);
+      g_assert_cmpint (atoi (ids[i]), <, SR_VOCAB_MIDI_START);
+    }
+
+  struct {
+    const char *line, *message;
+  } bad[] = {
+    { "not json", "sources.jsonl:2: " },
+    { "{\"source\": \"image\", \"target\": \"audio\", \"tokens\": [2658, 3682, 4706, 5730], \"positions\": [0, 0], "
+      "\"limit\": 5}", "only notation (lmx) and MIDI targets" },
+    { "{\"source\": \"image\", \"target\": \"lmx\", \"tokens\": [2658, 3682, 4706], \"positions\": [0, 0], "
+      "\"limit\": 5}", "4 a step" },
+    { "{\"source\": \"image\", \"target\": \"lmx\", \"tokens\": [2658, 3682, 4706, 99999], \"positions\": [0, 0], "
+      "\"limit\": 5}", "unified token ids" },
+    { "{\"source\": \"image\", \"target\": \"lmx\", \"tokens\": [2658, 3682, 4706, 5730], \"positions\": [0], "
+      "\"limit\": 5}", "a column and a row for every step" },
+    { "{\"source\": \"image\", \"target\": \"lmx\", \"tokens\": [2658, 3682, 4706, 5730], \"positions\": [0, 0], "
+      "\"limit\": 0}", "\"limit\" must be" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *lines = g_strconcat (good, bad[i].line, "\n", good, NULL);
+      g_autofree char *path = sr_test_write_file (scratch, "sources.jsonl", lines, (gssize) strlen (lines));
+      g_auto(CliRun) refused = { 0 };
+      sightread (&refused, "translate", "--device", "cpu", model, path);
+      g_assert_cmpint (refused.status, ==, 1);
+      g_autofree char *where = g_strdup_printf ("sightread: %s:2: ", path);
+      assert_contains (refused.err, where);
+      assert_contains (refused.err, bad[i].message);
+      g_assert_cmpuint (strlen (refused.out), >, 0); /* the first line's reading came out before */
+    }
+  g_auto(CliRun) no_model = { 0 };
+  sightread (&no_model, "translate", "--device", "cpu", sources, sources);
+  g_assert_cmpint (no_model.status, ==, 1);
+  g_autofree char *named = g_strdup_printf ("sightread: translate: %s: not a safetensors file", sources);
+  assert_contains (no_model.err, named);
+  g_remove (sources);
 }
 
 static void
@@ -481,6 +545,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/omr-without-models", test_omr_without_its_models_names_the_missing_file);
   g_test_add_func ("/cli/omr-boxes", test_omr_reads_the_systems_it_is_given);
   g_test_add_func ("/cli/omr-lost-gpu", test_omr_goes_on_on_the_cpu_when_the_gpu_is_lost);
+  g_test_add_func ("/cli/translate", test_translate_reads_token_sources_a_line_each_and_names_a_bad_line);
   g_test_add_func ("/cli/synth-reference", test_synth_renders_midi_with_the_reference_synthesizer_to_flac);
   g_test_add_func ("/cli/perform-routes", test_perform_says_which_routes_exist);
   g_test_add_func ("/cli/transcribe-refusals", test_transcribe_refuses_what_it_cannot_hear);

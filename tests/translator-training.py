@@ -4,7 +4,9 @@
   far better than chance (SER by the C metric); the export loads back with kind, format, steps, the RQVAE it read and
   a golden file;
 - transcription: the same systems' audio becomes codec frames and their notes MIDI event tokens made by the C
-  tokenizer; a translator trained on them transcribes those clips back better than chance (onset F1 by the C metric).
+  tokenizer; a translator trained on them transcribes those clips back better than chance (onset F1 by the C metric);
+- for both, the C runtime (`sightread translate`, what validation reads with on a CPU) reads the exported weights
+  token for token as PyTorch reads them.
 This proves the tokens, batches, teacher forcing, greedy decoding and metrics are wired together; it checks the
 plumbing, not music reading: the real numbers are in train/RESULTS.md.
 Usage: translator-training.py SIGHTREAD SHARED"""
@@ -17,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+import torch
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "train"))
@@ -24,6 +27,7 @@ from sightread_train import safetensors_io  # noqa: E402
 from sightread_train import vocabulary as V  # noqa: E402
 from sightread_train.omr_tokens import fingerprint, lmx_table, load_omr_pairs  # noqa: E402
 from sightread_train.pairs import load_pairs  # noqa: E402
+import train_translator  # noqa: E402
 
 PIECE = "lc4976777"  # a song of a few systems
 sightread, shared = sys.argv[1], sys.argv[2]
@@ -111,6 +115,17 @@ with tempfile.TemporaryDirectory() as folder:
           and numbers["splits"]["validation"]["engraved"]["pairs"] == 4 and numbers["steps"] == 300,
           evaluated.strip())
 
+    def runtime_reads_as_pytorch(task, weights, pairs):
+        """(same, detail): the C runtime's readings of PAIRS from WEIGHTS against PyTorch's greedy ones."""
+        task = train_translator.TASKS[task]
+        model, _ = train_translator.load_model(weights)
+        by_pytorch = train_translator.greedy(model, task, pairs, torch.device("cpu"))
+        by_runtime = train_translator.runtime_readings(weights, task, pairs, sightread)
+        return by_runtime == by_pytorch and any(by_runtime), f"{sum(map(len, by_runtime))} tokens in {len(pairs)} readings"
+
+    check("the C runtime reads the exported OMR weights token for token as PyTorch does",
+          *runtime_reads_as_pytorch("omr", model, pairs[:4]))
+
     resumed_log = Path(folder) / "i2a-resumed.log"
     run(script, "train", "--cache", cache, "--sightread", sightread, "--model", model, "--log", resumed_log,
         "--steps", "20", "--warmup", "30", "--lr", "3e-3", "--budget", "1500", "--first-cap", "2000",
@@ -161,6 +176,8 @@ with tempfile.TemporaryDirectory() as folder:
     check("it transcribes its own training clips far better than a model deaf to the audio (onset F1, C metric)",
           f1 and f1[-1] > 40,
           f"onset F1 {f1[-1] if f1 else None} %")
+    check("the C runtime reads the exported transcription weights token for token as PyTorch does",
+          *runtime_reads_as_pytorch("amt", midi_model, clips[:4]))
     tensors, metadata = safetensors_io.load(midi_model)
     check("the transcription export says its direction, task, codec and the window it reads",
           metadata["sightread.direction"] == "a2i" and metadata["sightread.tasks"] == '["amt"]'

@@ -238,6 +238,43 @@ def beam_search(model, task, pair, width, length_penalty=1.0):
     return max(finished, key=lambda f: f[0])[1]
 
 
+MODALITY_NAMES = {V.IMAGE: "image", V.LMX: "lmx", V.MIDI: "midi", V.AUDIO: "audio"}
+
+
+def runtime_readings(path, task, pairs, sightread):
+    """Greedy readings of PAIRS by the C runtime (`sightread translate --device cpu`) from the exported weights at
+    PATH: what the program reads, the tokens before EOS."""
+    with tempfile.TemporaryDirectory() as folder:
+        sources = Path(folder) / "sources.jsonl"
+        with open(sources, "w") as out:
+            for pair in pairs:
+                steps, positions = pair.source()
+                out.write(json.dumps({"source": MODALITY_NAMES[task.source], "target": MODALITY_NAMES[task.target],
+                                      "tokens": steps.flatten().tolist(), "positions": positions.flatten().tolist(),
+                                      "limit": reading_limit(task, pair)}) + "\n")
+        result = subprocess.run([str(sightread), "translate", "--device", "cpu", str(path), str(sources)],
+                                capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"sightread translate failed: {result.stderr.strip()}")
+    readings = [[int(x) for x in line.split()] for line in result.stdout.splitlines()]
+    assert len(readings) == len(pairs), (len(readings), len(pairs))
+    return readings
+
+
+def readings_of(model, task, pairs, device, reader, sightread, path=None):
+    """Greedy readings of PAIRS. On a CPU (READER auto or runtime) the C runtime reads them from the weights at PATH,
+    or from the model's fp16 export: what the program reads, several times faster than PyTorch reads there. On a
+    GPU, where the program may not run, PyTorch reads them."""
+    if reader == "pytorch" or (reader == "auto" and device.type != "cpu"):
+        return greedy(model, task, pairs, device)
+    if path is not None:
+        return runtime_readings(path, task, pairs, sightread)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "model.safetensors"
+        save_weights(model, task, path, {})
+        return runtime_readings(path, task, pairs, sightread)
+
+
 def score(task, pairs, readings, sightread):
     return ser(pairs, readings, sightread) if task.name == "omr" else onset_f1(pairs, readings, sightread)
 
@@ -285,14 +322,19 @@ def load_model(path):
     return model, metadata
 
 
-def export(model, task, path, provenance, golden_pair):
+def save_weights(model, task, path, provenance):
+    """The model's weights in fp16 with the metadata the runtime checks, written whole (under a temporary name)."""
     metadata = {"sightread.kind": "seq2seq", "sightread.format": FORMAT, "sightread.config": model.config.to_json(),
                 "sightread.direction": task.direction, "sightread.tasks": json.dumps([task.name]),
                 **{f"sightread.{k}": v for k, v in provenance.items()}}
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")
-    safetensors_io.save({k: v.half() for k, v in model.state_dict().items()}, partial, metadata)
+    safetensors_io.save({k: v.detach().cpu().half() for k, v in model.state_dict().items()}, partial, metadata)
     partial.rename(path)
+
+
+def export(model, task, path, provenance, golden_pair):
+    save_weights(model, task, path, provenance)
     # The golden file: what the exported (fp16) weights read from one validation pair, for the C runtime to match.
     exported, _ = load_model(path)
     exported.eval()
@@ -384,9 +426,11 @@ def validate(model, task, validation, looks, args, device):
     loss = validation_loss(model, task, validation, device)
     if args.metric == "loss":
         return loss, {}, None
-    scores = {look: score(task, [p for p in validation if p.look == look],
-                          greedy(model, task, [p for p in validation if p.look == look], device), args.sightread)
-              for look in looks}
+    scores = {}
+    for look in looks:
+        chosen = [p for p in validation if p.look == look]
+        scores[look] = score(task, chosen, readings_of(model, task, chosen, device, args.reader, args.sightread),
+                             args.sightread)
     return loss, scores, scores[looks[0]] if task.name == "omr" else sum(scores.values()) / len(scores)
 
 
@@ -505,7 +549,7 @@ def evaluate(args):
     task = TASKS[args.task]
     path = Path(args.model) if args.model else MODELS / f"{task.direction}.safetensors"
     model, metadata = load_model(path)
-    summary = {"model": str(path), "task": task.name, "metric": task.metric,
+    summary = {"model": str(path), "task": task.name, "metric": task.metric, "reader": args.reader,
                "steps": int(metadata.get("sightread.steps", 0)),
                task.tokenizer: fingerprint(tokenizer_path(args, task)), "beam": args.beam, "splits": {}}
     for split in args.splits.split(","):
@@ -515,8 +559,8 @@ def evaluate(args):
                              f"tokenize --task {task.name}`")
         for look in sorted({p.look for p in pairs}):
             chosen = spread([p for p in pairs if p.look == look], args.limit)
-            readings = (greedy(model, task, chosen, torch.device("cpu")) if args.beam <= 1 else
-                        [beam_search(model, task, p, args.beam) for p in chosen])
+            readings = (readings_of(model, task, chosen, torch.device("cpu"), args.reader, args.sightread, path)
+                        if args.beam <= 1 else [beam_search(model, task, p, args.beam) for p in chosen])
             value = score(task, chosen, readings, args.sightread)
             summary["splits"].setdefault(split, {})[look] = {task.metric: round(value, 3), "pairs": len(chosen)}
             print(f"{split} {look}: {task.metric} {value:.2f} % over {len(chosen)} pairs (model step "
@@ -596,6 +640,10 @@ def main():
     e.add_argument("--beam", type=int, default=1, metavar="WIDTH",
                    help="read by beam search of this width (1: greedy, as the program reads)")
     for p in (t, e):
+        p.add_argument("--reader", choices=("auto", "runtime", "pytorch"), default="auto",
+                       help="who reads the validation and evaluation pairs greedily: the C runtime (`sightread "
+                            "translate`, from the fp16 weights: what the program reads, and faster on a CPU) or "
+                            "PyTorch; auto: the runtime on a CPU, PyTorch on a GPU")
         p.add_argument("--model", help="the weights to resume from and export to (default: resources/models/"
                                        "i2a.safetensors or a2i.safetensors)")
     args = parser.parse_args()

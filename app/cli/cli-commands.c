@@ -194,6 +194,9 @@ const SrCliCommand sr_cli_commands[] = {
   { "transcribe", "AUDIO", 1, 1, N_("Turn a recording into MIDI, a draft score and a score image"),
     transcribe_options, SR_CLI_USES_DEVICE | SR_CLI_USES_MODELS | SR_CLI_SHOWS_PROGRESS, sr_cmd_transcribe,
     NULL },
+  { "translate", "MODEL SOURCES", 2, 2, N_("Read token sources (JSON, one a line) with a translator model, a reading "
+                                           "a line of token ids: what training's validation scores"), NULL,
+    SR_CLI_USES_DEVICE, sr_cmd_translate, NULL },
   { "engrave", "MUSICXML|LMX", 1, 1, N_("Draw notation as a picture"), engrave_options, 0, sr_cmd_engrave, NULL },
   { "lmx encode", "MUSICXML", 1, 1, N_("Print a MusicXML or .mxl score as LMX tokens, a line a part"),
     lmx_encode_options, 0, sr_cmd_lmx_encode, NULL },

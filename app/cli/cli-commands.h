@@ -42,6 +42,7 @@ int sr_cmd_omr (SrCliArgs *args);
 int sr_cmd_synth (SrCliArgs *args);
 int sr_cmd_perform (SrCliArgs *args);
 int sr_cmd_transcribe (SrCliArgs *args);
+int sr_cmd_translate (SrCliArgs *args);
 int sr_cmd_engrave (SrCliArgs *args);
 int sr_cmd_play (SrCliArgs *args);
 int sr_cmd_record (SrCliArgs *args);
