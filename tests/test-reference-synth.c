@@ -2,10 +2,14 @@
  * for, the length of the notes and the release after them. */
 #include <glib.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "audio-file.h"
 #include "reference-synth.h"
 #include "test-files.h"
+
+#define FLUID_R3 "/usr/share/sounds/sf2/FluidR3_GM.sf2" /* Debian's fluid-soundfont-gm */
 
 /* Power of FREQUENCY in SAMPLES[from … to) (the Goertzel filter). */
 static double
@@ -53,11 +57,101 @@ test_a_missing_soundfont_is_an_error_naming_it (void)
   g_assert_nonnull (strstr (error->message, "/nonexistent/font.sf2"));
 }
 
+/* The notes of a madmom-style list (onset s, pitch, duration s, velocity, a note a line; # comments). */
+static GArray *
+read_note_list (const char *path)
+{
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  GArray *notes = g_array_new (FALSE, TRUE, sizeof (SrNote));
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      double onset, duration;
+      int pitch, velocity;
+      if (lines[i][0] == '#' || sscanf (lines[i], "%lf %d %lf %d", &onset, &pitch, &duration, &velocity) != 4)
+        continue;
+      SrNote note = { .onset = onset, .offset = onset + duration, .pitch = (guint8) pitch,
+                      .velocity = (guint8) velocity };
+      g_array_append_val (notes, note);
+    }
+  return notes;
+}
+
+/* Loudness every 10 ms, in dB, from SECONDS_FROM on: what the ear follows of a piece. */
+static GArray *
+envelope (const SrAudio *audio, double seconds_from, double seconds_to)
+{
+  GArray *levels = g_array_new (FALSE, FALSE, sizeof (double));
+  for (double t = seconds_from; t + 0.01 <= seconds_to; t += 0.01)
+    {
+      double level = 20 * log10 (sr_test_rms (audio->samples, audio->frames, audio->rate, t, t + 0.01) + 1e-6);
+      g_array_append_val (levels, level);
+    }
+  return levels;
+}
+
+static double
+correlation (GArray *a, GArray *b)
+{
+  guint n = MIN (a->len, b->len);
+  double mean_a = 0, mean_b = 0, ab = 0, aa = 0, bb = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      mean_a += g_array_index (a, double, i) / n;
+      mean_b += g_array_index (b, double, i) / n;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      double x = g_array_index (a, double, i) - mean_a, y = g_array_index (b, double, i) - mean_b;
+      ab += x * y;
+      aa += x * x;
+      bb += y * y;
+    }
+  return ab / sqrt (aa * bb);
+}
+
+/* resources/samples/minuet-in-g.notes is the reference that transcriptions of the bundled sound sample are scored
+ * against (train/eval_recordings.py): played by the same synthesizer and piano, its notes give the sample's loudness
+ * from moment to moment, and the same notes an eighth note (250 ms) late do not. */
+static void
+test_the_bundled_sound_sample_plays_the_notes_beside_it (void)
+{
+  if (!g_file_test (FLUID_R3, G_FILE_TEST_EXISTS))
+    g_error ("no %s: setup.sh installs fluid-soundfont-gm", FLUID_R3);
+  g_autofree char *notes_path = sr_test_sample_path ("minuet-in-g.notes");
+  g_autofree char *sample_path = sr_test_sample_path ("minuet-in-g.flac");
+  g_autoptr(GArray) notes = read_note_list (notes_path);
+  g_assert_cmpuint (notes->len, >, 100);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrAudio) sample = sr_audio_read (sample_path, 44100, &error);
+  g_assert_no_error (error);
+  g_autoptr(SrAudio) played = sr_reference_synth_render ((const SrNote *) notes->data, notes->len, FLUID_R3, 44100,
+                                                         &error);
+  g_assert_no_error (error);
+  g_autoptr(GArray) heard = envelope (sample, 0.0, 29.5);
+  g_autoptr(GArray) said = envelope (played, 0.0, 29.5);
+  for (guint i = 0; i < notes->len; i++)
+    {
+      g_array_index (notes, SrNote, i).onset += 0.25;
+      g_array_index (notes, SrNote, i).offset += 0.25;
+    }
+  g_autoptr(SrAudio) late = sr_reference_synth_render ((const SrNote *) notes->data, notes->len, FLUID_R3, 44100,
+                                                       &error);
+  g_assert_no_error (error);
+  g_autoptr(GArray) said_late = envelope (late, 0.0, 29.5);
+  double same = correlation (heard, said), shifted = correlation (heard, said_late);
+  g_test_message ("loudness correlation with the sample: the notes %.3f, the notes 250 ms late %.3f", same, shifted);
+  g_assert_cmpfloat (same, >, 0.95);
+  g_assert_cmpfloat (shifted, <, same - 0.1);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/reference-synth/a4", test_one_a4_sounds_at_440_hz_when_it_is_played);
+  g_test_add_func ("/reference-synth/bundled-sample", test_the_bundled_sound_sample_plays_the_notes_beside_it);
   g_test_add_func ("/reference-synth/missing-font", test_a_missing_soundfont_is_an_error_naming_it);
   return g_test_run ();
 }

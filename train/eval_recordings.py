@@ -1,4 +1,5 @@
-"""Transcription of real recordings (issue 6): every recording in ../shared/data/audio that has notes, transcribed by
+"""Transcription of real recordings (issue 6): every recording in ../shared/data/audio that has notes, and the bundled
+sound sample (resources/samples/minuet-in-g.flac, FluidR3_GM's piano, held out of training), transcribed by
 the product (`sightread transcribe`, the shipped A2I model through the C runtime) and by Basic Pitch (the npm package
 @spotify/basic-pitch 1.0.1, `train/judge/`), both scored by `sightread eval notes --onset-only` (mir_eval's rules:
 ±50 ms, same pitch) against the same reference.
@@ -28,6 +29,7 @@ from sightread_train.judge import basic_pitch_notes  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 AUDIO = ROOT.parent / "shared" / "data" / "audio"
+SAMPLES = ROOT / "resources" / "samples"
 FRAME_SECONDS = 0.02   # the alignment's feature frames
 
 
@@ -141,13 +143,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sightread", default=str(ROOT / "build" / "sightread"))
     parser.add_argument("--models", help="the models folder for `sightread transcribe` (default: the shipped ones)")
-    parser.add_argument("--audio", default=str(AUDIO))
+    parser.add_argument("--audio", action="append",
+                        help="a folder of recordings, each named relative to the folder above it (default: "
+                             "../shared/data/audio and resources/samples); may be given more than once")
     parser.add_argument("--json")
     args = parser.parse_args()
     rows = []
+    folders = [Path(folder) for folder in (args.audio or [AUDIO, SAMPLES])]
+    found = [(folder, *reference) for folder in folders for reference in references(folder)]
     with tempfile.TemporaryDirectory(prefix="sightread-recordings-") as scratch:
         scratch = Path(scratch)
-        for index, (recording, notes, needs_alignment) in enumerate(references(Path(args.audio))):
+        for index, (folder, recording, notes, needs_alignment) in enumerate(found):
             samples, rate = soundfile.read(recording, dtype="float32", always_2d=True)
             samples = samples.mean(1)
             reference = aligned(notes, samples, rate) if needs_alignment else notes
@@ -164,7 +170,7 @@ def main():
             judge = scratch / f"{index}-basic-pitch.json"
             judge.write_text(json.dumps(note_list(basic_pitch_notes([samples], rate)[0])))
             theirs = score(args.sightread, reference_path, judge)
-            row = {"recording": str(recording.relative_to(args.audio)), "seconds": round(len(samples) / rate, 2),
+            row = {"recording": str(recording.relative_to(folder.parent)), "seconds": round(len(samples) / rate, 2),
                    "reference_notes": len(reference), "reference": "aligned here (DTW)" if needs_alignment else "own",
                    "sightread": {k: ours_scores[k] for k in ("precision", "recall", "f1", "error")
                                  if k in ours_scores},

@@ -1,8 +1,10 @@
 #!/bin/sh
 # Engraves the bundled sample score from its hand-made LilyPond source, and plays it as the bundled sound sample.
-# Output: minuet-in-g.pdf (vector), minuet-in-g.png (first page, 150 dpi, grey) and minuet-in-g.flac: the first
-# 30 s (20 bars) played by FluidSynth with Debian's FluidR3_GM piano — a sound the transcription model is not trained
-# on (train_translator.py --hold-out FluidR3_GM) — mono, 44.1 kHz, peaks at -6 dBFS, the last 50 ms faded out.
+# Output: minuet-in-g.pdf (vector), minuet-in-g.png (first page, 150 dpi, grey), minuet-in-g.flac: the first 30 s
+# (20 bars) played by FluidSynth with Debian's FluidR3_GM piano — a sound the transcription model is not trained on
+# (train_translator.py --hold-out FluidR3_GM) — mono, 44.1 kHz, peaks at -6 dBFS, the last 50 ms faded out; and
+# minuet-in-g.notes, the notes it plays (onset s, MIDI pitch, duration s, velocity, a note a line, as madmom writes
+# them): train/eval_recordings.py scores transcriptions of the sample against them.
 # Needs Debian's lilypond, fluid-soundfont-gm and python3-soundfile, and a built sightread (SIGHTREAD, default
 # ../../build/sightread).
 set -eu
@@ -25,3 +27,8 @@ fade = int(0.05 * rate)
 kept[-fade:] *= np.linspace(1, 0, fade)
 soundfile.write(sys.argv[2], (kept * 0.5 / np.abs(kept).max()).astype(np.float32), rate, subtype="PCM_16")
 PY
+{
+  echo "# the notes of minuet-in-g.flac: onset (s), MIDI pitch, duration (s), velocity"
+  "$sightread" midi notes "$work/sound.midi" | awk '!/^#/ && $1 < 30 { end = $2 < 30 ? $2 : 30;
+    printf "%.3f\t%d\t%.3f\t%d\n", $1, $3, end - $1, $4 }'
+} > minuet-in-g.notes
