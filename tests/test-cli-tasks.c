@@ -239,6 +239,22 @@ test_translate_reads_token_sources_a_line_each_and_names_a_bad_line (void)
       assert_contains (refused.err, bad[i].message);
       g_assert_cmpuint (strlen (refused.out), >, 0); /* the first line's reading came out before */
     }
+  /* more steps than the model has places for: 3000 audio steps to a model of 2048 positions at most */
+  g_autoptr(GString) long_source = g_string_new ("{\"source\": \"audio\", \"target\": \"midi\", \"limit\": 5, "
+                                                 "\"tokens\": [");
+  for (int i = 0; i < 3000; i++)
+    g_string_append_printf (long_source, "%s6718, 7742, 8766, 9790", i ? ", " : "");
+  g_string_append (long_source, "], \"positions\": [");
+  for (int i = 0; i < 3000; i++)
+    g_string_append_printf (long_source, "%s%d", i ? ", " : "", i);
+  g_string_append (long_source, "]}\n");
+  g_autofree char *too_long = sr_test_write_file (scratch, "long.jsonl", long_source->str, long_source->len);
+  g_auto(CliRun) refused_long = { 0 };
+  sightread (&refused_long, "translate", "--device", "cpu", model, too_long);
+  g_assert_cmpint (refused_long.status, ==, 1);
+  assert_contains (refused_long.err, "long.jsonl:1: the source has 3000 steps; this model reads at most");
+  g_remove (too_long);
+
   g_auto(CliRun) no_model = { 0 };
   sightread (&no_model, "translate", "--device", "cpu", sources, sources);
   g_assert_cmpint (no_model.status, ==, 1);

@@ -1,6 +1,6 @@
-/* `sightread translate MODEL SOURCES`: a translator's greedy readings of token sources (app/tokens/translator-source.h),
- * a reading a line as unified token ids, end token left out. Training's validation reads its pairs through this, so
- * it scores what the program reads, with the runtime's speed. */
+/* `sightread translate MODEL SOURCES`: a translator's greedy readings of token sources
+ * (app/tokens/translator-source.h), a reading a line as unified token ids, end token left out. Training's validation
+ * reads its pairs through this, so it scores what the program reads, with the runtime's speed. */
 #include <glib/gi18n.h>
 
 #include "cli-commands.h"
@@ -11,6 +11,15 @@
 static gboolean
 print_reading (SrTranslator *model, const SrTranslatorSource *source, char message[SR_MESSAGE_SIZE])
 {
+  /* Steps beyond the model's position tables would be read without a place: refused, as are absurd sizes. */
+  const SrTranslatorConfig *config = sr_translator_config (model);
+  int most = source->source == SR_MODALITY_IMAGE ? config->image_columns * config->image_rows : config->max_positions;
+  if (source->steps > most)
+    {
+      g_snprintf (message, SR_MESSAGE_SIZE, _("the source has %d steps; this model reads at most %d"), source->steps,
+                  most);
+      return FALSE;
+    }
   SrTranslatorState *state = sr_translator_state_new (model, source->steps, source->limit, message);
   if (state == NULL)
     return FALSE;
