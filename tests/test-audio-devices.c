@@ -72,10 +72,10 @@ stretches_of_one_pace (GArray *server_offsets)
   GArray *starts = g_array_new (FALSE, FALSE, sizeof (guint));
   guint from = 0;
   g_array_append_val (starts, from);
-  for (guint i = from + MIN_STRETCH; i + SETTLED <= server_offsets->len; i++)
+  for (guint i = MIN_STRETCH; i + SETTLED <= server_offsets->len; i++)
     {
       if (i - from < MIN_STRETCH)
-        continue;
+        continue; /* a stretch just begun: its pace is not known yet */
       double pace = median_between (server_offsets, from, i);
       gboolean restarted = TRUE;
       for (guint j = i; j < i + SETTLED && restarted; j++)

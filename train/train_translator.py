@@ -238,9 +238,6 @@ def beam_search(model, task, pair, width, length_penalty=1.0):
     return max(finished, key=lambda f: f[0])[1]
 
 
-MODALITY_NAMES = {V.IMAGE: "image", V.LMX: "lmx", V.MIDI: "midi", V.AUDIO: "audio"}
-
-
 def runtime_readings(path, task, pairs, sightread):
     """Greedy readings of PAIRS by the C runtime (`sightread translate --device cpu`) from the exported weights at
     PATH: what the program reads, the tokens before EOS."""
@@ -249,7 +246,7 @@ def runtime_readings(path, task, pairs, sightread):
         with open(sources, "w") as out:
             for pair in pairs:
                 steps, positions = pair.source()
-                out.write(json.dumps({"source": MODALITY_NAMES[task.source], "target": MODALITY_NAMES[task.target],
+                out.write(json.dumps({"source": V.MODALITIES[task.source], "target": V.MODALITIES[task.target],
                                       "tokens": steps.flatten().tolist(), "positions": positions.flatten().tolist(),
                                       "limit": reading_limit(task, pair)}) + "\n")
         result = subprocess.run([str(sightread), "translate", "--device", "cpu", str(path), str(sources)],
@@ -426,11 +423,11 @@ def validate(model, task, validation, looks, args, device):
     loss = validation_loss(model, task, validation, device)
     if args.metric == "loss":
         return loss, {}, None
-    scores = {}
-    for look in looks:
-        chosen = [p for p in validation if p.look == look]
-        scores[look] = score(task, chosen, readings_of(model, task, chosen, device, args.reader, args.sightread),
-                             args.sightread)
+    # One reading of every pair (for the runtime: one export, one load), then scored look by look.
+    readings = readings_of(model, task, validation, device, args.reader, args.sightread)
+    scores = {look: score(task, [p for p in validation if p.look == look],
+                          [r for p, r in zip(validation, readings) if p.look == look], args.sightread)
+              for look in looks}
     return loss, scores, scores[looks[0]] if task.name == "omr" else sum(scores.values()) / len(scores)
 
 

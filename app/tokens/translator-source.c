@@ -7,8 +7,9 @@
 
 static const char *const modality_names[SR_N_MODALITIES] = { "image", "lmx", "midi", "audio" };
 
-int
-sr_modality_from_name (const char *name)
+/* "image", "lmx", "midi", "audio" → the modality; -1 for anything else. */
+static int
+modality_from_name (const char *name)
 {
   for (int m = 0; name != NULL && m < SR_N_MODALITIES; m++)
     if (g_str_equal (name, modality_names[m]))
@@ -34,7 +35,7 @@ modality_member (JsonObject *object, const char *name)
   JsonNode *node = json_object_get_member (object, name);
   if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE || json_node_get_value_type (node) != G_TYPE_STRING)
     return -1;
-  return sr_modality_from_name (json_node_get_string (node));
+  return modality_from_name (json_node_get_string (node));
 }
 
 /* The whole numbers in [LOW, HIGH] of the array member NAME; NULL when it is missing or holds anything else. */

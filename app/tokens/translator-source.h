@@ -26,7 +26,4 @@ SrTranslatorSource *sr_translator_source_from_json (const char *text, gssize len
 void sr_translator_source_free (SrTranslatorSource *source);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrTranslatorSource, sr_translator_source_free)
 
-/* "image", "lmx", "midi", "audio" → the modality; -1 for anything else. */
-int sr_modality_from_name (const char *name);
-
 G_END_DECLS
