@@ -170,15 +170,16 @@ def reading_limit(task, pair):
 
 
 @torch.no_grad()
-def greedy(model, task, pairs, device, chunk=16):
-    """Greedy readings (lists of unified indices, EOS dropped), with the decoder's self-attention cache."""
+def greedy(model, task, pairs, device, chunk=16, most=None):
+    """Greedy readings (lists of unified indices, EOS dropped), with the decoder's self-attention cache; with MOST, only
+    their first MOST steps."""
     model.eval()
     readings = []
     for i in range(0, len(pairs), chunk):
         part = pairs[i:i + chunk]
         source, source_positions, _, _ = collate(part, device)
         memory, padding = model.encode(source, task.source, source_positions, task.target)
-        limit = max(reading_limit(task, p) for p in part)
+        limit = min(max(reading_limit(task, p) for p in part), most or sys.maxsize)
         step = torch.zeros(len(part), V.CODEBOOKS, dtype=torch.long, device=device)
         step[:, 0] = V.sos(task.target)
         finished = torch.zeros(len(part), dtype=torch.bool, device=device)
@@ -332,7 +333,12 @@ def save_weights(model, task, path, provenance):
 
 def export(model, task, path, provenance, golden_pair):
     save_weights(model, task, path, provenance)
-    # The golden file: what the exported (fp16) weights read from one validation pair, for the C runtime to match.
+    write_golden(path, task, golden_pair)
+
+
+def write_golden(path, task, golden_pair):
+    """The golden file beside the weights at PATH: what the exported (fp16) weights read from one validation pair, for
+    the C runtime to match."""
     exported, _ = load_model(path)
     exported.eval()
     source, positions, target, target_positions = collate([golden_pair], torch.device("cpu"))
@@ -346,7 +352,8 @@ def export(model, task, path, provenance, golden_pair):
     golden = {"task": task.name, "source": source[0].tolist(), "source_positions": positions[0].tolist(),
               "teacher_forced_target": target[0, :, 0].tolist(),
               "first_step_top5": [[int(i), round(float(v), 4)] for v, i in zip(top.values, top.indices)],
-              "greedy": greedy(exported, task, [golden_pair], torch.device("cpu"))[0][:32]}
+              # Only the first 32 steps: a whole reading on the CPU took minutes beside other runs on a GPU machine.
+              "greedy": greedy(exported, task, [golden_pair], torch.device("cpu"), most=32)[0]}
     path.with_suffix(".golden.json").write_text(json.dumps(golden))
 
 
@@ -566,6 +573,15 @@ def evaluate(args):
         Path(args.json).write_text(json.dumps(summary, indent=1) + "\n")
 
 
+def golden(args):
+    """Writes the golden file of weights exported elsewhere (a run stopped before it wrote one), from the first
+    validation pair of their task."""
+    task = TASKS[args.task]
+    path = Path(args.model) if args.model else MODELS / f"{task.direction}.safetensors"
+    write_golden(path, task, task_pairs(args, task, "validation")[0])
+    print(f"wrote {path.with_suffix('.golden.json')}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -573,7 +589,8 @@ def main():
                                              "vocabulary")
     t = commands.add_parser("train")
     e = commands.add_parser("eval")
-    for p in (k, t, e):
+    g = commands.add_parser("golden", help="write the golden file of weights exported without one")
+    for p in (k, t, e, g):
         p.add_argument("--task", choices=sorted(TASKS), default="omr")
         p.add_argument("--cache", default="~/.cache/sightread/data")
         p.add_argument("--tokenizer", help="the source's tokenizer weights (default: the shipped rqvae or codec)")
@@ -636,6 +653,7 @@ def main():
     e.add_argument("--json", help="also write the numbers to this JSON file")
     e.add_argument("--beam", type=int, default=1, metavar="WIDTH",
                    help="read by beam search of this width (1: greedy, as the program reads)")
+    g.add_argument("--model", help="the weights (default: the shipped model of the task's direction)")
     for p in (t, e):
         p.add_argument("--reader", choices=("auto", "runtime", "pytorch"), default="auto",
                        help="who reads the validation and evaluation pairs greedily: the C runtime (`sightread "
@@ -644,7 +662,7 @@ def main():
         p.add_argument("--model", help="the weights to resume from and export to (default: resources/models/"
                                        "i2a.safetensors or a2i.safetensors)")
     args = parser.parse_args()
-    {"tokenize": tokenize, "train": train, "eval": evaluate}[args.command](args)
+    {"tokenize": tokenize, "train": train, "eval": evaluate, "golden": golden}[args.command](args)
 
 
 if __name__ == "__main__":
