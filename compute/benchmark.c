@@ -359,10 +359,32 @@ bench_norm (Run *run)
 
 /* ---- the translator ---- */
 
+/* The source of the benchmark: synthetic codes of the model's source modality (for an image a grid of 4 rows). */
+static void
+synthetic_source (const SrTranslator *model, SrModality source, int steps, int32_t *tokens, int32_t *positions)
+{
+  for (int i = 0; i < steps; i++)
+    {
+      for (int k = 0; k < SR_VOCAB_CODEBOOKS; k++)
+        {
+          int code = (i * 37 + k * 101) % SR_VOCAB_CODEBOOK_SIZE;
+          tokens[i * SR_VOCAB_CODEBOOKS + k] = source == SR_MODALITY_IMAGE ? SR_VOCAB_IMAGE_CODE (k, code)
+                                                                          : SR_VOCAB_AUDIO_CODE (k, code);
+        }
+      if (source == SR_MODALITY_IMAGE)
+        {
+          positions[2 * i] = (i / 4) % sr_translator_config (model)->image_columns;
+          positions[2 * i + 1] = i % 4;
+        }
+      else
+        positions[i] = i;
+    }
+}
+
 static bool
-bench_translator_on (SrBackend *backend, const char *model_path, int source_steps, int decode_steps,
-                     double *encoder_seconds, double *decode_seconds, double *audio_seconds,
-                     char message[SR_MESSAGE_SIZE])
+bench_translator_on (SrBackend *backend, const char *model_path, SrModality source, SrModality target,
+                     int source_steps, int decode_steps, double *encoder_seconds, double *decode_seconds,
+                     double *audio_seconds, char message[SR_MESSAGE_SIZE])
 {
   SrTranslator *model = sr_translator_load (backend, model_path, message);
   if (model == NULL)
@@ -371,27 +393,22 @@ bench_translator_on (SrBackend *backend, const char *model_path, int source_step
   int32_t *tokens = malloc ((size_t) source_steps * SR_VOCAB_CODEBOOKS * sizeof *tokens);
   int32_t *positions = malloc ((size_t) source_steps * 2 * sizeof *positions);
   bool ok = state != NULL && tokens != NULL && positions != NULL;
-  for (int i = 0; ok && i < source_steps; i++)
-    {
-      for (int k = 0; k < SR_VOCAB_CODEBOOKS; k++)
-        tokens[i * SR_VOCAB_CODEBOOKS + k] = SR_VOCAB_IMAGE_CODE (k, (i * 37 + k * 101) % SR_VOCAB_CODEBOOK_SIZE);
-      positions[2 * i] = (i / 4) % sr_translator_config (model)->image_columns;
-      positions[2 * i + 1] = i % 4;
-    }
+  if (ok)
+    synthetic_source (model, source, source_steps, tokens, positions);
   /* a warm-up encode (pipelines, buffer pool), then the median of five timed ones; the decoder steps are timed
    * together */
-  ok = ok && sr_translator_encode (state, SR_MODALITY_IMAGE, SR_MODALITY_LMX, tokens, positions, source_steps);
+  ok = ok && sr_translator_encode (state, source, target, tokens, positions, source_steps);
   double encodes[5];
   for (int i = 0; ok && i < 5; i++)
     {
       double started = now_seconds ();
-      ok = sr_translator_encode (state, SR_MODALITY_IMAGE, SR_MODALITY_LMX, tokens, positions, source_steps)
+      ok = sr_translator_encode (state, source, target, tokens, positions, source_steps)
            && sr_backend_sync (backend);
       encodes[i] = now_seconds () - started;
     }
   qsort (encodes, 5, sizeof *encodes, compare_doubles);
   double t0 = 0, t1 = ok ? encodes[2] : 0;
-  int32_t previous[SR_VOCAB_CODEBOOKS] = { SR_VOCAB_SOS (SR_MODALITY_LMX) }, chosen[SR_VOCAB_CODEBOOKS];
+  int32_t previous[SR_VOCAB_CODEBOOKS] = { SR_VOCAB_SOS (target) }, chosen[SR_VOCAB_CODEBOOKS];
   double decode_started = now_seconds ();
   for (int t = 0; ok && t < decode_steps; t++)
     {
@@ -399,25 +416,28 @@ bench_translator_on (SrBackend *backend, const char *model_path, int source_step
       ok = sr_translator_step (state, previous, position, NULL, NULL, chosen);
       previous[0] = chosen[0] >= 0 ? chosen[0] : SR_VOCAB_PAD; /* an early EOS does not stop the measurement */
     }
-  double t2 = now_seconds ();
-  /* image → audio: the same source, decoder steps of four codes each through the sub-decoder */
-  ok = ok && sr_translator_encode (state, SR_MODALITY_IMAGE, SR_MODALITY_AUDIO, tokens, positions, source_steps);
-  double t3 = now_seconds ();
-  int32_t step[SR_VOCAB_CODEBOOKS] = { SR_VOCAB_SOS (SR_MODALITY_AUDIO) };
-  for (int t = 0; ok && t < decode_steps; t++)
+  double t2 = now_seconds (), t3 = 0, t4 = 0;
+  /* image → audio (I2A only): the same source, decoder steps of four codes each through the sub-decoder */
+  if (audio_seconds != NULL)
     {
-      int32_t position[2] = { t, 0 };
-      ok = sr_translator_step (state, step, position, NULL, NULL, chosen);
-      for (int k = 0; k < SR_VOCAB_CODEBOOKS; k++) /* an early end does not stop the measurement */
-        step[k] = chosen[k] >= SR_VOCAB_AUDIO_CODE (k, 0) && chosen[k] < SR_VOCAB_AUDIO_CODE (k + 1, 0)
-                    ? chosen[k] : SR_VOCAB_AUDIO_CODE (k, 0);
+      ok = ok && sr_translator_encode (state, source, SR_MODALITY_AUDIO, tokens, positions, source_steps);
+      t3 = now_seconds ();
+      int32_t step[SR_VOCAB_CODEBOOKS] = { SR_VOCAB_SOS (SR_MODALITY_AUDIO) };
+      for (int t = 0; ok && t < decode_steps; t++)
+        {
+          int32_t position[2] = { t, 0 };
+          ok = sr_translator_step (state, step, position, NULL, NULL, chosen);
+          for (int k = 0; k < SR_VOCAB_CODEBOOKS; k++) /* an early end does not stop the measurement */
+            step[k] = chosen[k] >= SR_VOCAB_AUDIO_CODE (k, 0) && chosen[k] < SR_VOCAB_AUDIO_CODE (k + 1, 0)
+                        ? chosen[k] : SR_VOCAB_AUDIO_CODE (k, 0);
+        }
+      t4 = now_seconds ();
+      *audio_seconds = t4 - t3;
     }
-  double t4 = now_seconds ();
   if (!ok && state != NULL)
     snprintf (message, SR_MESSAGE_SIZE, "%s", sr_translator_state_error (state));
   *encoder_seconds = t1 - t0;
   *decode_seconds = t2 - decode_started;
-  *audio_seconds = t4 - t3;
   free (tokens);
   free (positions);
   sr_translator_state_free (state);
@@ -426,28 +446,32 @@ bench_translator_on (SrBackend *backend, const char *model_path, int source_step
 }
 
 bool
-sr_bench_translator (const char *model_path, int source_steps, int decode_steps, SrBackend *const *backends,
-                     int n_backends, SrBenchReport report, void *context, char message[SR_MESSAGE_SIZE])
+sr_bench_translator (const char *model_path, SrModality source, int source_steps, int decode_steps,
+                     SrBackend *const *backends, int n_backends, SrBenchReport report, void *context,
+                     char message[SR_MESSAGE_SIZE])
 {
   message[0] = '\0';
   Run run = { "translator", backends, n_backends, report, context, message };
-  char encoder_name[96], decode_name[96];
-  snprintf (encoder_name, sizeof encoder_name, "encoder, %d image steps", source_steps);
-  snprintf (decode_name, sizeof decode_name, "decode, %d steps, batch 1", decode_steps);
-  char audio_name[96];
+  bool image = source == SR_MODALITY_IMAGE;
+  SrModality target = image ? SR_MODALITY_LMX : SR_MODALITY_MIDI;
+  char encoder_name[96], decode_name[96], audio_name[96];
+  snprintf (encoder_name, sizeof encoder_name, "encoder, %d %s steps", source_steps, image ? "image" : "audio");
+  snprintf (decode_name, sizeof decode_name, "decode to %s, %d steps, batch 1", image ? "LMX" : "MIDI",
+            decode_steps);
   snprintf (audio_name, sizeof audio_name, "image → audio, %d steps of 4 codes (sub-decoder)", decode_steps);
   for (int i = 0; i < n_backends; i++)
     {
       double encoder_seconds, decode_seconds, audio_seconds;
-      if (!bench_translator_on (backends[i], model_path, source_steps, decode_steps, &encoder_seconds,
-                                &decode_seconds, &audio_seconds, message))
+      if (!bench_translator_on (backends[i], model_path, source, target, source_steps, decode_steps,
+                                &encoder_seconds, &decode_seconds, image ? &audio_seconds : NULL, message))
         return false;
       const char *name = sr_backend_name (backends[i]), *device = sr_backend_device_name (backends[i]);
       /* rates in steps per second (emit scales by 1e-9) */
       emit (&run, encoder_name, name, device, encoder_seconds, source_steps * 1e9, "steps/s");
       emit (&run, decode_name, name, device, decode_seconds, decode_steps * 1e9, "steps/s");
       /* real-time factor: 86.13 audio steps make a second of sound (hop 512 at 44.1 kHz); codec decoding apart */
-      emit (&run, audio_name, name, device, audio_seconds, decode_steps / (44100.0 / 512) * 1e9, "× real time");
+      if (image)
+        emit (&run, audio_name, name, device, audio_seconds, decode_steps / (44100.0 / 512) * 1e9, "× real time");
     }
   return true;
 }
@@ -542,26 +566,33 @@ sr_bench_memory (const char *models_folder, SrBackend *const *backends, int n_ba
                  void *context, char message[SR_MESSAGE_SIZE])
 {
   message[0] = '\0';
-  char rqvae_path[4096], codec_path[4096], i2a_path[4096];
+  char rqvae_path[4096], codec_path[4096], i2a_path[4096], a2i_path[4096];
   snprintf (rqvae_path, sizeof rqvae_path, "%s/rqvae.safetensors", models_folder);
   snprintf (codec_path, sizeof codec_path, "%s/codec.safetensors", models_folder);
   snprintf (i2a_path, sizeof i2a_path, "%s/i2a.safetensors", models_folder);
-  long files = file_size (rqvae_path) + file_size (codec_path) + file_size (i2a_path);
+  snprintf (a2i_path, sizeof a2i_path, "%s/a2i.safetensors", models_folder);
+  bool with_a2i = file_size (a2i_path) >= 0;
+  long files = file_size (rqvae_path) + file_size (codec_path) + file_size (i2a_path)
+               + (with_a2i ? file_size (a2i_path) : 0);
   double limit_mib = 1.5 * (double) files / (1 << 20) + 200;
   for (int i = 0; i < n_backends && i < 1; i++)
     {
       SrRqvae *rqvae = sr_rqvae_load (backends[i], rqvae_path, message);
       SrCodec *codec = rqvae ? sr_codec_load (backends[i], codec_path, message) : NULL;
       SrTranslator *i2a = codec ? sr_translator_load (backends[i], i2a_path, message) : NULL;
+      SrTranslator *a2i = i2a && with_a2i ? sr_translator_load (backends[i], a2i_path, message) : NULL;
       long rss = status_kb ("VmRSS"), peak = status_kb ("VmHWM");
+      bool loaded = i2a != NULL && (a2i != NULL || !with_a2i);
+      sr_translator_free (a2i);
       sr_translator_free (i2a);
       sr_codec_free (codec);
       sr_rqvae_free (rqvae);
-      if (i2a == NULL)
+      if (!loaded)
         return false;
       const char *name = sr_backend_name (backends[i]), *device = sr_backend_device_name (backends[i]);
       char label[128];
-      snprintf (label, sizeof label, "resident with rqvae, codec and i2a loaded (limit %.0f MiB)", limit_mib);
+      snprintf (label, sizeof label, "resident with rqvae, codec, i2a%s loaded (limit %.0f MiB)",
+                with_a2i ? " and a2i" : "", limit_mib);
       SrBenchResult resident = { "memory", label, name, device, 0, rss / 1024.0, "MiB" };
       SrBenchResult highest = { "memory", "peak resident so far", name, device, 0, peak / 1024.0, "MiB" };
       report (context, &resident);

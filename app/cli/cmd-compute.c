@@ -155,10 +155,16 @@ sr_cmd_bench (SrCliArgs *args)
       bool ran;
       if (g_str_equal (group, "translator"))
         {
+          /* I2A as OMR reads (256 image steps, about 11 columns of a system), A2I as transcription reads (a
+           * 5.12-s window: 441 audio steps); the A2I model only where the folder has one */
           g_autofree char *folder = sr_cli_models_folder (args);
-          g_autofree char *model = g_build_filename (folder, "i2a.safetensors", NULL);
-          ran = sr_bench_translator (model, 256, 128, (SrBackend *const *) backends->pdata, (int) backends->len,
-                                     report_result, &out, message);
+          g_autofree char *i2a = g_build_filename (folder, "i2a.safetensors", NULL);
+          g_autofree char *a2i = g_build_filename (folder, "a2i.safetensors", NULL);
+          ran = sr_bench_translator (i2a, SR_MODALITY_IMAGE, 256, 128, (SrBackend *const *) backends->pdata,
+                                     (int) backends->len, report_result, &out, message);
+          if (ran && g_file_test (a2i, G_FILE_TEST_EXISTS))
+            ran = sr_bench_translator (a2i, SR_MODALITY_AUDIO, 441, 128, (SrBackend *const *) backends->pdata,
+                                       (int) backends->len, report_result, &out, message);
         }
       else if (g_str_equal (group, "codec"))
         {

@@ -28,8 +28,8 @@ main (int argc, char **argv)
   for (int i = 1; i < argc; i++)
     {
       bool ok = strcmp (argv[i], "translator") == 0
-                  ? sr_bench_translator ("resources/models/i2a.safetensors", 256, 128, backends, n, report, NULL,
-                                         message)
+                  ? sr_bench_translator ("resources/models/i2a.safetensors", SR_MODALITY_IMAGE, 256, 128, backends, n,
+                                         report, NULL, message)
                   : sr_bench_run (argv[i], backends, n, report, NULL, message);
       if (!ok)
         printf ("%s failed: %s\n", argv[i], message);
