@@ -375,6 +375,21 @@ test_eval_notes_scores_json_note_lists (void)
   g_assert_cmpint (json_object_get_int_member (scores, "matched_notes"), ==, 1);
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (scores, "f1"), 1.0 / 3, 1e-9);
 
+  /* Sound made from notes is judged at wider tolerances too: at 20 ms the late onset misses; a tolerance must be a
+   * positive number. */
+  g_auto(CliRun) strict = { 0 };
+  sightread (&strict, "eval", "notes", ref, est, "--onset-only", "--onset-tolerance", "0.02", "--json");
+  g_assert_cmpint (strict.status, ==, 0);
+  g_autoptr(JsonParser) strict_parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (strict_parser, strict.out, -1, NULL));
+  JsonObject *strict_scores = json_node_get_object (json_parser_get_root (strict_parser));
+  g_assert_cmpint (json_object_get_int_member (strict_scores, "matched_notes"), ==, 0);
+  g_assert_cmpfloat (json_object_get_double_member (strict_scores, "onset_tolerance"), ==, 0.02);
+  g_auto(CliRun) negative = { 0 };
+  sightread (&negative, "eval", "notes", ref, est, "--onset-tolerance", "-1");
+  g_assert_cmpint (negative.status, ==, 2);
+  assert_contains (negative.err, "--onset-tolerance");
+
   g_autofree char *broken = sr_test_write_file (scratch, "broken-notes.json", "[{\"onset\": ", 12);
   g_auto(CliRun) bad = { 0 };
   sightread (&bad, "eval", "notes", ref, broken);

@@ -283,11 +283,11 @@ def evaluate(args):
           f"clips of 2 s; {used} distinct codes in the first codebook" + (" (collapsed)" if used < MIN_CODES_USED else ""))
 
 
-def judged_clips(cache, count):
-    """COUNT validation systems' audio at the codec's input level with their notes, a few from each piece (the engraved
+def judged_clips(cache, count, split="validation"):
+    """COUNT systems' audio of SPLIT at the codec's input level with their notes, a few from each piece (the engraved
     look only: the scan-like look of a system has the same sound)."""
     by_piece = {}
-    for sample in samples(shard_paths(cache, "validation"), wanted=("flac", "json")):
+    for sample in samples(shard_paths(cache, split), wanted=("flac", "json")):
         meta = sample["json"]
         chosen = by_piece.setdefault(meta["piece"], [])
         if meta.get("look") == "engraved" and meta.get("notes") and len(chosen) < 4:

@@ -91,6 +91,7 @@ static const SrCliOption output_option_midi[] = {
 
 static const SrCliOption eval_notes_options[] = {
   { "onset-only", 0, NULL, N_("Match notes by onset and pitch only, ignoring offsets") },
+  { "onset-tolerance", 0, "SECONDS", N_("How far an onset may be from the reference's (default 0.05, mir_eval's)") },
   { "sustain", 0, NULL, N_("Hold notes while the sustain pedal is down") },
   { "json", 0, NULL, N_("Print machine-readable JSON") },
   { NULL }

@@ -31,6 +31,9 @@ sr_cmd_eval_notes (SrCliArgs *args)
 
   gboolean onset_only = sr_cli_args_has (args, "onset-only");
   SrNoteMatchRules rules = onset_only ? SR_NOTE_MATCH_RULES_ONSET_ONLY : SR_NOTE_MATCH_RULES_DEFAULT;
+  /* sound made from notes is judged at 50, 100 and 200 ms (model spec §7) */
+  if (!sr_cli_args_get_double (args, "onset-tolerance", rules.onset_tolerance, 0.001, 10, &rules.onset_tolerance))
+    return SR_EXIT_USAGE;
   SrNoteScores scores = sr_note_scores ((const SrNote *) reference->data, reference->len,
                                         (const SrNote *) estimate->data, estimate->len, &rules);
 
@@ -58,6 +61,8 @@ sr_cmd_eval_notes (SrCliArgs *args)
   json_builder_add_int_value (builder, scores.n_matched);
   json_builder_set_member_name (builder, "onset_only");
   json_builder_add_boolean_value (builder, onset_only);
+  json_builder_set_member_name (builder, "onset_tolerance");
+  json_builder_add_double_value (builder, rules.onset_tolerance);
   json_builder_end_object (builder);
 
   sr_cli_print_json (builder, FALSE);

@@ -49,16 +49,17 @@ def _note_list(per_clip, clip_seconds):
     return notes
 
 
-def onset_scores(reference, estimate, clip_seconds, sightread):
+def onset_scores(reference, estimate, clip_seconds, sightread, tolerance=0.05):
     """Note onset precision, recall and F1 of ESTIMATE against REFERENCE (per clip lists of (onset, offset, pitch)),
-    over all clips together, by `sightread eval notes --onset-only --json`."""
+    over all clips together, onsets within TOLERANCE seconds, by `sightread eval notes --onset-only --json`."""
     with tempfile.TemporaryDirectory(prefix="sightread-judge-") as scratch:
         paths = []
         for name, per_clip in (("reference", reference), ("estimate", estimate)):
             path = Path(scratch) / f"{name}.json"
             path.write_text(json.dumps(_note_list(per_clip, clip_seconds)))
             paths.append(str(path))
-        result = subprocess.run([str(sightread), "eval", "notes", *paths, "--onset-only", "--json"],
+        result = subprocess.run([str(sightread), "eval", "notes", *paths, "--onset-only", "--json",
+                                 "--onset-tolerance", f"{tolerance:g}"],
                                 capture_output=True, text=True)
         if result.returncode != 0:
             raise RuntimeError(f"sightread eval notes failed: {result.stderr.strip()}")
