@@ -2,6 +2,7 @@
 metric the log names below, against the step.
 
   /usr/bin/python3 train/plot_curves.py ~/.cache/sightread/logs/i2a.log -o train/curves/i2a.png
+  /usr/bin/python3 train/plot_curves.py first.log resumed.log … -o curve.png   (runs that resumed one another)
 
 It reads the lines the training scripts write: "step N loss X …" and "step N validation NAME VALUE [%] …" (several
 NAME VALUE pairs may share a line: "validation SER engraved 41.2 % scan 55.0 %")."""
@@ -28,9 +29,10 @@ def _add(points, step, value):
     points.append((step, value))
 
 
-def read(path):
+def read(paths):
+    """The logs of one lineage of weights, oldest first (a run resumed from another's export continues its curve)."""
     losses, metrics = [], defaultdict(list)
-    for line in Path(path).expanduser().read_text().splitlines():
+    for line in (line for path in paths for line in Path(path).expanduser().read_text().splitlines()):
         if m := LOSS.search(line):
             _add(losses, int(m[1]), float(m[2]))
         elif m := VALIDATION.search(line):
@@ -58,13 +60,13 @@ def smooth(values, window=10):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("log")
+    parser.add_argument("log", nargs="+", help="one log, or the logs of runs that resumed one another, in order")
     parser.add_argument("-o", "--output", required=True)
     parser.add_argument("--title")
     args = parser.parse_args()
     losses, metrics = read(args.log)
     if not losses:
-        raise SystemExit(f"{args.log}: no 'step N loss X' lines")
+        raise SystemExit(f"{', '.join(args.log)}: no 'step N loss X' lines")
     # One panel for the loss, one per validation metric (their scales differ: a pixel share, a code count, a SER).
     figure, axes = plt.subplots(1 + max(len(metrics), 1), 1, figsize=(8, 3 + 2.2 * max(len(metrics), 1)), sharex=True)
     top = axes[0]
@@ -79,7 +81,7 @@ def main():
         axis.plot(x, y, marker="o", color="C1")
         axis.set_ylabel(name)
     axes[-1].set_xlabel("step")
-    top.set_title(args.title or Path(args.log).name)
+    top.set_title(args.title or " + ".join(Path(log).name for log in args.log))
     figure.tight_layout()
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(args.output, dpi=100)
