@@ -2,7 +2,7 @@
 (tests/rqvae-parity.c); the codec (tests/codec-parity.c) as a tiny random model made here and as shipped; and the
 translator (compute/translator.c against train/sightread_train/translator.py): tiny random models for image → LMX,
 LMX → audio, audio → MIDI, LMX → image and audio → image exported here with their golden outputs, and the shipped I2A
-model on its own golden file. Each case runs tests/translator-parity.c. TAP.
+and A2I models on their own golden files. Each case runs tests/translator-parity.c. TAP.
 Usage: model-parity.py TRANSLATOR-PARITY RQVAE-PARITY CODEC-PARITY MODELS-DIR"""
 
 import json
@@ -146,8 +146,9 @@ with tempfile.TemporaryDirectory() as folder:
         path = folder / f"golden-{len(cases)}.json"
         path.write_text(json.dumps(golden(model, source, modality, positions, target)))
         cases.append((f"tiny random model, {name}", folder / "tiny.safetensors", path))
-    shipped = models / "i2a.safetensors"
-    cases.append(("shipped I2A model (OMR), its golden file", shipped, shipped.with_suffix(".golden.json")))
+    for name, what in (("i2a", "I2A model (OMR)"), ("a2i", "A2I model (transcription)")):
+        shipped = models / f"{name}.safetensors"
+        cases.append((f"shipped {what}, its golden file", shipped, shipped.with_suffix(".golden.json")))
     for name, weights, golden_path in cases:
         for device in ("cpu", "vulkan"):
             run = subprocess.run([program, str(weights), str(golden_path), device], capture_output=True, text=True)
