@@ -416,12 +416,12 @@ bench_translator_on (SrBackend *backend, const char *model_path, SrModality sour
       ok = sr_translator_step (state, previous, position, NULL, NULL, chosen);
       previous[0] = chosen[0] >= 0 ? chosen[0] : SR_VOCAB_PAD; /* an early EOS does not stop the measurement */
     }
-  double t2 = now_seconds (), t3 = 0, t4 = 0;
+  double t2 = now_seconds ();
   /* image → audio (I2A only): the same source, decoder steps of four codes each through the sub-decoder */
   if (audio_seconds != NULL)
     {
       ok = ok && sr_translator_encode (state, source, SR_MODALITY_AUDIO, tokens, positions, source_steps);
-      t3 = now_seconds ();
+      double t3 = now_seconds ();
       int32_t step[SR_VOCAB_CODEBOOKS] = { SR_VOCAB_SOS (SR_MODALITY_AUDIO) };
       for (int t = 0; ok && t < decode_steps; t++)
         {
@@ -431,8 +431,7 @@ bench_translator_on (SrBackend *backend, const char *model_path, SrModality sour
             step[k] = chosen[k] >= SR_VOCAB_AUDIO_CODE (k, 0) && chosen[k] < SR_VOCAB_AUDIO_CODE (k + 1, 0)
                         ? chosen[k] : SR_VOCAB_AUDIO_CODE (k, 0);
         }
-      t4 = now_seconds ();
-      *audio_seconds = t4 - t3;
+      *audio_seconds = now_seconds () - t3;
     }
   if (!ok && state != NULL)
     snprintf (message, SR_MESSAGE_SIZE, "%s", sr_translator_state_error (state));
@@ -591,8 +590,8 @@ sr_bench_memory (const char *models_folder, SrBackend *const *backends, int n_ba
         return false;
       const char *name = sr_backend_name (backends[i]), *device = sr_backend_device_name (backends[i]);
       char label[128];
-      snprintf (label, sizeof label, "resident with rqvae, codec, i2a%s loaded (limit %.0f MiB)",
-                with_a2i ? " and a2i" : "", limit_mib);
+      snprintf (label, sizeof label, "resident with %s loaded (limit %.0f MiB)",
+                with_a2i ? "rqvae, codec, i2a and a2i" : "rqvae, codec and i2a", limit_mib);
       SrBenchResult resident = { "memory", label, name, device, 0, rss / 1024.0, "MiB" };
       SrBenchResult highest = { "memory", "peak resident so far", name, device, 0, peak / 1024.0, "MiB" };
       report (context, &resident);
