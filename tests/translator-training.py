@@ -27,6 +27,7 @@ from sightread_train import safetensors_io  # noqa: E402
 from sightread_train import vocabulary as V  # noqa: E402
 from sightread_train.omr_tokens import fingerprint, lmx_table, load_omr_pairs  # noqa: E402
 from sightread_train.pairs import load_pairs  # noqa: E402
+import train_codec  # noqa: E402
 import train_translator  # noqa: E402
 
 PIECE = "lc4976777"  # a song of a few systems
@@ -168,6 +169,21 @@ with tempfile.TemporaryDirectory() as folder:
     used = len({tuple(step) for c in clips for step in c.codes.tolist()})
     check("the shipped codec gives different codes for different sounds (not a collapsed codebook)", used >= 64,
           f"{used} distinct code steps over {sum(len(c.codes) for c in clips)} frames")
+    # With --audio-init codec a fresh model's summed audio embeddings of a step start as one fixed map of what the
+    # codec's decoder hears for that step: any two steps' inner product is their latents' own, up to one scale.
+    fresh = train_translator.Translator(train_translator.TranslatorConfig())
+    train_translator.initialise_from_codec(fresh, codec)
+    codec_model, _ = train_codec.load_model(codec)
+    steps = torch.from_numpy(np.concatenate([c.codes for c in clips])[::7][:64].astype(np.int64))
+    with torch.no_grad():
+        latent = sum(q.lookup(steps[:, k][None])[0].T for k, q in enumerate(codec_model.quantizers))
+        embedded = sum(fresh.embed.weight[V.audio_code(k, 0) + steps[:, k]] for k in range(V.CODEBOOKS))
+    gram_latent, gram_embedded = latent @ latent.T, embedded @ embedded.T
+    scale = float(gram_embedded.norm() / gram_latent.norm())
+    worst = float((gram_embedded / scale - gram_latent).abs().max() / gram_latent.abs().max())
+    check("--audio-init codec: the summed audio embeddings of a step start as a fixed map of the codec's latent",
+          worst < 1e-4 and float(embedded.std()) > 0.5 * float(fresh.embed.weight[:V.AUDIO_START].std()),
+          f"{len(steps)} steps, worst Gram difference {worst:.1e} of its largest entry")
     midi_model = Path(folder) / "a2i.safetensors"
     log, losses = train_tiny("amt", cache, midi_model, 3000)
     check("the transcription loss falls to a fraction of where it started", losses[-1] < 0.4 * losses[0],

@@ -357,9 +357,12 @@ def write_golden(path, task, golden_pair):
     path.with_suffix(".golden.json").write_text(json.dumps(golden))
 
 
-def initialise_from_tokenizer(model, task, weights):
-    """Spec §3: image code embeddings start as the RQVAE's codebook vectors, rescaled to the embeddings' spread. (The
-    codec looks its codes up in 8 dimensions, too few to start from: audio embeddings start random.)"""
+def initialise_from_tokenizer(model, task, weights, audio_init="random"):
+    """Spec §3: image code embeddings start as the RQVAE's codebook vectors, rescaled to the embeddings' spread. Audio
+    embeddings start random, or with AUDIO_INIT "codec" from what each code adds to the codec's latent (below)."""
+    if task.source == V.AUDIO and audio_init == "codec":
+        initialise_from_codec(model, weights)
+        return
     tensors, _ = safetensors_io.load(weights)
     books = tensors.get("quantizer.codebooks")
     if task.source != V.IMAGE or books is None or books.shape[-1] != model.config.d_model:
@@ -370,6 +373,29 @@ def initialise_from_tokenizer(model, task, weights):
     with torch.no_grad():
         model.embed.weight[V.IMAGE_START:V.IMAGE_START + books.numel() // books.shape[-1]] = \
             books.reshape(-1, books.shape[-1]) * scale
+
+
+@torch.no_grad()
+def initialise_from_codec(model, weights, seed=0):
+    """The codec looks its codes up in 8 dimensions and projects them into its 128-dimensional latent, where the four
+    codebooks' vectors add up to what its decoder hears. Audio code k:c starts as W · (that vector of c in codebook k),
+    W one fixed random map with orthonormal columns into d_model, all rescaled to the embeddings' spread: the summed
+    embeddings of a step then start as W · latent, so codes that sound alike start alike, where random embeddings
+    leave the model to learn 4 096 codes one by one."""
+    from train_codec import load_model as load_codec
+    codec, _ = load_codec(weights)
+    codec.eval()
+    codes = torch.arange(V.CODEBOOK_SIZE)[None]
+    latents = torch.cat([q.lookup(codes)[0].T for q in codec.quantizers[:V.CODEBOOKS]])  # (4 096, latent)
+    d, width = model.config.d_model, latents.shape[1]
+    generator = torch.Generator().manual_seed(seed)
+    orthonormal = torch.linalg.qr(torch.randn(max(d, width), min(d, width), generator=generator))[0]
+    projection = orthonormal if d >= width else orthonormal.T  # (d, latent): keeps inner products where d ≥ latent
+    vectors = latents @ projection.T
+    vectors *= model.embed.weight.std() / vectors.std()
+    model.embed.weight[V.AUDIO_START:V.AUDIO_START + len(vectors)] = vectors
+    logging.info("audio embeddings start from the codec's latent (%d codes, %d dimensions)", len(vectors),
+                 latents.shape[1])
 
 
 def time_code(seconds, d_model):
@@ -465,7 +491,7 @@ def train(args):
         logging.info("resuming from %s at step %d (%s %.2f), seed %d", target, start, task.metric, best, args.seed)
     else:
         model, start, best, best_loss = Translator(config), 0, 1e9 if task.lower_is_better else -1.0, 1e9
-        initialise_from_tokenizer(model, task, weights)
+        initialise_from_tokenizer(model, task, weights, args.audio_init)
         if args.time_init == "sinusoid":
             initialise_time(model, task)
     size = sum(p.numel() for p in model.parameters())
@@ -613,6 +639,9 @@ def main():
     t.add_argument("--time-init", choices=("sinusoid", "random"), default="sinusoid",
                    help="transcription from random weights: audio positions and MIDI shifts start from one "
                         "sinusoidal code of time, or random as every other embedding")
+    t.add_argument("--audio-init", choices=("random", "codec"), default="random",
+                   help="transcription from random weights: audio code embeddings start random, or from what each "
+                        "code adds to the codec's latent (through one fixed random map into the model's width)")
     t.add_argument("--guide", type=float, metavar="WEIGHT",
                    help="transcription: add WEIGHT × the guided-attention loss (the first --guide-heads heads of "
                         "every decoder layer drawn to the audio at each MIDI token's time); 0 only logs it")
