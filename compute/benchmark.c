@@ -570,9 +570,9 @@ sr_bench_memory (const char *models_folder, SrBackend *const *backends, int n_ba
   snprintf (codec_path, sizeof codec_path, "%s/codec.safetensors", models_folder);
   snprintf (i2a_path, sizeof i2a_path, "%s/i2a.safetensors", models_folder);
   snprintf (a2i_path, sizeof a2i_path, "%s/a2i.safetensors", models_folder);
-  bool with_a2i = file_size (a2i_path) >= 0;
-  long files = file_size (rqvae_path) + file_size (codec_path) + file_size (i2a_path)
-               + (with_a2i ? file_size (a2i_path) : 0);
+  long a2i_bytes = file_size (a2i_path);
+  bool with_a2i = a2i_bytes >= 0;
+  long files = file_size (rqvae_path) + file_size (codec_path) + file_size (i2a_path) + (with_a2i ? a2i_bytes : 0);
   double limit_mib = 1.5 * (double) files / (1 << 20) + 200;
   for (int i = 0; i < n_backends && i < 1; i++)
     {

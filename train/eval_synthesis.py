@@ -99,11 +99,12 @@ def main():
         scores = [onset_scores(truth, heard, seconds, args.sightread, tolerance)["f1"] for tolerance in TOLERANCES]
         summary["onset_f1"][name] = {f"{t * 1000:.0f}ms": round(f, 4) for t, f in zip(TOLERANCES, scores)}
         print(f"  {name:24s} " + " / ".join(f"{f:.4f}" for f in scores))
-    if "m2a" in model_tasks(args.i2a):
+    tasks = model_tasks(args.i2a)
+    if "m2a" in tasks:
         raise SystemExit("the I2A model names MIDI → audio, but its reading is not built here yet")
     summary["onset_f1"]["MIDI → audio model"] = None
     print(f"  {'MIDI → audio model':24s} not measured: {Path(args.i2a).name} has not learned it (its tasks: "
-          f"{', '.join(model_tasks(args.i2a))})")
+          f"{', '.join(tasks)})")
     if args.json:
         Path(args.json).write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n")
 

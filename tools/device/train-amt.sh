@@ -1,11 +1,11 @@
 # The A2I (transcription) runs on the GPU machine: one training, or several side by side (AMT_RUNS), each validated and
 # exported by onset F1 through sr-metric, from random weights or from A2I_START (weights carried in the tree, the
-# shipped resources/models/a2i.safetensors, say). The best run's weights come back split in parts (files come back at most
-# 16 MiB each), with every run's log. Carry .gpu/metric.tar.xz, .gl and .gpu/amt-tokens.tar (a tar of
+# shipped resources/models/a2i.safetensors, say). The best run's weights come back split in parts (files come back at
+# most 16 MiB each), with every run's log. Carry .gpu/metric.tar.xz, .gl and .gpu/amt-tokens.tar (a tar of
 # ~/.cache/sightread/data/tokens/amt-w5.12s-<codec hash>/{train,validation}, made here by `tokenize --task amt`).
 # When the tokens and the starting weights do not fit one call's 64 MiB together, a first call with UNPACK_ONLY=1
-# carries the tar and only unpacks it into /tmp (kept while the machine stays warm); the next call, made at once, carries
-# the weights and finds the tokens there.
+# carries the tar and only unpacks it into /tmp (kept while the machine stays warm); the next call, made at once,
+# carries the weights and finds the tokens there.
 # Timing: about a minute of setup (unpacking, loading the pairs), TRAIN_SECONDS of training, then a last validation
 # and export; each run is stopped TRAIN_SECONDS + 90 s after it starts, so TRAIN_SECONDS = 420 fits a 600-s call
 # with the best weights picked and split before the call's limit (at 480 the first call ran out 10 s short).
